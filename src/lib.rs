@@ -1,0 +1,8 @@
+//! Dateline: a search engine for news archives.
+
+#![warn(missing_docs)]
+#![warn(clippy::print_stdout, clippy::print_stderr)]
+
+pub mod article;
+pub mod corpus;
+pub mod extract;
