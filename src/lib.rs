@@ -5,4 +5,9 @@
 
 pub mod article;
 pub mod corpus;
+mod error;
 pub mod extract;
+pub mod passage;
+pub mod schema;
+
+pub use error::{Error, Result};

@@ -1,0 +1,474 @@
+//! The declarative index schema: parse → validate → build.
+//!
+//! The schema lives in a TOML file (`index-schema/news.toml` is the shipped
+//! default, compiled in). It declares analyzers, text fields, facets, the
+//! date field and how passages are cut; [`Schema::build`] turns it into the
+//! tantivy schema and the field handles the rest of the crate uses.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+use tantivy::schema::{
+    FAST, FacetOptions, Field, INDEXED, IndexRecordOption, STORED, STRING, TextFieldIndexing,
+    TextOptions,
+};
+use tantivy::tokenizer::{
+    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer,
+    StopWordFilter, TextAnalyzer, WhitespaceTokenizer,
+};
+
+use crate::error::{Error, Result};
+
+/// The shipped schema file, the default for every new index.
+pub const DEFAULT_SCHEMA: &str = include_str!("../index-schema/news.toml");
+
+/// The schema version this build reads and writes.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// The four facets every Dateline schema has, in display order.
+pub const FACETS: [&str; 4] = ["location", "organization", "source", "date"];
+
+/// A parsed and validated schema file.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Schema {
+    /// Schema version; must equal [`SCHEMA_VERSION`].
+    pub version: u32,
+    /// Named analyzers.
+    pub analyzers: BTreeMap<String, AnalyzerSpec>,
+    /// The headline and body fields.
+    pub text: TextFields,
+    /// The facet fields.
+    pub facets: Facets,
+    /// The publication date field.
+    pub date: DateSpec,
+    /// Passage splitting.
+    pub passages: PassageSpec,
+}
+
+/// How text becomes terms.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AnalyzerSpec {
+    /// `simple` (split on non-alphanumerics) or `whitespace`.
+    pub tokenizer: String,
+    /// Lowercase every token.
+    #[serde(default = "yes")]
+    pub lowercase: bool,
+    /// Fold accented letters to ASCII.
+    #[serde(default = "yes")]
+    pub ascii_folding: bool,
+    /// `english` or `none`.
+    #[serde(default = "none")]
+    pub stemmer: String,
+    /// `english` or `none`.
+    #[serde(default = "none")]
+    pub stop_words: String,
+    /// Tokens longer than this many bytes are dropped.
+    #[serde(default = "default_max_token_length")]
+    pub max_token_length: usize,
+}
+
+/// The text fields.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TextFields {
+    /// The headline.
+    pub title: TextSpec,
+    /// The body, indexed per passage.
+    pub body: TextSpec,
+}
+
+/// One text field.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TextSpec {
+    /// Name of an analyzer in `[analyzers]`.
+    pub analyzer: String,
+    /// Score multiplier for matches in this field.
+    #[serde(default = "one")]
+    pub boost: f32,
+    /// Keep the original text.
+    #[serde(default = "yes")]
+    pub stored: bool,
+}
+
+/// The facet fields.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Facets {
+    /// `/Continent/Region/Country[/City]`.
+    pub location: FacetSpec,
+    /// `/Name` or `/Parent/Name`.
+    pub organization: FacetSpec,
+    /// `/Outlet`.
+    pub source: FacetSpec,
+    /// `/YYYY/MM/DD`.
+    pub date: FacetSpec,
+}
+
+/// One facet field.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FacetSpec {
+    /// Other names accepted for the facet (`loc` for `location`).
+    #[serde(default)]
+    pub aliases: Vec<String>,
+}
+
+/// The publication date field.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DateSpec {
+    /// Must be true: range filters read the fast field.
+    pub fast: bool,
+}
+
+/// Passage splitting.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PassageSpec {
+    /// How passages link to their article; only `block` exists.
+    pub link: String,
+    /// Whole sentences are grouped up to about this many characters.
+    pub target_chars: usize,
+    /// Paragraphs shorter than this are joined with the next ones.
+    pub min_chars: usize,
+    /// A sentence longer than this is cut at a word boundary.
+    pub max_chars: usize,
+}
+
+fn yes() -> bool {
+    true
+}
+fn one() -> f32 {
+    1.0
+}
+fn none() -> String {
+    "none".to_string()
+}
+fn default_max_token_length() -> usize {
+    40
+}
+
+impl Default for Schema {
+    fn default() -> Schema {
+        Schema::parse(DEFAULT_SCHEMA, "<built-in>").expect("the shipped schema is valid")
+    }
+}
+
+impl Schema {
+    /// Reads and validates a schema file.
+    pub fn from_file(path: &Path) -> Result<Schema> {
+        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+        Schema::parse(&text, &path.display().to_string())
+    }
+
+    /// Parses and validates schema text; `origin` names it in messages.
+    pub fn parse(text: &str, origin: &str) -> Result<Schema> {
+        let schema: Schema = toml::from_str(text).map_err(|e| Error::Schema {
+            path: origin.to_string(),
+            message: toml_message(text, &e),
+        })?;
+        schema.validate().map_err(|message| Error::Schema {
+            path: origin.to_string(),
+            message,
+        })?;
+        Ok(schema)
+    }
+
+    fn validate(&self) -> std::result::Result<(), String> {
+        if self.version != SCHEMA_VERSION {
+            return Err(format!(
+                "unsupported version {} (this build reads version {SCHEMA_VERSION})",
+                self.version
+            ));
+        }
+        for (name, analyzer) in &self.analyzers {
+            let allowed = |key: &str, value: &str, choices: &[&str]| {
+                if choices.contains(&value) {
+                    Ok(())
+                } else {
+                    Err(format!(
+                        "analyzer `{name}`: unknown {key} `{value}` (expected one of: {})",
+                        choices.join(", ")
+                    ))
+                }
+            };
+            allowed("tokenizer", &analyzer.tokenizer, &["simple", "whitespace"])?;
+            allowed("stemmer", &analyzer.stemmer, &["english", "none"])?;
+            allowed("stop_words", &analyzer.stop_words, &["english", "none"])?;
+            if analyzer.max_token_length == 0 {
+                return Err(format!(
+                    "analyzer `{name}`: max_token_length must be at least 1"
+                ));
+            }
+        }
+        for (field, spec) in [("title", &self.text.title), ("body", &self.text.body)] {
+            if !self.analyzers.contains_key(&spec.analyzer) {
+                return Err(format!(
+                    "text field `{field}` uses unknown analyzer `{}` (defined: {})",
+                    spec.analyzer,
+                    self.analyzers
+                        .keys()
+                        .cloned()
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ));
+            }
+            if !(spec.boost.is_finite() && spec.boost > 0.0) {
+                return Err(format!(
+                    "text field `{field}`: boost must be a positive number"
+                ));
+            }
+        }
+        if !self.text.body.stored {
+            return Err("text field `body` must be stored: passages point into it".to_string());
+        }
+        if !self.date.fast {
+            return Err("`date.fast` must be true: date range filters read it".to_string());
+        }
+        if self.passages.link != "block" {
+            return Err(format!(
+                "unknown passage link `{}` (expected: block)",
+                self.passages.link
+            ));
+        }
+        let p = &self.passages;
+        if p.min_chars > p.target_chars || p.target_chars > p.max_chars || p.min_chars == 0 {
+            return Err(
+                "passages: expected 0 < min_chars <= target_chars <= max_chars".to_string(),
+            );
+        }
+        let mut seen = BTreeMap::new();
+        for (facet, spec) in self.facet_specs() {
+            for name in std::iter::once(facet).chain(spec.aliases.iter().map(String::as_str)) {
+                if let Some(other) = seen.insert(name.to_string(), facet) {
+                    return Err(format!(
+                        "facet name `{name}` is used by both `{other}` and `{facet}`"
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn facet_specs(&self) -> [(&'static str, &FacetSpec); 4] {
+        [
+            ("location", &self.facets.location),
+            ("organization", &self.facets.organization),
+            ("source", &self.facets.source),
+            ("date", &self.facets.date),
+        ]
+    }
+
+    /// Resolves a facet name or alias (`loc`) to its canonical name.
+    pub fn facet_name(&self, name: &str) -> Result<&'static str> {
+        let lower = name.to_ascii_lowercase();
+        for (facet, spec) in self.facet_specs() {
+            if facet == lower || spec.aliases.iter().any(|a| *a == lower) {
+                return Ok(facet);
+            }
+        }
+        Err(Error::UnknownFacet {
+            name: name.to_string(),
+            available: self
+                .facet_specs()
+                .iter()
+                .flat_map(|(facet, spec)| {
+                    std::iter::once(facet.to_string()).chain(spec.aliases.clone())
+                })
+                .collect(),
+        })
+    }
+
+    /// Serializes the schema back to TOML (stored inside each index).
+    pub fn to_toml(&self) -> String {
+        toml::to_string(self).expect("a schema always serializes")
+    }
+
+    /// Builds the analyzer registered under `name`.
+    pub(crate) fn analyzer(&self, name: &str) -> TextAnalyzer {
+        let spec = &self.analyzers[name];
+        let mut builder = match spec.tokenizer.as_str() {
+            "whitespace" => TextAnalyzer::builder(WhitespaceTokenizer::default()).dynamic(),
+            _ => TextAnalyzer::builder(SimpleTokenizer::default()).dynamic(),
+        };
+        builder = builder.filter_dynamic(RemoveLongFilter::limit(spec.max_token_length));
+        if spec.lowercase {
+            builder = builder.filter_dynamic(LowerCaser);
+        }
+        if spec.ascii_folding {
+            builder = builder.filter_dynamic(AsciiFoldingFilter);
+        }
+        if spec.stop_words == "english" {
+            let filter = StopWordFilter::new(Language::English).expect("english stop words ship");
+            builder = builder.filter_dynamic(filter);
+        }
+        if spec.stemmer == "english" {
+            builder = builder.filter_dynamic(Stemmer::new(Language::English));
+        }
+        builder.build()
+    }
+
+    /// Builds the tantivy schema and the field handles.
+    pub(crate) fn build(&self) -> (tantivy::schema::Schema, Fields) {
+        let mut b = tantivy::schema::Schema::builder();
+        let text = |spec: &TextSpec, stored: bool| {
+            let indexing = TextFieldIndexing::default()
+                .set_tokenizer(&analyzer_key(&spec.analyzer))
+                .set_index_option(IndexRecordOption::WithFreqsAndPositions);
+            let options = TextOptions::default().set_indexing_options(indexing);
+            if stored {
+                options.set_stored()
+            } else {
+                options
+            }
+        };
+        let fields = Fields {
+            kind: b.add_text_field("kind", STRING),
+            id: b.add_text_field("id", STRING | STORED),
+            path: b.add_text_field("path", STRING | STORED),
+            title: b.add_text_field("title", text(&self.text.title, self.text.title.stored)),
+            body: b.add_text_field("body", STORED),
+            passage: b.add_text_field("passage", text(&self.text.body, false)),
+            parent: b.add_u64_field("parent", FAST),
+            start: b.add_u64_field("start", FAST),
+            end: b.add_u64_field("end", FAST),
+            hash: b.add_u64_field("hash", FAST | INDEXED),
+            dup_of: b.add_text_field("dup_of", STRING | STORED),
+            published: b.add_date_field("published", INDEXED | FAST | STORED),
+            meta: b.add_text_field("meta", STORED),
+            location: b.add_facet_field("location", FacetOptions::default()),
+            organization: b.add_facet_field("organization", FacetOptions::default()),
+            source: b.add_facet_field("source", FacetOptions::default()),
+            date: b.add_facet_field("date", FacetOptions::default()),
+        };
+        (b.build(), fields)
+    }
+
+    /// Registers every analyzer of the schema on the index.
+    pub(crate) fn register_analyzers(&self, index: &tantivy::Index) {
+        for name in self.analyzers.keys() {
+            index
+                .tokenizers()
+                .register(&analyzer_key(name), self.analyzer(name));
+        }
+    }
+}
+
+/// Tokenizer names are prefixed so they never collide with tantivy's own.
+pub(crate) fn analyzer_key(name: &str) -> String {
+    format!("dateline_{name}")
+}
+
+/// The tantivy fields of a Dateline index.
+///
+/// Each article is one block of documents written together: its passages,
+/// then the article document itself. `kind` tells them apart, and `parent`
+/// holds a passage's distance in doc ids to its article (0 on the article).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Fields {
+    pub kind: Field,
+    pub id: Field,
+    pub path: Field,
+    pub title: Field,
+    pub body: Field,
+    pub passage: Field,
+    pub parent: Field,
+    pub start: Field,
+    pub end: Field,
+    pub hash: Field,
+    pub dup_of: Field,
+    pub published: Field,
+    pub meta: Field,
+    pub location: Field,
+    pub organization: Field,
+    pub source: Field,
+    pub date: Field,
+}
+
+impl Fields {
+    /// Finds the fields in an existing index's schema.
+    pub(crate) fn from_schema(schema: &tantivy::schema::Schema) -> Result<Fields> {
+        let get = |name: &str| {
+            schema.get_field(name).map_err(|_| Error::Schema {
+                path: "<index>".to_string(),
+                message: format!("the index has no field `{name}`"),
+            })
+        };
+        Ok(Fields {
+            kind: get("kind")?,
+            id: get("id")?,
+            path: get("path")?,
+            title: get("title")?,
+            body: get("body")?,
+            passage: get("passage")?,
+            parent: get("parent")?,
+            start: get("start")?,
+            end: get("end")?,
+            hash: get("hash")?,
+            dup_of: get("dup_of")?,
+            published: get("published")?,
+            meta: get("meta")?,
+            location: get("location")?,
+            organization: get("organization")?,
+            source: get("source")?,
+            date: get("date")?,
+        })
+    }
+
+    /// Returns the facet field of a canonical facet name.
+    pub(crate) fn facet(&self, name: &str) -> Field {
+        match name {
+            "location" => self.location,
+            "organization" => self.organization,
+            "source" => self.source,
+            _ => self.date,
+        }
+    }
+}
+
+/// Turns a toml error into one line: the message plus where it was found.
+fn toml_message(text: &str, error: &toml::de::Error) -> String {
+    let message = error.message().trim_end_matches('.').to_string();
+    match error.span() {
+        Some(span) => {
+            let line = text[..span.start.min(text.len())].matches('\n').count() + 1;
+            format!("{message} (line {line})")
+        }
+        None => message,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shipped_schema_loads_and_builds() {
+        let schema = Schema::default();
+        assert_eq!(schema.version, SCHEMA_VERSION);
+        let (tantivy_schema, _) = schema.build();
+        assert!(tantivy_schema.get_field("passage").is_ok());
+    }
+
+    #[test]
+    fn facet_aliases_resolve_and_unknown_facet_lists_available_ones() {
+        let schema = Schema::default();
+        assert_eq!(schema.facet_name("loc").unwrap(), "location");
+        assert_eq!(schema.facet_name("ORG").unwrap(), "organization");
+        let error = schema.facet_name("place").unwrap_err().to_string();
+        assert_eq!(
+            error,
+            "unknown facet `place` (available: location, loc, organization, org, source, date)"
+        );
+    }
+
+    #[test]
+    fn schema_round_trips_through_toml() {
+        let schema = Schema::default();
+        assert_eq!(Schema::parse(&schema.to_toml(), "copy").unwrap(), schema);
+    }
+}
