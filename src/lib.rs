@@ -7,6 +7,7 @@ pub mod article;
 pub mod corpus;
 mod error;
 pub mod extract;
+pub mod index;
 pub mod passage;
 pub mod schema;
 

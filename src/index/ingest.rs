@@ -1,0 +1,431 @@
+//! The indexing pipeline: walk → read, decode, extract, split (in parallel)
+//! → one tantivy writer, through a bounded channel.
+//!
+//! Files are numbered in walk order and written in that order, whatever
+//! thread read them, so which copy of a duplicate is kept is the same on
+//! every run.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+use tantivy::indexer::UserOperation;
+use tantivy::schema::Value;
+use tantivy::{IndexWriter, TantivyDocument, Term};
+
+use crate::article::Article;
+use crate::corpus::{self, Problem, ProblemKind, ReadOptions};
+use crate::error::{Error, Result};
+use crate::extract::{Entities, Extractor};
+use crate::index::NewsIndex;
+use crate::index::document::{self, KIND_ARTICLE, path_key};
+use crate::passage::{self, PassageSpan};
+
+/// How to ingest.
+#[derive(Clone, Debug)]
+pub struct IngestOptions {
+    /// Threads that read, decode and extract (default: the machine's cores).
+    pub read_threads: usize,
+    /// Tantivy indexing threads (default 1: fastest measured on 2 cores).
+    pub writer_threads: usize,
+    /// Memory for the tantivy writer, in bytes.
+    pub writer_memory: usize,
+    /// Commit after this many articles (and at the end).
+    pub commit_every: usize,
+    /// Reading options (size limit).
+    pub read: ReadOptions,
+}
+
+impl Default for IngestOptions {
+    fn default() -> IngestOptions {
+        IngestOptions {
+            read_threads: std::thread::available_parallelism().map_or(2, |n| n.get()),
+            writer_threads: 1,
+            writer_memory: 128 * 1024 * 1024,
+            commit_every: 20_000,
+            read: ReadOptions::default(),
+        }
+    }
+}
+
+/// Where an ingest run is, for a progress display.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Progress {
+    /// Files handled so far.
+    pub files_done: usize,
+    /// Candidate files found by the walk so far.
+    pub files_seen: usize,
+    /// True once the walk has finished, so `files_seen` is the total.
+    pub walk_done: bool,
+    /// Articles indexed so far.
+    pub articles_indexed: usize,
+    /// Input bytes read so far.
+    pub bytes_read: u64,
+}
+
+/// What an ingest run did.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct IngestReport {
+    /// Files read (articles found or not).
+    pub files_read: usize,
+    /// Articles read from the files.
+    pub articles_read: usize,
+    /// Articles written to the index.
+    pub articles_indexed: usize,
+    /// Articles not written because an identical one (same normalised title
+    /// and body) was indexed; their ids are recorded on it (`also_at`).
+    pub duplicates: usize,
+    /// Skipped files and articles by reason (`not_article`, `empty`, ...).
+    pub skipped: BTreeMap<String, usize>,
+    /// Every problem except `not_article` skips, in walk order.
+    pub problems: Vec<Problem>,
+    /// Input bytes read.
+    pub bytes_read: u64,
+    /// Wall time, in seconds.
+    pub elapsed_secs: f64,
+    /// Input megabytes (10^6 bytes) per second.
+    pub mb_per_sec: f64,
+}
+
+impl IngestReport {
+    fn record(&mut self, problem: Problem) {
+        if problem.kind.is_skip() {
+            *self
+                .skipped
+                .entry(problem.kind.as_str().to_string())
+                .or_default() += 1;
+        }
+        if problem.kind != ProblemKind::NotArticle {
+            self.problems.push(problem);
+        }
+    }
+}
+
+/// One article ready to be written.
+struct Prepared {
+    article: Article,
+    entities: Entities,
+    passages: Vec<PassageSpan>,
+    hash: u64,
+}
+
+/// What a reader thread hands to the writer for one walk item.
+struct Work {
+    seq: usize,
+    path: Option<PathBuf>,
+    /// True when the file was read, so its old documents are replaced.
+    read: bool,
+    bytes: u64,
+    articles: Vec<Prepared>,
+    problems: Vec<Problem>,
+}
+
+/// The article already indexed for a content hash.
+struct Primary {
+    id: String,
+    path: String,
+}
+
+impl NewsIndex {
+    /// Indexes every article under `roots` (files or directories).
+    ///
+    /// A file indexed before is replaced by what it holds now. Per-file
+    /// problems are reported in the result, never fatal; `progress` is called
+    /// from the calling thread after each file.
+    pub fn ingest_paths(
+        &self,
+        roots: &[PathBuf],
+        options: &IngestOptions,
+        progress: &mut dyn FnMut(&Progress),
+    ) -> Result<IngestReport> {
+        let started = Instant::now();
+        let mut writer = self.writer(options)?;
+        let extractor = Arc::new(Extractor::new());
+        let exclude: Vec<PathBuf> = self.path().map(Path::to_path_buf).into_iter().collect();
+
+        let (path_tx, path_rx) =
+            sync_channel::<(usize, std::result::Result<PathBuf, Problem>)>(256);
+        let (work_tx, work_rx) = sync_channel::<Work>(64);
+        let path_rx = Arc::new(Mutex::new(path_rx));
+        let roots = roots.to_vec();
+        let threads = options.read_threads.max(1);
+
+        let outcome = std::thread::scope(|scope| {
+            scope.spawn(move || {
+                for (seq, item) in corpus::walk(&roots, &exclude).enumerate() {
+                    if path_tx.send((seq, item)).is_err() {
+                        break;
+                    }
+                }
+            });
+            for _ in 0..threads {
+                let path_rx = Arc::clone(&path_rx);
+                let work_tx = work_tx.clone();
+                let extractor = Arc::clone(&extractor);
+                let read_options = options.read.clone();
+                let spec = self.schema.passages.clone();
+                scope.spawn(move || {
+                    read_worker(&path_rx, &work_tx, &extractor, &read_options, &spec);
+                });
+            }
+            drop(work_tx);
+            self.write_all(&mut writer, work_rx, options, progress)
+        });
+        let mut report = outcome?;
+        writer.commit()?;
+        writer.wait_merging_threads()?;
+        self.reader.reload()?;
+        report.elapsed_secs = started.elapsed().as_secs_f64();
+        report.mb_per_sec = report.bytes_read as f64 / 1e6 / report.elapsed_secs.max(1e-9);
+        Ok(report)
+    }
+
+    /// Indexes articles built in code. Ids must be unique; an article whose
+    /// id is already in the index replaces it.
+    pub fn ingest_articles(
+        &self,
+        articles: impl IntoIterator<Item = Article>,
+    ) -> Result<IngestReport> {
+        let started = Instant::now();
+        let options = IngestOptions {
+            writer_memory: 50 * 1024 * 1024,
+            ..IngestOptions::default()
+        };
+        let mut writer = self.writer(&options)?;
+        let extractor = Extractor::new();
+        let mut report = IngestReport::default();
+        let mut primaries = self.existing_hashes()?;
+        for article in articles {
+            report.articles_read += 1;
+            report.bytes_read += article.body.len() as u64;
+            let prepared = prepare(article, &extractor, &self.schema.passages);
+            writer.delete_term(Term::from_field_text(self.fields.id, &prepared.article.id));
+            self.write_article(&writer, prepared, None, &mut primaries, &mut report)?;
+        }
+        writer.commit()?;
+        self.reader.reload()?;
+        report.elapsed_secs = started.elapsed().as_secs_f64();
+        Ok(report)
+    }
+
+    fn writer(&self, options: &IngestOptions) -> Result<IndexWriter<TantivyDocument>> {
+        let threads = options.writer_threads.max(1);
+        // tantivy refuses less than 15 MB per thread.
+        let memory = options.writer_memory.max(threads * 16 * 1024 * 1024);
+        self.index
+            .writer_with_num_threads(threads, memory)
+            .map_err(|error| match error {
+                tantivy::TantivyError::LockFailure(..) => Error::IndexLocked {
+                    path: self.path().map(Path::to_path_buf).unwrap_or_default(),
+                },
+                other => other.into(),
+            })
+    }
+
+    /// Writes work items in walk order, committing in batches.
+    fn write_all(
+        &self,
+        writer: &mut IndexWriter<TantivyDocument>,
+        work_rx: Receiver<Work>,
+        options: &IngestOptions,
+        progress: &mut dyn FnMut(&Progress),
+    ) -> Result<IngestReport> {
+        let mut report = IngestReport::default();
+        let mut state = Progress::default();
+        let mut primaries = self.existing_hashes()?;
+        let mut pending: BTreeMap<usize, Work> = BTreeMap::new();
+        let mut next = 0;
+        let mut since_commit = 0;
+        let mut last_progress = Instant::now();
+        for work in work_rx {
+            state.files_seen = state.files_seen.max(work.seq + 1);
+            pending.insert(work.seq, work);
+            while let Some(work) = pending.remove(&next) {
+                next += 1;
+                since_commit += work.articles.len();
+                self.write_work(writer, work, &mut primaries, &mut report)?;
+                if since_commit >= options.commit_every {
+                    writer.commit()?;
+                    since_commit = 0;
+                }
+            }
+            state.files_done = next;
+            state.articles_indexed = report.articles_indexed;
+            state.bytes_read = report.bytes_read;
+            if last_progress.elapsed() >= Duration::from_millis(100) {
+                progress(&state);
+                last_progress = Instant::now();
+            }
+        }
+        state.walk_done = true;
+        state.files_seen = next;
+        progress(&state);
+        Ok(report)
+    }
+
+    fn write_work(
+        &self,
+        writer: &IndexWriter<TantivyDocument>,
+        work: Work,
+        primaries: &mut HashMap<u64, Primary>,
+        report: &mut IngestReport,
+    ) -> Result<()> {
+        report.bytes_read += work.bytes;
+        if work.read {
+            report.files_read += 1;
+        }
+        for problem in work.problems {
+            report.record(problem);
+        }
+        let Some(path) = work.path else { return Ok(()) };
+        if work.read {
+            // Whatever the file held before is replaced by what it holds now.
+            writer.delete_term(Term::from_field_text(self.fields.path, &path_key(&path)));
+        }
+        for prepared in work.articles {
+            report.articles_read += 1;
+            self.write_article(writer, prepared, Some(&path), primaries, report)?;
+        }
+        Ok(())
+    }
+
+    fn write_article(
+        &self,
+        writer: &IndexWriter<TantivyDocument>,
+        prepared: Prepared,
+        path: Option<&Path>,
+        primaries: &mut HashMap<u64, Primary>,
+        report: &mut IngestReport,
+    ) -> Result<()> {
+        let own_path = path_key(path.unwrap_or(&prepared.article.path));
+        if let Some(primary) = primaries.get(&prepared.hash)
+            && primary.id != prepared.article.id
+            && primary.path != own_path
+        {
+            report.duplicates += 1;
+            let doc = document::duplicate_doc(
+                &self.fields,
+                &prepared.article.id,
+                &prepared.article.path,
+                &primary.id,
+            );
+            writer.add_document(doc)?;
+            return Ok(());
+        }
+        let block = document::article_block(
+            &self.fields,
+            &prepared.article,
+            &prepared.entities,
+            &prepared.passages,
+            prepared.hash,
+        );
+        writer.run(
+            block
+                .into_iter()
+                .map(UserOperation::Add)
+                .collect::<Vec<_>>(),
+        )?;
+        report.articles_indexed += 1;
+        primaries.entry(prepared.hash).or_insert(Primary {
+            id: prepared.article.id,
+            path: own_path,
+        });
+        Ok(())
+    }
+
+    /// Content hashes of the articles already in the index.
+    fn existing_hashes(&self) -> Result<HashMap<u64, Primary>> {
+        self.reader.reload()?;
+        let searcher = self.reader.searcher();
+        let mut map = HashMap::new();
+        let query = tantivy::query::TermQuery::new(
+            Term::from_field_text(self.fields.kind, KIND_ARTICLE),
+            tantivy::schema::IndexRecordOption::Basic,
+        );
+        let docs = searcher.search(&query, &tantivy::collector::DocSetCollector)?;
+        for address in docs {
+            let doc: TantivyDocument = searcher.doc(address)?;
+            let hash = doc.get_first(self.fields.hash).and_then(|v| v.as_u64());
+            let id = doc.get_first(self.fields.id).and_then(|v| v.as_str());
+            let path = doc.get_first(self.fields.path).and_then(|v| v.as_str());
+            if let (Some(hash), Some(id), Some(path)) = (hash, id, path) {
+                map.insert(
+                    hash,
+                    Primary {
+                        id: id.to_string(),
+                        path: path.to_string(),
+                    },
+                );
+            }
+        }
+        Ok(map)
+    }
+}
+
+fn read_worker(
+    path_rx: &Mutex<Receiver<(usize, std::result::Result<PathBuf, Problem>)>>,
+    work_tx: &SyncSender<Work>,
+    extractor: &Extractor,
+    read_options: &ReadOptions,
+    spec: &crate::schema::PassageSpec,
+) {
+    loop {
+        let item = match path_rx.lock() {
+            Ok(rx) => rx.recv(),
+            Err(_) => return,
+        };
+        let Ok((seq, item)) = item else { return };
+        let work = match item {
+            Err(problem) => Work {
+                seq,
+                path: None,
+                read: false,
+                bytes: 0,
+                articles: Vec::new(),
+                problems: vec![problem],
+            },
+            Ok(path) => {
+                let contents = corpus::read_file(&path, read_options);
+                let read = !contents.problems.iter().any(|p| {
+                    p.line.is_none()
+                        && matches!(
+                            p.kind,
+                            ProblemKind::Unreadable | ProblemKind::TooLarge | ProblemKind::Walk
+                        )
+                });
+                let bytes = contents.articles.iter().map(|a| a.body.len() as u64).sum();
+                let articles = contents
+                    .articles
+                    .into_iter()
+                    .map(|a| prepare(a, extractor, spec))
+                    .collect();
+                Work {
+                    seq,
+                    path: Some(path),
+                    read,
+                    bytes,
+                    articles,
+                    problems: contents.problems,
+                }
+            }
+        };
+        if work_tx.send(work).is_err() {
+            return;
+        }
+    }
+}
+
+fn prepare(article: Article, extractor: &Extractor, spec: &crate::schema::PassageSpec) -> Prepared {
+    let entities = extractor.extract(&article);
+    let passages = passage::split(&article.body, spec);
+    let hash = document::content_hash(article.title.as_deref(), &article.body);
+    Prepared {
+        article,
+        entities,
+        passages,
+        hash,
+    }
+}

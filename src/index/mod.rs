@@ -1,0 +1,140 @@
+//! The index on disk (or in memory): creating, opening, writing articles.
+
+mod document;
+mod ingest;
+
+use std::path::{Path, PathBuf};
+
+use tantivy::directory::MmapDirectory;
+use tantivy::{Index, IndexReader, ReloadPolicy};
+
+use crate::error::{Error, Result};
+use crate::schema::{Fields, SCHEMA_VERSION, Schema};
+
+pub use document::{StoredArticle, content_hash};
+pub use ingest::{IngestOptions, IngestReport, Progress};
+
+/// The file, beside tantivy's own, that records the schema an index was built with.
+const SCHEMA_FILE: &str = "dateline-schema.toml";
+
+/// A news index: articles, their passages and facets.
+///
+/// A `NewsIndex` can be shared between threads; searches see what the last
+/// commit wrote.
+pub struct NewsIndex {
+    pub(crate) index: Index,
+    pub(crate) reader: IndexReader,
+    pub(crate) fields: Fields,
+    pub(crate) schema: Schema,
+    path: Option<PathBuf>,
+}
+
+impl std::fmt::Debug for NewsIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NewsIndex")
+            .field("path", &self.path)
+            .finish_non_exhaustive()
+    }
+}
+
+impl NewsIndex {
+    /// Creates a new index in `dir` (created if missing; must hold no index).
+    pub fn create_in_dir(dir: impl AsRef<Path>, schema: Schema) -> Result<NewsIndex> {
+        let dir = dir.as_ref();
+        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        let (tantivy_schema, fields) = schema.build();
+        let directory = MmapDirectory::open(dir).map_err(|e| Error::Engine(Box::new(e)))?;
+        let index = Index::create(directory, tantivy_schema, tantivy::IndexSettings::default())?;
+        let schema_path = dir.join(SCHEMA_FILE);
+        std::fs::write(&schema_path, schema.to_toml()).map_err(|e| Error::io(&schema_path, e))?;
+        NewsIndex::wrap(index, fields, schema, Some(dir.to_path_buf()))
+    }
+
+    /// Opens the index in `dir`.
+    pub fn open_in_dir(dir: impl AsRef<Path>) -> Result<NewsIndex> {
+        let dir = dir.as_ref();
+        let schema_path = dir.join(SCHEMA_FILE);
+        if !dir.join("meta.json").is_file() || !schema_path.is_file() {
+            return Err(Error::IndexMissing {
+                path: dir.to_path_buf(),
+            });
+        }
+        let text = std::fs::read_to_string(&schema_path).map_err(|e| Error::io(&schema_path, e))?;
+        if let Some(found) = recorded_version(&text)
+            && found != SCHEMA_VERSION
+        {
+            return Err(Error::SchemaVersion {
+                path: dir.to_path_buf(),
+                found,
+                expected: SCHEMA_VERSION,
+            });
+        }
+        let schema = Schema::parse(&text, &schema_path.display().to_string())?;
+        let index = Index::open_in_dir(dir)?;
+        let fields = Fields::from_schema(&index.schema())?;
+        NewsIndex::wrap(index, fields, schema, Some(dir.to_path_buf()))
+    }
+
+    /// Opens the index in `dir`, or creates it with `schema` when there is none.
+    pub fn open_or_create_in_dir(dir: impl AsRef<Path>, schema: Schema) -> Result<NewsIndex> {
+        match NewsIndex::open_in_dir(dir.as_ref()) {
+            Err(Error::IndexMissing { .. }) => NewsIndex::create_in_dir(dir, schema),
+            other => other,
+        }
+    }
+
+    /// Creates an index held in memory, for tests and short-lived programs.
+    pub fn create_in_ram(schema: Schema) -> Result<NewsIndex> {
+        let (tantivy_schema, fields) = schema.build();
+        let index = Index::create_in_ram(tantivy_schema);
+        NewsIndex::wrap(index, fields, schema, None)
+    }
+
+    fn wrap(
+        index: Index,
+        fields: Fields,
+        schema: Schema,
+        path: Option<PathBuf>,
+    ) -> Result<NewsIndex> {
+        schema.register_analyzers(&index);
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::OnCommitWithDelay)
+            .try_into()?;
+        Ok(NewsIndex {
+            index,
+            reader,
+            fields,
+            schema,
+            path,
+        })
+    }
+
+    /// Returns the schema the index was built with.
+    pub fn schema(&self) -> &Schema {
+        &self.schema
+    }
+
+    /// Returns the index directory, or `None` for an index in memory.
+    pub fn path(&self) -> Option<&Path> {
+        self.path.as_deref()
+    }
+
+    /// Returns the underlying tantivy index: the one escape hatch for what
+    /// Dateline does not wrap. Its document layout is not a stable API.
+    pub fn tantivy_index(&self) -> &Index {
+        &self.index
+    }
+
+    /// Makes the latest commit visible to searches now rather than shortly.
+    pub fn reload(&self) -> Result<()> {
+        Ok(self.reader.reload()?)
+    }
+}
+
+/// Reads `version = N` without validating the rest, so an old index gets a
+/// version message rather than a parse error about fields it predates.
+fn recorded_version(text: &str) -> Option<u32> {
+    let value: toml::Table = toml::from_str(text).ok()?;
+    value.get("version")?.as_integer()?.try_into().ok()
+}
