@@ -125,8 +125,6 @@ pub(crate) fn article_block(
         doc.add_text(fields.path, &path);
         doc.add_text(fields.passage, &article.body[start..end]);
         doc.add_u64(fields.parent, (passages.len() - i) as u64);
-        doc.add_u64(fields.start, passage.start as u64);
-        doc.add_u64(fields.end, passage.end as u64);
         block.push(doc);
     }
 

@@ -1,6 +1,6 @@
 //! The index on disk (or in memory): creating, opening, writing articles.
 
-mod document;
+pub(crate) mod document;
 mod ingest;
 
 use std::path::{Path, PathBuf};

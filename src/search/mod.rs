@@ -1,0 +1,669 @@
+//! Searching: query parsing, filters, passage ranking grouped by article,
+//! highlights and facet counts.
+//!
+//! Passages are what the query is matched against; an article's score is
+//! the sum, over the query's clauses, of the best score that clause got in
+//! any of its passages or its headline. So an article that matches more of
+//! the query's words ranks higher, even when no single passage holds them
+//! all, and `+required` words may sit in different passages.
+
+mod filter;
+mod highlight;
+mod query;
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::ops::Bound;
+
+use serde::{Deserialize, Serialize};
+use tantivy::query::{
+    BooleanQuery, BoostQuery, EnableScoring, PhraseQuery, Query, RangeQuery,
+    TermQuery, Weight,
+};
+use tantivy::schema::{Facet, IndexRecordOption, Value};
+use tantivy::{DateTime, DocAddress, DocId, Searcher, SegmentReader, TERMINATED, TantivyDocument, Term};
+
+use crate::article::Date;
+use crate::error::{Error, Result};
+use crate::index::{NewsIndex, StoredArticle};
+use crate::index::document::{KIND_ARTICLE, KIND_DUPLICATE, stored_article};
+use crate::schema::FACETS;
+use highlight::{Highlighter, analyze};
+use query::{Occur, Scope};
+
+/// How hits are ordered.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Sort {
+    /// Best score first (the default); ties newest first.
+    #[default]
+    Relevance,
+    /// Newest first; undated articles last.
+    Date,
+}
+
+/// A facet filter: a facet name or alias and a value (a path such as
+/// `/Africa`, or a name such as `Mali`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FacetFilter {
+    /// `location`, `organization`, `source`, `date` or an alias (`loc`, `org`).
+    pub facet: String,
+    /// A path (`/Africa/Western Africa`) or a name (`Mali`).
+    pub value: String,
+}
+
+/// What to search for.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SearchRequest {
+    /// The query text; empty matches every article.
+    pub query: String,
+    /// Facet filters: repeated filters of one facet are OR, facets are AND.
+    pub filters: Vec<FacetFilter>,
+    /// Earliest publication date, inclusive: `YYYY`, `YYYY-MM` or `YYYY-MM-DD`.
+    pub from: Option<String>,
+    /// Latest publication date, inclusive, in the same forms.
+    pub to: Option<String>,
+    /// Articles per page.
+    pub limit: usize,
+    /// Articles to skip (for paging).
+    pub offset: usize,
+    /// Passages per article.
+    pub passages: usize,
+    /// Order of hits.
+    pub sort: Sort,
+    /// Values per facet in the counts.
+    pub facet_limit: usize,
+}
+
+impl Default for SearchRequest {
+    fn default() -> SearchRequest {
+        SearchRequest {
+            query: String::new(),
+            filters: Vec::new(),
+            from: None,
+            to: None,
+            limit: 10,
+            offset: 0,
+            passages: 2,
+            sort: Sort::Relevance,
+            facet_limit: 10,
+        }
+    }
+}
+
+impl SearchRequest {
+    /// Creates a request for `query` with the defaults (10 articles, 2 passages).
+    pub fn new(query: impl Into<String>) -> SearchRequest {
+        SearchRequest { query: query.into(), ..SearchRequest::default() }
+    }
+
+    /// Adds a facet filter.
+    pub fn filter(mut self, facet: impl Into<String>, value: impl Into<String>) -> SearchRequest {
+        self.filters.push(FacetFilter { facet: facet.into(), value: value.into() });
+        self
+    }
+}
+
+/// A place or organization of a hit.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct EntityRef {
+    /// Display name.
+    pub name: String,
+    /// Facet path.
+    pub facet: String,
+}
+
+/// A passage of a hit.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PassageHit {
+    /// The passage text: exactly `body[start..end]` in code points.
+    pub text: String,
+    /// Start in the article body, in code points, inclusive.
+    pub start: usize,
+    /// End in the article body, in code points, exclusive.
+    pub end: usize,
+    /// Matched spans, `[start, end)` in code points relative to `text`.
+    pub highlights: Vec<[usize; 2]>,
+}
+
+/// One article in the results.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Hit {
+    /// 1-based rank, counting the request's offset.
+    pub rank: usize,
+    /// Relevance score (0 when the query is empty).
+    pub score: f32,
+    /// Article id.
+    pub id: String,
+    /// Source file.
+    pub path: String,
+    /// Headline.
+    pub title: Option<String>,
+    /// Publication date.
+    pub published: Option<Date>,
+    /// Web address.
+    pub url: Option<String>,
+    /// Outlet or agency.
+    pub source: Option<String>,
+    /// Dateline as written.
+    pub dateline: Option<String>,
+    /// Ids of exact duplicates of this article.
+    pub also_at: Vec<String>,
+    /// Places of the article.
+    pub locations: Vec<EntityRef>,
+    /// Organizations of the article.
+    pub organizations: Vec<EntityRef>,
+    /// The best passages, best first; the lead passages when only the
+    /// headline matched.
+    pub passages: Vec<PassageHit>,
+}
+
+/// A facet value and how many matching articles have it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FacetCount {
+    /// The facet path.
+    pub value: String,
+    /// Matching articles with this value or one below it.
+    pub count: usize,
+}
+
+/// Facet counts over the matching articles: the children of each facet's
+/// active node. Each facet's counts ignore its own filters (multi-select).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct FacetCounts {
+    /// Location counts.
+    pub location: Vec<FacetCount>,
+    /// Organization counts.
+    pub organization: Vec<FacetCount>,
+    /// Source counts.
+    pub source: Vec<FacetCount>,
+    /// Date counts (years at the root).
+    pub date: Vec<FacetCount>,
+}
+
+/// What a filter value resolved to.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResolvedFilter {
+    /// Canonical facet name.
+    pub facet: String,
+    /// The value as given.
+    pub value: String,
+    /// The facet paths it matched (ORed); empty when nothing matched.
+    pub paths: Vec<String>,
+}
+
+/// The answer to a [`SearchRequest`].
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct SearchResults {
+    /// Exact number of matching articles.
+    pub total_articles: usize,
+    /// The requested page of articles.
+    pub hits: Vec<Hit>,
+    /// Facet counts over all matching articles.
+    pub facets: FacetCounts,
+    /// How each filter value was resolved.
+    pub resolved_filters: Vec<ResolvedFilter>,
+}
+
+/// A matching article before its page is fetched.
+struct Candidate {
+    segment: u32,
+    doc: DocId,
+    score: f32,
+    published: Option<i64>,
+    /// Matched passages: (passage doc, score).
+    passages: Vec<(DocId, f32)>,
+}
+
+/// Per-article accumulation while scanning one segment.
+struct Acc {
+    best: Vec<f32>,
+}
+
+/// One group of filters that must all hold: one facet's filters.
+struct FilterGroup {
+    facet: &'static str,
+    weight: Box<dyn Weight>,
+}
+
+impl NewsIndex {
+    /// Runs a search.
+    pub fn search(&self, request: &SearchRequest) -> Result<SearchResults> {
+        let searcher = self.reader.searcher();
+        let facet_names = self.facet_names();
+        let clauses = query::parse(&request.query, &facet_names)?;
+
+        // Filters, grouped by facet.
+        let mut resolved_filters = Vec::new();
+        let mut by_facet: BTreeMap<&'static str, Vec<String>> = BTreeMap::new();
+        let mut path_cache: HashMap<&'static str, std::collections::BTreeSet<String>> = HashMap::new();
+        for filter in &request.filters {
+            let facet = self.schema.facet_name(&filter.facet)?;
+            if !path_cache.contains_key(facet) {
+                path_cache.insert(facet, filter::facet_paths(&searcher, self.fields.facet(facet))?);
+            }
+            let paths = filter::resolve(&filter.value, &path_cache[facet]);
+            by_facet.entry(facet).or_default().extend(paths.iter().cloned());
+            resolved_filters.push(ResolvedFilter {
+                facet: facet.to_string(),
+                value: filter.value.clone(),
+                paths,
+            });
+        }
+        let from = request.from.as_deref().map(|t| filter::parse_bound(t, false)).transpose()?;
+        let to = request.to.as_deref().map(|t| filter::parse_bound(t, true)).transpose()?;
+        if let (Some(from), Some(to)) = (from, to)
+            && from > to
+        {
+            return Err(Error::Filter(format!("--from {from} is after --to {to}")));
+        }
+
+        let disabled = || EnableScoring::disabled_from_searcher(&searcher);
+        let mut groups = Vec::new();
+        for (facet, paths) in &by_facet {
+            let field = self.fields.facet(facet);
+            let terms: Vec<Box<dyn Query>> = paths
+                .iter()
+                .filter_map(|p| Facet::from_text(p).ok())
+                .map(|f| -> Box<dyn Query> {
+                    Box::new(TermQuery::new(Term::from_facet(field, &f), IndexRecordOption::Basic))
+                })
+                .collect();
+            let mut query: Box<dyn Query> = Box::new(BooleanQuery::union(terms));
+            if *facet == "date" && (from.is_some() || to.is_some()) {
+                query = Box::new(BooleanQuery::intersection(vec![query, self.date_range(from, to)]));
+            }
+            groups.push(FilterGroup { facet, weight: query.weight(disabled())? });
+        }
+        if !by_facet.contains_key("date") && (from.is_some() || to.is_some()) {
+            groups.push(FilterGroup { facet: "date", weight: self.date_range(from, to).weight(disabled())? });
+        }
+
+        // Clauses → weights.
+        let mut highlighter = Highlighter::default();
+        let mut body_analyzer = self.schema.analyzer(&self.schema.text.body.analyzer);
+        let mut title_analyzer = self.schema.analyzer(&self.schema.text.title.analyzer);
+        let mut positive: Vec<(Occur, Box<dyn Weight>)> = Vec::new();
+        let mut negative: Vec<Box<dyn Weight>> = Vec::new();
+        for clause in &clauses {
+            let mut parts: Vec<Box<dyn Query>> = Vec::new();
+            if clause.scope != Scope::Body {
+                let tokens = analyze(&mut title_analyzer, &clause.text);
+                if let Some(q) = text_query(self.fields.title, &tokens) {
+                    parts.push(Box::new(BoostQuery::new(q, self.schema.text.title.boost)));
+                }
+            }
+            if clause.scope != Scope::Title {
+                let tokens = analyze(&mut body_analyzer, &clause.text);
+                if let Some(q) = text_query(self.fields.passage, &tokens) {
+                    parts.push(Box::new(BoostQuery::new(q, self.schema.text.body.boost)));
+                }
+                if clause.occur != Occur::MustNot {
+                    highlighter.add(tokens);
+                }
+            }
+            if parts.is_empty() {
+                continue; // only stop words or punctuation
+            }
+            let query = BooleanQuery::union(parts);
+            if clause.occur == Occur::MustNot {
+                negative.push(query.weight(disabled())?);
+            } else {
+                positive.push((clause.occur, query.weight(EnableScoring::enabled_from_searcher(&searcher))?));
+            }
+        }
+        let all_articles = TermQuery::new(
+            Term::from_field_text(self.fields.kind, KIND_ARTICLE),
+            IndexRecordOption::Basic,
+        )
+        .weight(disabled())?;
+
+        // Scan every segment.
+        let mut candidates = Vec::new();
+        let mut counts: BTreeMap<&'static str, HashMap<String, usize>> = BTreeMap::new();
+        let active: HashMap<&'static str, String> = FACETS
+            .iter()
+            .map(|&f| {
+                let paths = by_facet.get(f).map(Vec::as_slice).unwrap_or(&[]);
+                let node = if paths.len() == 1 { paths[0].clone() } else { String::new() };
+                (f, node)
+            })
+            .collect();
+        for (segment_ord, segment) in searcher.segment_readers().iter().enumerate() {
+            let scan = SegmentScan { segment, positive: &positive, negative: &negative, all_articles: &*all_articles };
+            let matched = scan.matches()?;
+            let group_sets: Vec<HashSet<DocId>> =
+                groups.iter().map(|g| docs_of(&*g.weight, segment)).collect::<Result<_>>()?;
+            let published = segment.fast_fields().date("published").ok();
+            let mut facet_readers = HashMap::new();
+            for facet in FACETS {
+                facet_readers.insert(facet, (segment.facet_reader(facet)?, HashMap::<u64, Option<String>>::new()));
+            }
+            let mut finals: HashMap<DocId, usize> = HashMap::new();
+            for (doc, score) in &matched.articles {
+                let passes: Vec<bool> = group_sets.iter().map(|set| set.contains(doc)).collect();
+                if passes.iter().all(|&p| p) {
+                    finals.insert(*doc, candidates.len());
+                    candidates.push(Candidate {
+                        segment: segment_ord as u32,
+                        doc: *doc,
+                        score: *score,
+                        published: published
+                            .as_ref()
+                            .and_then(|c| c.first(*doc))
+                            .map(|d: DateTime| d.into_timestamp_secs()),
+                        passages: Vec::new(),
+                    });
+                }
+                for facet in FACETS {
+                    let others_pass = groups.iter().zip(&passes).all(|(g, &p)| p || g.facet == facet);
+                    if others_pass {
+                        let (reader, cache) = facet_readers.get_mut(facet).expect("every facet has a reader");
+                        count_facets(reader, cache, *doc, &active[facet], counts.entry(facet).or_default())?;
+                    }
+                }
+            }
+            for (passage, (article, score)) in matched.passages {
+                if let Some(&i) = finals.get(&article) {
+                    candidates[i].passages.push((passage, score));
+                }
+            }
+        }
+
+        let total_articles = candidates.len();
+        match request.sort {
+            Sort::Relevance => candidates.sort_by(|a, b| {
+                b.score.total_cmp(&a.score).then(b.published.cmp(&a.published)).then((a.segment, a.doc).cmp(&(b.segment, b.doc)))
+            }),
+            Sort::Date => candidates.sort_by(|a, b| {
+                b.published.cmp(&a.published).then(b.score.total_cmp(&a.score)).then((a.segment, a.doc).cmp(&(b.segment, b.doc)))
+            }),
+        }
+        let mut hits = Vec::new();
+        for (i, candidate) in candidates.into_iter().skip(request.offset).take(request.limit).enumerate() {
+            hits.push(self.hit(&searcher, candidate, request, &highlighter, &mut body_analyzer, request.offset + i + 1)?);
+        }
+        let top = |facet: &str| -> Vec<FacetCount> {
+            let mut list: Vec<FacetCount> = counts
+                .get(facet)
+                .map(|m| m.iter().map(|(v, c)| FacetCount { value: v.clone(), count: *c }).collect())
+                .unwrap_or_default();
+            list.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
+            list.truncate(request.facet_limit);
+            list
+        };
+        Ok(SearchResults {
+            total_articles,
+            hits,
+            facets: FacetCounts {
+                location: top("location"),
+                organization: top("organization"),
+                source: top("source"),
+                date: top("date"),
+            },
+            resolved_filters,
+        })
+    }
+
+    /// Returns the article with `id` (the indexed copy when `id` names a duplicate).
+    pub fn article(&self, id: &str) -> Result<StoredArticle> {
+        let searcher = self.reader.searcher();
+        let (address, doc) = self.find_by_id(&searcher, id)?.ok_or_else(|| Error::ArticleNotFound(id.to_string()))?;
+        let kind = doc.get_first(self.fields.kind).and_then(|v| v.as_str()).unwrap_or_default().to_string();
+        if kind == KIND_DUPLICATE {
+            let primary = doc.get_first(self.fields.dup_of).and_then(|v| v.as_str()).unwrap_or_default().to_string();
+            return self.article(&primary);
+        }
+        let _ = address;
+        let also_at = self.also_at(&searcher, id)?;
+        Ok(stored_article(&self.fields, &doc, also_at))
+    }
+
+    fn find_by_id(&self, searcher: &Searcher, id: &str) -> Result<Option<(DocAddress, TantivyDocument)>> {
+        let query = TermQuery::new(Term::from_field_text(self.fields.id, id), IndexRecordOption::Basic);
+        let found = searcher.search(&query, &tantivy::collector::TopDocs::with_limit(1).order_by_score())?;
+        match found.first() {
+            Some((_, address)) => Ok(Some((*address, searcher.doc(*address)?))),
+            None => Ok(None),
+        }
+    }
+
+    fn also_at(&self, searcher: &Searcher, id: &str) -> Result<Vec<String>> {
+        let query = TermQuery::new(Term::from_field_text(self.fields.dup_of, id), IndexRecordOption::Basic);
+        let mut ids = Vec::new();
+        for address in searcher.search(&query, &tantivy::collector::DocSetCollector)? {
+            let doc: TantivyDocument = searcher.doc(address)?;
+            if let Some(dup) = doc.get_first(self.fields.id).and_then(|v| v.as_str()) {
+                ids.push(dup.to_string());
+            }
+        }
+        ids.sort();
+        Ok(ids)
+    }
+
+    fn facet_names(&self) -> Vec<String> {
+        let f = &self.schema.facets;
+        FACETS
+            .iter()
+            .map(|s| s.to_string())
+            .chain([&f.location, &f.organization, &f.source, &f.date].iter().flat_map(|s| s.aliases.clone()))
+            .collect()
+    }
+
+    fn date_range(&self, from: Option<Date>, to: Option<Date>) -> Box<dyn Query> {
+        let bound = |date: Option<Date>| match date {
+            Some(d) => Bound::Included(Term::from_field_date(
+                self.fields.published,
+                DateTime::from_timestamp_secs(d.days_since_epoch() * 86_400),
+            )),
+            None => Bound::Unbounded,
+        };
+        Box::new(RangeQuery::new(bound(from), bound(to)))
+    }
+
+    fn hit(
+        &self,
+        searcher: &Searcher,
+        candidate: Candidate,
+        request: &SearchRequest,
+        highlighter: &Highlighter,
+        analyzer: &mut tantivy::tokenizer::TextAnalyzer,
+        rank: usize,
+    ) -> Result<Hit> {
+        let doc: TantivyDocument = searcher.doc(DocAddress::new(candidate.segment, candidate.doc))?;
+        let article = stored_article(&self.fields, &doc, Vec::new());
+        let also_at = self.also_at(searcher, &article.id)?;
+        let count = article.passages.len();
+        let mut matched = candidate.passages;
+        matched.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        let mut chosen: Vec<usize> = matched
+            .iter()
+            .filter_map(|(passage_doc, _)| {
+                // A passage sits `count - index` documents before its article.
+                let distance = (candidate.doc - passage_doc) as usize;
+                count.checked_sub(distance)
+            })
+            .take(request.passages)
+            .collect();
+        if chosen.is_empty() {
+            chosen = (0..count.min(request.passages)).collect();
+        }
+        let mut converter = ByteIndex::new(&article.body);
+        let passages = chosen
+            .into_iter()
+            .map(|i| {
+                let span = article.passages[i];
+                let text = converter.slice(span.start, span.end).to_string();
+                let highlights = highlighter.spans(analyzer, &text);
+                PassageHit { text, start: span.start, end: span.end, highlights }
+            })
+            .collect();
+        let refs = |list: Vec<(String, String)>| {
+            list.into_iter().map(|(name, facet)| EntityRef { name, facet }).collect()
+        };
+        Ok(Hit {
+            rank,
+            score: candidate.score,
+            id: article.id,
+            path: article.path.to_string_lossy().into_owned(),
+            title: article.title,
+            published: article.published,
+            url: article.url,
+            source: article.source,
+            dateline: article.dateline,
+            also_at,
+            locations: refs(article.locations.into_iter().map(|l| (l.name, l.facet)).collect()),
+            organizations: refs(article.organizations.into_iter().map(|o| (o.name, o.facet)).collect()),
+            passages,
+        })
+    }
+}
+
+/// Matches of one segment: article docs with scores, and scored passages.
+struct SegmentMatches {
+    articles: Vec<(DocId, f32)>,
+    /// passage doc → (article doc, summed score)
+    passages: HashMap<DocId, (DocId, f32)>,
+}
+
+struct SegmentScan<'a> {
+    segment: &'a SegmentReader,
+    positive: &'a [(Occur, Box<dyn Weight>)],
+    negative: &'a [Box<dyn Weight>],
+    all_articles: &'a dyn Weight,
+}
+
+impl SegmentScan<'_> {
+    fn matches(&self) -> Result<SegmentMatches> {
+        let parent = self.segment.fast_fields().u64("parent")?;
+        let alive = self.segment.alive_bitset();
+        let is_alive = |doc: DocId| alive.is_none_or(|a| a.is_alive(doc));
+        let mut excluded = HashSet::new();
+        for weight in self.negative {
+            let mut scorer = weight.scorer(self.segment, 1.0)?;
+            let mut doc = scorer.doc();
+            while doc != TERMINATED {
+                excluded.insert(doc + parent.first(doc).unwrap_or(0) as DocId);
+                doc = scorer.advance();
+            }
+        }
+        let mut passages: HashMap<DocId, (DocId, f32)> = HashMap::new();
+        let mut articles = Vec::new();
+        if self.positive.is_empty() {
+            let mut scorer = self.all_articles.scorer(self.segment, 1.0)?;
+            let mut doc = scorer.doc();
+            while doc != TERMINATED {
+                if is_alive(doc) && !excluded.contains(&doc) {
+                    articles.push((doc, 0.0));
+                }
+                doc = scorer.advance();
+            }
+            return Ok(SegmentMatches { articles, passages });
+        }
+        let n = self.positive.len();
+        let mut acc: HashMap<DocId, Acc> = HashMap::new();
+        for (i, (_, weight)) in self.positive.iter().enumerate() {
+            let mut scorer = weight.scorer(self.segment, 1.0)?;
+            let mut doc = scorer.doc();
+            while doc != TERMINATED {
+                if is_alive(doc) {
+                    let score = scorer.score();
+                    let article = doc + parent.first(doc).unwrap_or(0) as DocId;
+                    let entry = acc.entry(article).or_insert_with(|| Acc { best: vec![0.0; n] });
+                    entry.best[i] = entry.best[i].max(score);
+                    if article != doc {
+                        passages.entry(doc).or_insert((article, 0.0)).1 += score;
+                    }
+                }
+                doc = scorer.advance();
+            }
+        }
+        let has_must = self.positive.iter().any(|(o, _)| *o == Occur::Must);
+        for (article, acc) in acc {
+            if excluded.contains(&article) {
+                continue;
+            }
+            let ok = self.positive.iter().zip(&acc.best).all(|((occur, _), &best)| *occur != Occur::Must || best > 0.0);
+            let any = acc.best.iter().any(|&b| b > 0.0);
+            if ok && (has_must || any) {
+                articles.push((article, acc.best.iter().sum()));
+            }
+        }
+        passages.retain(|_, (article, _)| !excluded.contains(article));
+        Ok(SegmentMatches { articles, passages })
+    }
+}
+
+/// Live docs of a filter in one segment.
+fn docs_of(weight: &dyn Weight, segment: &SegmentReader) -> Result<HashSet<DocId>> {
+    let mut scorer = weight.scorer(segment, 1.0)?;
+    let mut set = HashSet::new();
+    let mut doc = scorer.doc();
+    while doc != TERMINATED {
+        set.insert(doc);
+        doc = scorer.advance();
+    }
+    Ok(set)
+}
+
+/// Counts, once per article, the children of `node` among the article's
+/// facets (`node` empty for the root). `cache` maps a facet ordinal of the
+/// segment to the child it counts for, if any.
+fn count_facets(
+    reader: &tantivy::fastfield::FacetReader,
+    cache: &mut HashMap<u64, Option<String>>,
+    doc: DocId,
+    node: &str,
+    counts: &mut HashMap<String, usize>,
+) -> Result<()> {
+    let mut seen: Vec<String> = Vec::new();
+    for ord in reader.facet_ords(doc) {
+        if !cache.contains_key(&ord) {
+            let mut facet = Facet::root();
+            reader.facet_from_ord(ord, &mut facet)?;
+            let child = child_of(node, &facet.to_string());
+            cache.insert(ord, child);
+        }
+        if let Some(child) = &cache[&ord]
+            && !seen.contains(child)
+        {
+            seen.push(child.clone());
+        }
+    }
+    for child in seen {
+        *counts.entry(child).or_default() += 1;
+    }
+    Ok(())
+}
+
+/// The child of `node` on the way to `path`, if `path` lies below `node`.
+fn child_of(node: &str, path: &str) -> Option<String> {
+    let rest = path.strip_prefix(node)?.strip_prefix('/')?;
+    let next = rest.split('/').next().filter(|c| !c.is_empty())?;
+    Some(format!("{node}/{next}"))
+}
+
+/// A query for analyzed tokens: a term, or a phrase for several.
+fn text_query(field: tantivy::schema::Field, tokens: &[String]) -> Option<Box<dyn Query>> {
+    match tokens {
+        [] => None,
+        [one] => Some(Box::new(TermQuery::new(Term::from_field_text(field, one), IndexRecordOption::WithFreqs))),
+        many => Some(Box::new(PhraseQuery::new(many.iter().map(|t| Term::from_field_text(field, t)).collect()))),
+    }
+}
+
+/// Slices a string by increasing code point offsets.
+struct ByteIndex<'a> {
+    text: &'a str,
+}
+
+impl<'a> ByteIndex<'a> {
+    fn new(text: &'a str) -> ByteIndex<'a> {
+        ByteIndex { text }
+    }
+
+    fn slice(&mut self, start: usize, end: usize) -> &'a str {
+        let from = crate::passage::byte_offset(self.text, start);
+        let to = from + crate::passage::byte_offset(&self.text[from..], end - start);
+        &self.text[from..to]
+    }
+}
