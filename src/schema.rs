@@ -329,6 +329,7 @@ impl Schema {
         let fields = Fields {
             kind: b.add_text_field("kind", STRING),
             id: b.add_text_field("id", STRING | STORED),
+            block: b.add_text_field("block", STRING),
             path: b.add_text_field("path", STRING | STORED),
             title: b.add_text_field("title", text(&self.text.title, self.text.title.stored)),
             body: b.add_text_field("body", STORED),
@@ -370,6 +371,8 @@ pub(crate) fn analyzer_key(name: &str) -> String {
 pub(crate) struct Fields {
     pub kind: Field,
     pub id: Field,
+    /// The article id on every document of its block, for deleting the block.
+    pub block: Field,
     pub path: Field,
     pub title: Field,
     pub body: Field,
@@ -397,6 +400,7 @@ impl Fields {
         Ok(Fields {
             kind: get("kind")?,
             id: get("id")?,
+            block: get("block")?,
             path: get("path")?,
             title: get("title")?,
             body: get("body")?,

@@ -122,6 +122,7 @@ pub(crate) fn article_block(
         let end = byte_at(passage.end);
         let mut doc = TantivyDocument::default();
         doc.add_text(fields.kind, KIND_PASSAGE);
+        doc.add_text(fields.block, &article.id);
         doc.add_text(fields.path, &path);
         doc.add_text(fields.passage, &article.body[start..end]);
         doc.add_u64(fields.parent, (passages.len() - i) as u64);
@@ -131,6 +132,7 @@ pub(crate) fn article_block(
     let mut doc = TantivyDocument::default();
     doc.add_text(fields.kind, KIND_ARTICLE);
     doc.add_text(fields.id, &article.id);
+    doc.add_text(fields.block, &article.id);
     doc.add_text(fields.path, &path);
     if let Some(title) = &article.title {
         doc.add_text(fields.title, title);

@@ -202,6 +202,10 @@ impl NewsIndex {
             report.articles_read += 1;
             report.bytes_read += article.body.len() as u64;
             let prepared = prepare(article, &extractor, &self.schema.passages);
+            writer.delete_term(Term::from_field_text(
+                self.fields.block,
+                &prepared.article.id,
+            ));
             writer.delete_term(Term::from_field_text(self.fields.id, &prepared.article.id));
             self.write_article(&writer, prepared, None, &mut primaries, &mut report)?;
         }

@@ -14,7 +14,10 @@ pub(crate) fn facet_paths(searcher: &Searcher, field: Field) -> Result<BTreeSet<
     let mut paths = BTreeSet::new();
     for segment in searcher.segment_readers() {
         let inverted = segment.inverted_index(field)?;
-        let mut stream = inverted.terms().stream().map_err(|e| Error::Engine(Box::new(e)))?;
+        let mut stream = inverted
+            .terms()
+            .stream()
+            .map_err(|e| Error::Engine(Box::new(e)))?;
         while stream.advance() {
             if let Ok(facet) = Facet::from_encoded(stream.key().to_vec()) {
                 paths.insert(facet.to_string());
@@ -38,7 +41,11 @@ pub(crate) fn resolve(value: &str, paths: &BTreeSet<String>) -> Vec<String> {
         if let Some(exact) = paths.get(value.trim_end_matches('/')) {
             return vec![exact.clone()];
         }
-        return paths.iter().filter(|p| fold(p) == wanted).cloned().collect();
+        return paths
+            .iter()
+            .filter(|p| fold(p) == wanted)
+            .cloned()
+            .collect();
     }
     let wanted = fold(value);
     let mut found = BTreeSet::new();
@@ -54,7 +61,11 @@ pub(crate) fn resolve(value: &str, paths: &BTreeSet<String>) -> Vec<String> {
     let found: Vec<String> = found.into_iter().collect();
     found
         .iter()
-        .filter(|p| !found.iter().any(|q| q != *p && p.starts_with(&format!("{q}/"))))
+        .filter(|p| {
+            !found
+                .iter()
+                .any(|q| q != *p && p.starts_with(&format!("{q}/")))
+        })
         .cloned()
         .collect()
 }
@@ -64,7 +75,9 @@ pub(crate) fn fold(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         let c = match c {
-            'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'À' | 'Á' | 'Â' | 'Ã' | 'Ä' | 'Å' => 'a',
+            'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'À' | 'Á' | 'Â' | 'Ã' | 'Ä' | 'Å' => {
+                'a'
+            }
             'ç' | 'Ç' => 'c',
             'è' | 'é' | 'ê' | 'ë' | 'È' | 'É' | 'Ê' | 'Ë' => 'e',
             'ì' | 'í' | 'î' | 'ï' | 'Ì' | 'Í' | 'Î' | 'Ï' => 'i',
@@ -83,7 +96,9 @@ pub(crate) fn fold(text: &str) -> String {
 /// `upper` picks the last day of a year or month instead of the first.
 pub(crate) fn parse_bound(text: &str, upper: bool) -> Result<Date> {
     let bad = || {
-        Error::Filter(format!("invalid date `{text}` (expected YYYY, YYYY-MM or YYYY-MM-DD)"))
+        Error::Filter(format!(
+            "invalid date `{text}` (expected YYYY, YYYY-MM or YYYY-MM-DD)"
+        ))
     };
     let parts: Vec<&str> = text.trim().split('-').collect();
     let number = |s: &str, len: usize| -> Result<i64> {
@@ -102,7 +117,9 @@ pub(crate) fn parse_bound(text: &str, upper: bool) -> Result<Date> {
     };
     let day = match day {
         Some(day) => day,
-        None if upper => jiff::civil::Date::new(year, month, 1).map_err(|_| bad())?.days_in_month(),
+        None if upper => jiff::civil::Date::new(year, month, 1)
+            .map_err(|_| bad())?
+            .days_in_month(),
         None => 1,
     };
     Date::new(year, month, day).ok_or_else(bad)
@@ -130,24 +147,48 @@ mod tests {
 
     #[test]
     fn a_name_resolves_to_the_shallowest_matching_nodes() {
-        assert_eq!(resolve("mali", &paths()), ["/Africa/Western Africa/Mali", "/Asia/Eastern Asia/China/Mali"]);
-        assert_eq!(resolve("Accra", &paths()), ["/Africa/Western Africa/Ghana/Accra"]);
+        assert_eq!(
+            resolve("mali", &paths()),
+            [
+                "/Africa/Western Africa/Mali",
+                "/Asia/Eastern Asia/China/Mali"
+            ]
+        );
+        assert_eq!(
+            resolve("Accra", &paths()),
+            ["/Africa/Western Africa/Ghana/Accra"]
+        );
         assert_eq!(resolve("africa", &paths()), ["/Africa"]);
     }
 
     #[test]
     fn an_exact_path_wins_and_paths_ignore_case() {
-        assert_eq!(resolve("/Africa/Western Africa/Mali", &paths()), ["/Africa/Western Africa/Mali"]);
-        assert_eq!(resolve("/africa/western africa", &paths()), ["/Africa/Western Africa"]);
+        assert_eq!(
+            resolve("/Africa/Western Africa/Mali", &paths()),
+            ["/Africa/Western Africa/Mali"]
+        );
+        assert_eq!(
+            resolve("/africa/western africa", &paths()),
+            ["/Africa/Western Africa"]
+        );
         assert!(resolve("/Europe", &paths()).is_empty());
     }
 
     #[test]
     fn date_bounds_cover_whole_years_and_months() {
-        assert_eq!(parse_bound("1987", false).unwrap().to_string(), "1987-01-01");
+        assert_eq!(
+            parse_bound("1987", false).unwrap().to_string(),
+            "1987-01-01"
+        );
         assert_eq!(parse_bound("1987", true).unwrap().to_string(), "1987-12-31");
-        assert_eq!(parse_bound("2024-02", true).unwrap().to_string(), "2024-02-29");
-        assert_eq!(parse_bound("2024-02-10", true).unwrap().to_string(), "2024-02-10");
+        assert_eq!(
+            parse_bound("2024-02", true).unwrap().to_string(),
+            "2024-02-29"
+        );
+        assert_eq!(
+            parse_bound("2024-02-10", true).unwrap().to_string(),
+            "2024-02-10"
+        );
         assert!(parse_bound("2024-2", false).is_err());
         assert!(parse_bound("2024-13", false).is_err());
         assert!(parse_bound("yesterday", false).is_err());

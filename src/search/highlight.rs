@@ -39,7 +39,11 @@ impl Highlighter {
                 continue;
             }
             for at in 0..=tokens.len() - sequence.len() {
-                if sequence.iter().zip(&tokens[at..]).all(|(want, got)| *want == got.0) {
+                if sequence
+                    .iter()
+                    .zip(&tokens[at..])
+                    .all(|(want, got)| *want == got.0)
+                {
                     byte_spans.push((tokens[at].1, tokens[at + sequence.len() - 1].2));
                 }
             }
@@ -53,7 +57,10 @@ impl Highlighter {
             }
         }
         let mut offsets = CharOffsets::new(text);
-        merged.into_iter().map(|(start, end)| [offsets.at(start), offsets.at(end)]).collect()
+        merged
+            .into_iter()
+            .map(|(start, end)| [offsets.at(start), offsets.at(end)])
+            .collect()
     }
 }
 
@@ -80,8 +87,10 @@ mod tests {
         highlighter.add(analyze(&mut analyzer, "oil prices"));
         let text = "New sanctions hit Côte d'Ivoire as oil prices rose; Sanction talk.";
         let spans = highlighter.spans(&mut analyzer, text);
-        let pieces: Vec<String> =
-            spans.iter().map(|[s, e]| text.chars().skip(*s).take(e - s).collect()).collect();
+        let pieces: Vec<String> = spans
+            .iter()
+            .map(|[s, e]| text.chars().skip(*s).take(e - s).collect())
+            .collect();
         assert_eq!(pieces, ["sanctions", "oil prices", "Sanction"]);
     }
 }

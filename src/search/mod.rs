@@ -16,16 +16,17 @@ use std::ops::Bound;
 
 use serde::{Deserialize, Serialize};
 use tantivy::query::{
-    BooleanQuery, BoostQuery, EnableScoring, PhraseQuery, Query, RangeQuery,
-    TermQuery, Weight,
+    BooleanQuery, BoostQuery, EnableScoring, PhraseQuery, Query, RangeQuery, TermQuery, Weight,
 };
 use tantivy::schema::{Facet, IndexRecordOption, Value};
-use tantivy::{DateTime, DocAddress, DocId, Searcher, SegmentReader, TERMINATED, TantivyDocument, Term};
+use tantivy::{
+    DateTime, DocAddress, DocId, Searcher, SegmentReader, TERMINATED, TantivyDocument, Term,
+};
 
 use crate::article::Date;
 use crate::error::{Error, Result};
-use crate::index::{NewsIndex, StoredArticle};
 use crate::index::document::{KIND_ARTICLE, KIND_DUPLICATE, stored_article};
+use crate::index::{NewsIndex, StoredArticle};
 use crate::schema::FACETS;
 use highlight::{Highlighter, analyze};
 use query::{Occur, Scope};
@@ -93,12 +94,18 @@ impl Default for SearchRequest {
 impl SearchRequest {
     /// Creates a request for `query` with the defaults (10 articles, 2 passages).
     pub fn new(query: impl Into<String>) -> SearchRequest {
-        SearchRequest { query: query.into(), ..SearchRequest::default() }
+        SearchRequest {
+            query: query.into(),
+            ..SearchRequest::default()
+        }
     }
 
     /// Adds a facet filter.
     pub fn filter(mut self, facet: impl Into<String>, value: impl Into<String>) -> SearchRequest {
-        self.filters.push(FacetFilter { facet: facet.into(), value: value.into() });
+        self.filters.push(FacetFilter {
+            facet: facet.into(),
+            value: value.into(),
+        });
         self
     }
 }
@@ -235,22 +242,37 @@ impl NewsIndex {
         // Filters, grouped by facet.
         let mut resolved_filters = Vec::new();
         let mut by_facet: BTreeMap<&'static str, Vec<String>> = BTreeMap::new();
-        let mut path_cache: HashMap<&'static str, std::collections::BTreeSet<String>> = HashMap::new();
+        let mut path_cache: HashMap<&'static str, std::collections::BTreeSet<String>> =
+            HashMap::new();
         for filter in &request.filters {
             let facet = self.schema.facet_name(&filter.facet)?;
             if !path_cache.contains_key(facet) {
-                path_cache.insert(facet, filter::facet_paths(&searcher, self.fields.facet(facet))?);
+                path_cache.insert(
+                    facet,
+                    filter::facet_paths(&searcher, self.fields.facet(facet))?,
+                );
             }
             let paths = filter::resolve(&filter.value, &path_cache[facet]);
-            by_facet.entry(facet).or_default().extend(paths.iter().cloned());
+            by_facet
+                .entry(facet)
+                .or_default()
+                .extend(paths.iter().cloned());
             resolved_filters.push(ResolvedFilter {
                 facet: facet.to_string(),
                 value: filter.value.clone(),
                 paths,
             });
         }
-        let from = request.from.as_deref().map(|t| filter::parse_bound(t, false)).transpose()?;
-        let to = request.to.as_deref().map(|t| filter::parse_bound(t, true)).transpose()?;
+        let from = request
+            .from
+            .as_deref()
+            .map(|t| filter::parse_bound(t, false))
+            .transpose()?;
+        let to = request
+            .to
+            .as_deref()
+            .map(|t| filter::parse_bound(t, true))
+            .transpose()?;
         if let (Some(from), Some(to)) = (from, to)
             && from > to
         {
@@ -265,17 +287,29 @@ impl NewsIndex {
                 .iter()
                 .filter_map(|p| Facet::from_text(p).ok())
                 .map(|f| -> Box<dyn Query> {
-                    Box::new(TermQuery::new(Term::from_facet(field, &f), IndexRecordOption::Basic))
+                    Box::new(TermQuery::new(
+                        Term::from_facet(field, &f),
+                        IndexRecordOption::Basic,
+                    ))
                 })
                 .collect();
             let mut query: Box<dyn Query> = Box::new(BooleanQuery::union(terms));
             if *facet == "date" && (from.is_some() || to.is_some()) {
-                query = Box::new(BooleanQuery::intersection(vec![query, self.date_range(from, to)]));
+                query = Box::new(BooleanQuery::intersection(vec![
+                    query,
+                    self.date_range(from, to),
+                ]));
             }
-            groups.push(FilterGroup { facet, weight: query.weight(disabled())? });
+            groups.push(FilterGroup {
+                facet,
+                weight: query.weight(disabled())?,
+            });
         }
         if !by_facet.contains_key("date") && (from.is_some() || to.is_some()) {
-            groups.push(FilterGroup { facet: "date", weight: self.date_range(from, to).weight(disabled())? });
+            groups.push(FilterGroup {
+                facet: "date",
+                weight: self.date_range(from, to).weight(disabled())?,
+            });
         }
 
         // Clauses → weights.
@@ -308,7 +342,10 @@ impl NewsIndex {
             if clause.occur == Occur::MustNot {
                 negative.push(query.weight(disabled())?);
             } else {
-                positive.push((clause.occur, query.weight(EnableScoring::enabled_from_searcher(&searcher))?));
+                positive.push((
+                    clause.occur,
+                    query.weight(EnableScoring::enabled_from_searcher(&searcher))?,
+                ));
             }
         }
         let all_articles = TermQuery::new(
@@ -319,24 +356,47 @@ impl NewsIndex {
 
         // Scan every segment.
         let mut candidates = Vec::new();
-        let mut counts: BTreeMap<&'static str, HashMap<String, usize>> = BTreeMap::new();
-        let active: HashMap<&'static str, String> = FACETS
+        // Counts for each facet's active node and, for when a selected
+        // leaf has no children, for its parent (so its siblings show).
+        let mut counts: BTreeMap<(&'static str, bool), HashMap<String, usize>> = BTreeMap::new();
+        let active: HashMap<&'static str, [String; 2]> = FACETS
             .iter()
             .map(|&f| {
                 let paths = by_facet.get(f).map(Vec::as_slice).unwrap_or(&[]);
-                let node = if paths.len() == 1 { paths[0].clone() } else { String::new() };
-                (f, node)
+                let node = if paths.len() == 1 {
+                    paths[0].clone()
+                } else {
+                    String::new()
+                };
+                let parent = node
+                    .rsplit_once('/')
+                    .map(|(p, _)| p.to_string())
+                    .unwrap_or_default();
+                (f, [node, parent])
             })
             .collect();
         for (segment_ord, segment) in searcher.segment_readers().iter().enumerate() {
-            let scan = SegmentScan { segment, positive: &positive, negative: &negative, all_articles: &*all_articles };
+            let scan = SegmentScan {
+                segment,
+                positive: &positive,
+                negative: &negative,
+                all_articles: &*all_articles,
+            };
             let matched = scan.matches()?;
-            let group_sets: Vec<HashSet<DocId>> =
-                groups.iter().map(|g| docs_of(&*g.weight, segment)).collect::<Result<_>>()?;
+            let group_sets: Vec<HashSet<DocId>> = groups
+                .iter()
+                .map(|g| docs_of(&*g.weight, segment))
+                .collect::<Result<_>>()?;
             let published = segment.fast_fields().date("published").ok();
             let mut facet_readers = HashMap::new();
             for facet in FACETS {
-                facet_readers.insert(facet, (segment.facet_reader(facet)?, HashMap::<u64, Option<String>>::new()));
+                facet_readers.insert(
+                    facet,
+                    (
+                        segment.facet_reader(facet)?,
+                        [HashMap::new(), HashMap::new()],
+                    ),
+                );
             }
             let mut finals: HashMap<DocId, usize> = HashMap::new();
             for (doc, score) in &matched.articles {
@@ -355,10 +415,18 @@ impl NewsIndex {
                     });
                 }
                 for facet in FACETS {
-                    let others_pass = groups.iter().zip(&passes).all(|(g, &p)| p || g.facet == facet);
+                    let others_pass = groups
+                        .iter()
+                        .zip(&passes)
+                        .all(|(g, &p)| p || g.facet == facet);
                     if others_pass {
-                        let (reader, cache) = facet_readers.get_mut(facet).expect("every facet has a reader");
-                        count_facets(reader, cache, *doc, &active[facet], counts.entry(facet).or_default())?;
+                        let (reader, caches) = facet_readers
+                            .get_mut(facet)
+                            .expect("every facet has a reader");
+                        for (level, node) in active[facet].iter().enumerate() {
+                            let counts = counts.entry((facet, level == 1)).or_default();
+                            count_facets(reader, &mut caches[level], *doc, node, counts)?;
+                        }
                     }
                 }
             }
@@ -372,20 +440,46 @@ impl NewsIndex {
         let total_articles = candidates.len();
         match request.sort {
             Sort::Relevance => candidates.sort_by(|a, b| {
-                b.score.total_cmp(&a.score).then(b.published.cmp(&a.published)).then((a.segment, a.doc).cmp(&(b.segment, b.doc)))
+                b.score
+                    .total_cmp(&a.score)
+                    .then(b.published.cmp(&a.published))
+                    .then((a.segment, a.doc).cmp(&(b.segment, b.doc)))
             }),
             Sort::Date => candidates.sort_by(|a, b| {
-                b.published.cmp(&a.published).then(b.score.total_cmp(&a.score)).then((a.segment, a.doc).cmp(&(b.segment, b.doc)))
+                b.published
+                    .cmp(&a.published)
+                    .then(b.score.total_cmp(&a.score))
+                    .then((a.segment, a.doc).cmp(&(b.segment, b.doc)))
             }),
         }
         let mut hits = Vec::new();
-        for (i, candidate) in candidates.into_iter().skip(request.offset).take(request.limit).enumerate() {
-            hits.push(self.hit(&searcher, candidate, request, &highlighter, &mut body_analyzer, request.offset + i + 1)?);
+        for (i, candidate) in candidates
+            .into_iter()
+            .skip(request.offset)
+            .take(request.limit)
+            .enumerate()
+        {
+            hits.push(self.hit(
+                &searcher,
+                candidate,
+                request,
+                &highlighter,
+                &mut body_analyzer,
+                request.offset + i + 1,
+            )?);
         }
         let top = |facet: &str| -> Vec<FacetCount> {
-            let mut list: Vec<FacetCount> = counts
-                .get(facet)
-                .map(|m| m.iter().map(|(v, c)| FacetCount { value: v.clone(), count: *c }).collect())
+            let own = counts.get(&(facet, false)).filter(|m| !m.is_empty());
+            let mut list: Vec<FacetCount> = own
+                .or_else(|| counts.get(&(facet, true)))
+                .map(|m| {
+                    m.iter()
+                        .map(|(v, c)| FacetCount {
+                            value: v.clone(),
+                            count: *c,
+                        })
+                        .collect()
+                })
                 .unwrap_or_default();
             list.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
             list.truncate(request.facet_limit);
@@ -407,10 +501,20 @@ impl NewsIndex {
     /// Returns the article with `id` (the indexed copy when `id` names a duplicate).
     pub fn article(&self, id: &str) -> Result<StoredArticle> {
         let searcher = self.reader.searcher();
-        let (address, doc) = self.find_by_id(&searcher, id)?.ok_or_else(|| Error::ArticleNotFound(id.to_string()))?;
-        let kind = doc.get_first(self.fields.kind).and_then(|v| v.as_str()).unwrap_or_default().to_string();
+        let (address, doc) = self
+            .find_by_id(&searcher, id)?
+            .ok_or_else(|| Error::ArticleNotFound(id.to_string()))?;
+        let kind = doc
+            .get_first(self.fields.kind)
+            .and_then(|v| v.as_str())
+            .unwrap_or_default()
+            .to_string();
         if kind == KIND_DUPLICATE {
-            let primary = doc.get_first(self.fields.dup_of).and_then(|v| v.as_str()).unwrap_or_default().to_string();
+            let primary = doc
+                .get_first(self.fields.dup_of)
+                .and_then(|v| v.as_str())
+                .unwrap_or_default()
+                .to_string();
             return self.article(&primary);
         }
         let _ = address;
@@ -418,9 +522,19 @@ impl NewsIndex {
         Ok(stored_article(&self.fields, &doc, also_at))
     }
 
-    fn find_by_id(&self, searcher: &Searcher, id: &str) -> Result<Option<(DocAddress, TantivyDocument)>> {
-        let query = TermQuery::new(Term::from_field_text(self.fields.id, id), IndexRecordOption::Basic);
-        let found = searcher.search(&query, &tantivy::collector::TopDocs::with_limit(1).order_by_score())?;
+    fn find_by_id(
+        &self,
+        searcher: &Searcher,
+        id: &str,
+    ) -> Result<Option<(DocAddress, TantivyDocument)>> {
+        let query = TermQuery::new(
+            Term::from_field_text(self.fields.id, id),
+            IndexRecordOption::Basic,
+        );
+        let found = searcher.search(
+            &query,
+            &tantivy::collector::TopDocs::with_limit(1).order_by_score(),
+        )?;
         match found.first() {
             Some((_, address)) => Ok(Some((*address, searcher.doc(*address)?))),
             None => Ok(None),
@@ -428,7 +542,10 @@ impl NewsIndex {
     }
 
     fn also_at(&self, searcher: &Searcher, id: &str) -> Result<Vec<String>> {
-        let query = TermQuery::new(Term::from_field_text(self.fields.dup_of, id), IndexRecordOption::Basic);
+        let query = TermQuery::new(
+            Term::from_field_text(self.fields.dup_of, id),
+            IndexRecordOption::Basic,
+        );
         let mut ids = Vec::new();
         for address in searcher.search(&query, &tantivy::collector::DocSetCollector)? {
             let doc: TantivyDocument = searcher.doc(address)?;
@@ -445,7 +562,11 @@ impl NewsIndex {
         FACETS
             .iter()
             .map(|s| s.to_string())
-            .chain([&f.location, &f.organization, &f.source, &f.date].iter().flat_map(|s| s.aliases.clone()))
+            .chain(
+                [&f.location, &f.organization, &f.source, &f.date]
+                    .iter()
+                    .flat_map(|s| s.aliases.clone()),
+            )
             .collect()
     }
 
@@ -469,7 +590,8 @@ impl NewsIndex {
         analyzer: &mut tantivy::tokenizer::TextAnalyzer,
         rank: usize,
     ) -> Result<Hit> {
-        let doc: TantivyDocument = searcher.doc(DocAddress::new(candidate.segment, candidate.doc))?;
+        let doc: TantivyDocument =
+            searcher.doc(DocAddress::new(candidate.segment, candidate.doc))?;
         let article = stored_article(&self.fields, &doc, Vec::new());
         let also_at = self.also_at(searcher, &article.id)?;
         let count = article.passages.len();
@@ -494,11 +616,18 @@ impl NewsIndex {
                 let span = article.passages[i];
                 let text = converter.slice(span.start, span.end).to_string();
                 let highlights = highlighter.spans(analyzer, &text);
-                PassageHit { text, start: span.start, end: span.end, highlights }
+                PassageHit {
+                    text,
+                    start: span.start,
+                    end: span.end,
+                    highlights,
+                }
             })
             .collect();
         let refs = |list: Vec<(String, String)>| {
-            list.into_iter().map(|(name, facet)| EntityRef { name, facet }).collect()
+            list.into_iter()
+                .map(|(name, facet)| EntityRef { name, facet })
+                .collect()
         };
         Ok(Hit {
             rank,
@@ -511,8 +640,20 @@ impl NewsIndex {
             source: article.source,
             dateline: article.dateline,
             also_at,
-            locations: refs(article.locations.into_iter().map(|l| (l.name, l.facet)).collect()),
-            organizations: refs(article.organizations.into_iter().map(|o| (o.name, o.facet)).collect()),
+            locations: refs(
+                article
+                    .locations
+                    .into_iter()
+                    .map(|l| (l.name, l.facet))
+                    .collect(),
+            ),
+            organizations: refs(
+                article
+                    .organizations
+                    .into_iter()
+                    .map(|o| (o.name, o.facet))
+                    .collect(),
+            ),
             passages,
         })
     }
@@ -568,7 +709,13 @@ impl SegmentScan<'_> {
                 if is_alive(doc) {
                     let score = scorer.score();
                     let article = doc + parent.first(doc).unwrap_or(0) as DocId;
-                    let entry = acc.entry(article).or_insert_with(|| Acc { best: vec![0.0; n] });
+                    if !is_alive(article) {
+                        doc = scorer.advance();
+                        continue;
+                    }
+                    let entry = acc
+                        .entry(article)
+                        .or_insert_with(|| Acc { best: vec![0.0; n] });
                     entry.best[i] = entry.best[i].max(score);
                     if article != doc {
                         passages.entry(doc).or_insert((article, 0.0)).1 += score;
@@ -582,7 +729,11 @@ impl SegmentScan<'_> {
             if excluded.contains(&article) {
                 continue;
             }
-            let ok = self.positive.iter().zip(&acc.best).all(|((occur, _), &best)| *occur != Occur::Must || best > 0.0);
+            let ok = self
+                .positive
+                .iter()
+                .zip(&acc.best)
+                .all(|((occur, _), &best)| *occur != Occur::Must || best > 0.0);
             let any = acc.best.iter().any(|&b| b > 0.0);
             if ok && (has_must || any) {
                 articles.push((article, acc.best.iter().sum()));
@@ -646,8 +797,15 @@ fn child_of(node: &str, path: &str) -> Option<String> {
 fn text_query(field: tantivy::schema::Field, tokens: &[String]) -> Option<Box<dyn Query>> {
     match tokens {
         [] => None,
-        [one] => Some(Box::new(TermQuery::new(Term::from_field_text(field, one), IndexRecordOption::WithFreqs))),
-        many => Some(Box::new(PhraseQuery::new(many.iter().map(|t| Term::from_field_text(field, t)).collect()))),
+        [one] => Some(Box::new(TermQuery::new(
+            Term::from_field_text(field, one),
+            IndexRecordOption::WithFreqs,
+        ))),
+        many => Some(Box::new(PhraseQuery::new(
+            many.iter()
+                .map(|t| Term::from_field_text(field, t))
+                .collect(),
+        ))),
     }
 }
 

@@ -40,7 +40,10 @@ const FIELDS: &[&str] = &["title", "body"];
 /// Parses a query; an empty or blank query gives no clauses.
 pub(crate) fn parse(query: &str, facet_names: &[String]) -> Result<Vec<Clause>> {
     let chars: Vec<char> = query.chars().collect();
-    let error = |column: usize, message: String| Error::Query { column: column + 1, message };
+    let error = |column: usize, message: String| Error::Query {
+        column: column + 1,
+        message,
+    };
     let mut clauses: Vec<Clause> = Vec::new();
     // Index of the clause an `AND` must join with the next one.
     let mut pending_and: Option<(usize, usize)> = None;
@@ -53,11 +56,16 @@ pub(crate) fn parse(query: &str, facet_names: &[String]) -> Result<Vec<Clause>> 
         }
         let start = i;
         // Bare operators.
-        let word_end = (i..chars.len()).find(|&j| chars[j].is_whitespace()).unwrap_or(chars.len());
+        let word_end = (i..chars.len())
+            .find(|&j| chars[j].is_whitespace())
+            .unwrap_or(chars.len());
         let word: String = chars[i..word_end].iter().collect();
         if matches!(word.as_str(), "AND" | "OR" | "NOT" | "&&" | "||") {
             if pending_and.is_some() || pending_not.is_some() {
-                return Err(error(start, format!("`{word}` cannot follow another operator")));
+                return Err(error(
+                    start,
+                    format!("`{word}` cannot follow another operator"),
+                ));
             }
             match word.as_str() {
                 "AND" | "&&" => {
@@ -85,15 +93,25 @@ pub(crate) fn parse(query: &str, facet_names: &[String]) -> Result<Vec<Clause>> 
 
         let mut occur = Occur::Should;
         if chars[i] == '+' || chars[i] == '-' {
-            occur = if chars[i] == '+' { Occur::Must } else { Occur::MustNot };
+            occur = if chars[i] == '+' {
+                Occur::Must
+            } else {
+                Occur::MustNot
+            };
             i += 1;
             if i >= chars.len() || chars[i].is_whitespace() {
-                return Err(error(start, format!("`{}` must be followed by a term", chars[start])));
+                return Err(error(
+                    start,
+                    format!("`{}` must be followed by a term", chars[start]),
+                ));
             }
         }
         if let Some(not_at) = pending_not.take() {
             if occur != Occur::Should {
-                return Err(error(not_at, "`NOT` cannot be combined with `+` or `-`".into()));
+                return Err(error(
+                    not_at,
+                    "`NOT` cannot be combined with `+` or `-`".into(),
+                ));
             }
             occur = Occur::MustNot;
         }
@@ -125,7 +143,10 @@ pub(crate) fn parse(query: &str, facet_names: &[String]) -> Result<Vec<Clause>> 
                 };
                 i += name.chars().count() + 1;
                 if i >= chars.len() || chars[i].is_whitespace() {
-                    return Err(error(start, format!("`{name}:` must be followed by a term")));
+                    return Err(error(
+                        start,
+                        format!("`{name}:` must be followed by a term"),
+                    ));
                 }
             }
         }
@@ -147,14 +168,25 @@ pub(crate) fn parse(query: &str, facet_names: &[String]) -> Result<Vec<Clause>> 
         if end < chars.len() && !chars[end].is_whitespace() {
             let rest: String = chars[end..scan_token_end(&chars, end)].iter().collect();
             if rest.starts_with('~') {
-                return Err(error(end, format!("phrase proximity `{rest}` is not supported yet")));
+                return Err(error(
+                    end,
+                    format!("phrase proximity `{rest}` is not supported yet"),
+                ));
             }
-            return Err(error(end, format!("expected a space after the phrase, found `{rest}`")));
+            return Err(error(
+                end,
+                format!("expected a space after the phrase, found `{rest}`"),
+            ));
         }
         if !phrase {
             check_word(&text, i).map_err(|(col, message)| error(col, message))?;
         }
-        clauses.push(Clause { occur, scope, text, phrase });
+        clauses.push(Clause {
+            occur,
+            scope,
+            text,
+            phrase,
+        });
         if let Some((left, _)) = pending_and.take() {
             for clause in [left, clauses.len() - 1] {
                 if clauses[clause].occur == Occur::Should {
@@ -195,7 +227,9 @@ fn check_word(word: &str, column: usize) -> std::result::Result<(), (usize, Stri
             '~' => format!("fuzzy term `{word}` is not supported yet"),
             '(' | ')' => "grouping with parentheses is not supported".to_string(),
             '^' => format!("boost `{word}` is not supported"),
-            '[' | ']' | '{' | '}' => format!("range `{word}` is not supported in the query; use --from/--to"),
+            '[' | ']' | '{' | '}' => {
+                format!("range `{word}` is not supported in the query; use --from/--to")
+            }
             _ => continue,
         };
         return Err((column + offset, message));
@@ -208,11 +242,17 @@ mod tests {
     use super::*;
 
     fn facets() -> Vec<String> {
-        ["location", "loc", "organization", "org", "source", "date"].map(String::from).to_vec()
+        ["location", "loc", "organization", "org", "source", "date"]
+            .map(String::from)
+            .to_vec()
     }
 
     fn occurs(query: &str) -> Vec<(Occur, String, bool)> {
-        parse(query, &facets()).unwrap().into_iter().map(|c| (c.occur, c.text, c.phrase)).collect()
+        parse(query, &facets())
+            .unwrap()
+            .into_iter()
+            .map(|c| (c.occur, c.text, c.phrase))
+            .collect()
     }
 
     fn error(query: &str) -> String {
@@ -224,7 +264,11 @@ mod tests {
         use Occur::*;
         assert_eq!(
             occurs("oil +prices -opec"),
-            [(Should, "oil".into(), false), (Must, "prices".into(), false), (MustNot, "opec".into(), false)]
+            [
+                (Should, "oil".into(), false),
+                (Must, "prices".into(), false),
+                (MustNot, "opec".into(), false)
+            ]
         );
     }
 
@@ -253,13 +297,34 @@ mod tests {
 
     #[test]
     fn unsupported_forms_are_errors_with_columns() {
-        assert_eq!(error("oil sanction*"), "invalid query at column 5: wildcard `sanction*` is not supported yet");
-        assert_eq!(error("wagnr~1"), "invalid query at column 1: fuzzy term `wagnr~1` is not supported yet");
-        assert_eq!(error(r#""wagner mali"~5"#), "invalid query at column 14: phrase proximity `~5` is not supported yet");
-        assert_eq!(error(r#"oil "prices"#), "invalid query at column 5: unclosed quote `\"`");
-        assert_eq!(error("oil AND"), "invalid query at column 5: `AND` needs a term after it");
-        assert_eq!(error("OR oil"), "invalid query at column 1: `OR` needs a term before it");
-        assert_eq!(error("place:Mali"), "invalid query at column 1: unknown field `place` (fields: title, body)");
+        assert_eq!(
+            error("oil sanction*"),
+            "invalid query at column 5: wildcard `sanction*` is not supported yet"
+        );
+        assert_eq!(
+            error("wagnr~1"),
+            "invalid query at column 1: fuzzy term `wagnr~1` is not supported yet"
+        );
+        assert_eq!(
+            error(r#""wagner mali"~5"#),
+            "invalid query at column 14: phrase proximity `~5` is not supported yet"
+        );
+        assert_eq!(
+            error(r#"oil "prices"#),
+            "invalid query at column 5: unclosed quote `\"`"
+        );
+        assert_eq!(
+            error("oil AND"),
+            "invalid query at column 5: `AND` needs a term after it"
+        );
+        assert_eq!(
+            error("OR oil"),
+            "invalid query at column 1: `OR` needs a term before it"
+        );
+        assert_eq!(
+            error("place:Mali"),
+            "invalid query at column 1: unknown field `place` (fields: title, body)"
+        );
         assert!(error("loc:Mali").contains("--loc option"));
     }
 

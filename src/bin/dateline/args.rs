@@ -1,0 +1,177 @@
+//! Command-line arguments.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Dateline: search a folder of news articles by words, places, organizations and dates.
+#[derive(Debug, Parser)]
+#[command(name = "dateline", version, about, after_help = EXAMPLES)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+const EXAMPLES: &str = "\
+Examples:
+  dateline index sample-corpus
+  dateline search oil prices --location Asia --from 2023
+  dateline search '+drought -football' --organization UN --json
+  dateline show sample-corpus/text/kenya-drought-aid.txt
+  dateline extract sample-corpus --json
+
+The index lives in --index DIR, else $DATELINE_INDEX, else ./dateline-index.";
+
+/// Where the index is.
+#[derive(Debug, Args)]
+pub struct IndexLocation {
+    /// Index directory [default: $DATELINE_INDEX, else ./dateline-index]
+    #[arg(long = "index", value_name = "DIR", env = "DATELINE_INDEX")]
+    pub dir: Option<PathBuf>,
+}
+
+impl IndexLocation {
+    pub fn path(&self) -> PathBuf {
+        self.dir
+            .clone()
+            .unwrap_or_else(|| PathBuf::from("dateline-index"))
+    }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Index the articles under PATH... (files or directories)
+    #[command(after_help = "\
+Exit codes: 0 done (also when some files were skipped), 2 fatal error (or any skip with --strict).
+
+Examples:
+  dateline index ~/news
+  dateline index reuters/ bbc/ --index /tmp/news-index --json")]
+    Index(IndexArgs),
+    /// Search the index
+    #[command(after_help = "\
+Query syntax: words are ORed and ranked (more matched words rank higher);
++word or AND makes a word required, -word or NOT excludes it; \"a phrase\";
+title:word and body:word search one field. An empty query lists everything
+that matches the filters, newest first.
+
+Exit codes: 0 hits, 1 no hits, 2 error.
+
+Examples:
+  dateline search oil prices --location /Asia --from 1987-03 --to 1987-03
+  dateline search '\"peacekeeping mission\" +mali' --org 'United Nations'
+  dateline search --location Ghana --sort date --limit 20")]
+    Search(SearchArgs),
+    /// Print the articles and entities found in PATH... (no index needed)
+    #[command(after_help = "\
+Output: one line per article (JSON with --json); problems go to stderr as PATH[:LINE]: reason.
+Exit codes: 0 done, 2 error.")]
+    Extract(ExtractArgs),
+    /// Show one indexed article in full: text, metadata, entities with offsets
+    #[command(after_help = "Exit codes: 0 found, 1 no such article, 2 error.")]
+    Show(ShowArgs),
+    /// Print a shell completion script
+    #[command(
+        after_help = "Example: dateline completions bash > ~/.local/share/bash-completion/completions/dateline"
+    )]
+    Completions {
+        /// The shell
+        shell: clap_complete::Shell,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct IndexArgs {
+    /// Files or directories to index
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub location: IndexLocation,
+    /// Schema file for a new index [default: the built-in schema]
+    #[arg(long, value_name = "FILE")]
+    pub schema: Option<PathBuf>,
+    /// Threads that read and extract [default: number of cores]
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+    /// Tantivy indexing threads
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    pub writer_threads: usize,
+    /// Skip files larger than this many bytes
+    #[arg(long, value_name = "BYTES", default_value_t = 256 * 1024 * 1024)]
+    pub max_file_size: u64,
+    /// Exit with code 2 if any file or article was skipped
+    #[arg(long)]
+    pub strict: bool,
+    /// Print the summary as JSON on stdout
+    #[arg(long)]
+    pub json: bool,
+    /// No progress display
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum SortArg {
+    Relevance,
+    Date,
+}
+
+#[derive(Debug, Args)]
+pub struct SearchArgs {
+    /// Query words (joined with spaces); empty lists everything
+    #[arg(value_name = "QUERY")]
+    pub query: Vec<String>,
+    #[command(flatten)]
+    pub location_arg: IndexLocation,
+    /// Place: a path (/Africa/Western Africa) or a name (Mali); repeatable
+    #[arg(long, alias = "loc", value_name = "PLACE")]
+    pub location: Vec<String>,
+    /// Organization: a path or a name; repeatable
+    #[arg(long, alias = "org", value_name = "ORG")]
+    pub organization: Vec<String>,
+    /// Outlet or agency; repeatable
+    #[arg(long, value_name = "SOURCE")]
+    pub source: Vec<String>,
+    /// Earliest date, inclusive: YYYY, YYYY-MM or YYYY-MM-DD
+    #[arg(long, value_name = "DATE")]
+    pub from: Option<String>,
+    /// Latest date, inclusive: YYYY, YYYY-MM (whole month) or YYYY-MM-DD
+    #[arg(long, value_name = "DATE")]
+    pub to: Option<String>,
+    /// Articles to show
+    #[arg(long, short = 'n', default_value_t = 10)]
+    pub limit: usize,
+    /// Articles to skip, for paging
+    #[arg(long, default_value_t = 0)]
+    pub offset: usize,
+    /// Passages per article
+    #[arg(long, default_value_t = 2, value_name = "K")]
+    pub passages: usize,
+    /// Order of results
+    #[arg(long, value_enum, default_value = "relevance")]
+    pub sort: SortArg,
+    /// Print results as JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ExtractArgs {
+    /// Files or directories
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// One JSON object per article per line
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// Article id (as printed by search)
+    pub id: String,
+    #[command(flatten)]
+    pub location: IndexLocation,
+    /// Print the article as JSON
+    #[arg(long)]
+    pub json: bool,
+}

@@ -1,0 +1,58 @@
+//! `dateline search`.
+
+use std::io::{self, Write};
+use std::process::ExitCode;
+
+use dateline::{NewsIndex, SearchRequest, Sort};
+
+use crate::args::{SearchArgs, SortArg};
+use crate::render::{self, CliError};
+
+pub fn run(args: SearchArgs) -> Result<ExitCode, CliError> {
+    let index = NewsIndex::open_in_dir(args.location_arg.path())?;
+    let mut request = SearchRequest::new(args.query.join(" "));
+    for (facet, values) in [
+        ("location", &args.location),
+        ("organization", &args.organization),
+        ("source", &args.source),
+    ] {
+        for value in values {
+            request = request.filter(facet, value.as_str());
+        }
+    }
+    request.from = args.from;
+    request.to = args.to;
+    request.limit = args.limit;
+    request.offset = args.offset;
+    request.passages = args.passages;
+    request.sort = match args.sort {
+        SortArg::Relevance => Sort::Relevance,
+        SortArg::Date => Sort::Date,
+    };
+    let results = index.search(&request)?;
+    for resolved in &results.resolved_filters {
+        match resolved.paths.len() {
+            0 => eprintln!("note: no {} matches `{}`", resolved.facet, resolved.value),
+            1 => {}
+            _ => eprintln!(
+                "note: {} `{}` matches {} (any of them)",
+                resolved.facet,
+                resolved.value,
+                resolved.paths.join(", ")
+            ),
+        }
+    }
+    let mut out = io::stdout().lock();
+    if args.json {
+        serde_json::to_writer(&mut out, &results)?;
+        writeln!(out)?;
+    } else {
+        render::search_results(&mut out, &results, render::stdout_color())?;
+    }
+    out.flush()?;
+    Ok(if results.total_articles > 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
