@@ -267,7 +267,7 @@ impl Schema {
     pub fn facet_name(&self, name: &str) -> Result<&'static str> {
         let lower = name.to_ascii_lowercase();
         for (facet, spec) in self.facet_specs() {
-            if facet == lower || spec.aliases.iter().any(|a| *a == lower) {
+            if facet == lower || spec.aliases.contains(&lower) {
                 return Ok(facet);
             }
         }

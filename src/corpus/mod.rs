@@ -123,5 +123,5 @@ pub fn walk(
     exclude: &[PathBuf],
 ) -> impl Iterator<Item = Result<PathBuf, Problem>> {
     let _ = exclude;
-    roots.to_vec().into_iter().map(Ok)
+    roots.iter().cloned().map(Ok)
 }

@@ -768,11 +768,10 @@ fn count_facets(
 ) -> Result<()> {
     let mut seen: Vec<String> = Vec::new();
     for ord in reader.facet_ords(doc) {
-        if !cache.contains_key(&ord) {
+        if let std::collections::hash_map::Entry::Vacant(entry) = cache.entry(ord) {
             let mut facet = Facet::root();
             reader.facet_from_ord(ord, &mut facet)?;
-            let child = child_of(node, &facet.to_string());
-            cache.insert(ord, child);
+            entry.insert(child_of(node, &facet.to_string()));
         }
         if let Some(child) = &cache[&ord]
             && !seen.contains(child)

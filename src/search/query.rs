@@ -126,7 +126,7 @@ pub(crate) fn parse(query: &str, facet_names: &[String]) -> Result<Vec<Clause>> 
                 scope = match lower.as_str() {
                     "title" => Scope::Title,
                     "body" | "text" => Scope::Body,
-                    _ if facet_names.iter().any(|f| *f == lower) => {
+                    _ if facet_names.contains(&lower) => {
                         return Err(error(
                             i,
                             format!(
