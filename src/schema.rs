@@ -432,6 +432,8 @@ impl Fields {
 fn toml_message(text: &str, error: &toml::de::Error) -> String {
     let message = error.message().trim_end_matches('.').to_string();
     match error.span() {
+        // A missing key has no line of its own.
+        Some(_) if message.starts_with("missing field") => message,
         Some(span) => {
             let line = text[..span.start.min(text.len())].matches('\n').count() + 1;
             format!("{message} (line {line})")
