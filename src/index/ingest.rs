@@ -13,6 +13,7 @@ use std::time::{Duration, Instant};
 
 use serde::Serialize;
 use tantivy::indexer::UserOperation;
+use tantivy::query::Query;
 use tantivy::schema::Value;
 use tantivy::{IndexWriter, TantivyDocument, Term};
 
@@ -274,7 +275,7 @@ impl NewsIndex {
         &self,
         writer: &IndexWriter<TantivyDocument>,
         work: Work,
-        primaries: &mut HashMap<u64, Primary>,
+        primaries: &mut Primaries,
         report: &mut IngestReport,
     ) -> Result<()> {
         report.bytes_read += work.bytes;
@@ -301,11 +302,11 @@ impl NewsIndex {
         writer: &IndexWriter<TantivyDocument>,
         prepared: Prepared,
         path: Option<&Path>,
-        primaries: &mut HashMap<u64, Primary>,
+        primaries: &mut Primaries,
         report: &mut IngestReport,
     ) -> Result<()> {
         let own_path = path_key(path.unwrap_or(&prepared.article.path));
-        if let Some(primary) = primaries.get(&prepared.hash)
+        if let Some(primary) = primaries.get(prepared.hash, &self.fields)?
             && primary.id != prepared.article.id
             && primary.path != own_path
         {
@@ -333,15 +334,19 @@ impl NewsIndex {
                 .collect::<Vec<_>>(),
         )?;
         report.articles_indexed += 1;
-        primaries.entry(prepared.hash).or_insert(Primary {
-            id: prepared.article.id,
-            path: own_path,
-        });
+        primaries.insert_if_absent(
+            prepared.hash,
+            Primary {
+                id: prepared.article.id,
+                path: own_path,
+            },
+        );
         Ok(())
     }
 
-    /// Content hashes of the articles already in the index.
-    fn existing_hashes(&self) -> Result<HashMap<u64, Primary>> {
+    /// Content hashes of the articles already in the index, read from the
+    /// fast field; ids and paths are fetched only when a hash comes up again.
+    fn existing_hashes(&self) -> Result<Primaries> {
         self.reader.reload()?;
         let searcher = self.reader.searcher();
         let mut map = HashMap::new();
@@ -349,23 +354,67 @@ impl NewsIndex {
             Term::from_field_text(self.fields.kind, KIND_ARTICLE),
             tantivy::schema::IndexRecordOption::Basic,
         );
-        let docs = searcher.search(&query, &tantivy::collector::DocSetCollector)?;
-        for address in docs {
-            let doc: TantivyDocument = searcher.doc(address)?;
-            let hash = doc.get_first(self.fields.hash).and_then(|v| v.as_u64());
-            let id = doc.get_first(self.fields.id).and_then(|v| v.as_str());
-            let path = doc.get_first(self.fields.path).and_then(|v| v.as_str());
-            if let (Some(hash), Some(id), Some(path)) = (hash, id, path) {
-                map.insert(
-                    hash,
-                    Primary {
-                        id: id.to_string(),
-                        path: path.to_string(),
-                    },
-                );
+        let weight = query.weight(tantivy::query::EnableScoring::disabled_from_searcher(
+            &searcher,
+        ))?;
+        for (segment_ord, segment) in searcher.segment_readers().iter().enumerate() {
+            let hashes = segment.fast_fields().u64("hash")?;
+            let mut scorer = weight.scorer(segment, 1.0)?;
+            let mut doc = scorer.doc();
+            while doc != tantivy::TERMINATED {
+                if !segment.is_deleted(doc)
+                    && let Some(hash) = hashes.first(doc)
+                {
+                    map.insert(
+                        hash,
+                        PrimaryRef::Stored(tantivy::DocAddress::new(segment_ord as u32, doc)),
+                    );
+                }
+                doc = scorer.advance();
             }
         }
-        Ok(map)
+        Ok(Primaries { map, searcher })
+    }
+}
+
+/// The article kept for each content hash: already in the index (fetched on
+/// demand) or written during this run.
+struct Primaries {
+    map: HashMap<u64, PrimaryRef>,
+    searcher: tantivy::Searcher,
+}
+
+enum PrimaryRef {
+    Stored(tantivy::DocAddress),
+    Known(Primary),
+}
+
+impl Primaries {
+    fn get(&mut self, hash: u64, fields: &crate::schema::Fields) -> Result<Option<&Primary>> {
+        let Some(entry) = self.map.get_mut(&hash) else {
+            return Ok(None);
+        };
+        if let PrimaryRef::Stored(address) = entry {
+            let doc: TantivyDocument = self.searcher.doc(*address)?;
+            let text = |field| {
+                doc.get_first(field)
+                    .and_then(|v| v.as_str())
+                    .unwrap_or_default()
+                    .to_string()
+            };
+            *entry = PrimaryRef::Known(Primary {
+                id: text(fields.id),
+                path: text(fields.path),
+            });
+        }
+        match entry {
+            PrimaryRef::Known(primary) => Ok(Some(primary)),
+            PrimaryRef::Stored(_) => unreachable!("resolved above"),
+        }
+    }
+
+    fn insert_if_absent(&mut self, hash: u64, primary: Primary) {
+        self.map.entry(hash).or_insert(PrimaryRef::Known(primary));
     }
 }
 
