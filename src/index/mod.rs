@@ -42,6 +42,16 @@ impl NewsIndex {
     pub fn create_in_dir(dir: impl AsRef<Path>, schema: Schema) -> Result<NewsIndex> {
         let dir = dir.as_ref();
         std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        let mut entries = std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))?;
+        if entries.next().is_some() {
+            return Err(Error::io(
+                dir,
+                std::io::Error::new(
+                    std::io::ErrorKind::AlreadyExists,
+                    "the directory is not empty and holds no Dateline index",
+                ),
+            ));
+        }
         let (tantivy_schema, fields) = schema.build();
         let directory = MmapDirectory::open(dir).map_err(|e| Error::Engine(Box::new(e)))?;
         let index = Index::create(directory, tantivy_schema, tantivy::IndexSettings::default())?;
@@ -76,9 +86,18 @@ impl NewsIndex {
     }
 
     /// Opens the index in `dir`, or creates it with `schema` when there is none.
+    ///
+    /// An existing index built with a different schema is an error rather
+    /// than silently keeping the old one.
     pub fn open_or_create_in_dir(dir: impl AsRef<Path>, schema: Schema) -> Result<NewsIndex> {
-        match NewsIndex::open_in_dir(dir.as_ref()) {
+        let dir = dir.as_ref();
+        match NewsIndex::open_in_dir(dir) {
             Err(Error::IndexMissing { .. }) => NewsIndex::create_in_dir(dir, schema),
+            Ok(index) if index.schema != schema => Err(Error::Schema {
+                path: dir.join(SCHEMA_FILE).display().to_string(),
+                message: "the index was built with a different schema (index into a new directory to use this one)"
+                    .to_string(),
+            }),
             other => other,
         }
     }
