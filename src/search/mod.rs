@@ -25,7 +25,7 @@ use tantivy::{
 
 use crate::article::Date;
 use crate::error::{Error, Result};
-use crate::index::document::{KIND_ARTICLE, KIND_DUPLICATE, stored_article};
+use crate::index::document::{KIND_ARTICLE, KIND_DUPLICATE, KIND_PASSAGE, stored_article};
 use crate::index::{NewsIndex, StoredArticle};
 use crate::schema::FACETS;
 use highlight::{Highlighter, analyze};
@@ -316,20 +316,30 @@ impl NewsIndex {
         let mut highlighter = Highlighter::default();
         let mut body_analyzer = self.schema.analyzer(&self.schema.text.body.analyzer);
         let mut title_analyzer = self.schema.analyzer(&self.schema.text.title.analyzer);
-        let mut positive: Vec<(Occur, Box<dyn Weight>)> = Vec::new();
+        // BM25 statistics per kind of document: a title competes with other
+        // titles (one per article), a passage with other passages.
+        let articles_stats = KindStats::new(&searcher, self.fields.kind, KIND_ARTICLE)?;
+        let passages_stats = KindStats::new(&searcher, self.fields.kind, KIND_PASSAGE)?;
+        let mut positive: Vec<(Occur, Vec<Box<dyn Weight>>)> = Vec::new();
         let mut negative: Vec<Box<dyn Weight>> = Vec::new();
         for clause in &clauses {
-            let mut parts: Vec<Box<dyn Query>> = Vec::new();
+            let mut parts: Vec<(Box<dyn Query>, &KindStats)> = Vec::new();
             if clause.scope != Scope::Body {
                 let tokens = analyze(&mut title_analyzer, &clause.text);
                 if let Some(q) = text_query(self.fields.title, &tokens) {
-                    parts.push(Box::new(BoostQuery::new(q, self.schema.text.title.boost)));
+                    parts.push((
+                        Box::new(BoostQuery::new(q, self.schema.text.title.boost)),
+                        &articles_stats,
+                    ));
                 }
             }
             if clause.scope != Scope::Title {
                 let tokens = analyze(&mut body_analyzer, &clause.text);
                 if let Some(q) = text_query(self.fields.passage, &tokens) {
-                    parts.push(Box::new(BoostQuery::new(q, self.schema.text.body.boost)));
+                    parts.push((
+                        Box::new(BoostQuery::new(q, self.schema.text.body.boost)),
+                        &passages_stats,
+                    ));
                 }
                 if clause.occur != Occur::MustNot {
                     highlighter.add(tokens);
@@ -338,14 +348,19 @@ impl NewsIndex {
             if parts.is_empty() {
                 continue; // only stop words or punctuation
             }
-            let query = BooleanQuery::union(parts);
             if clause.occur == Occur::MustNot {
+                let query = BooleanQuery::union(parts.into_iter().map(|(q, _)| q).collect());
                 negative.push(query.weight(disabled())?);
             } else {
-                positive.push((
-                    clause.occur,
-                    query.weight(EnableScoring::enabled_from_searcher(&searcher))?,
-                ));
+                let weights = parts
+                    .into_iter()
+                    .map(|(q, stats)| {
+                        q.weight(EnableScoring::enabled_from_statistics_provider(
+                            stats, &searcher,
+                        ))
+                    })
+                    .collect::<tantivy::Result<Vec<_>>>()?;
+                positive.push((clause.occur, weights));
             }
         }
         let all_articles = TermQuery::new(
@@ -668,7 +683,7 @@ struct SegmentMatches {
 
 struct SegmentScan<'a> {
     segment: &'a SegmentReader,
-    positive: &'a [(Occur, Box<dyn Weight>)],
+    positive: &'a [(Occur, Vec<Box<dyn Weight>>)],
     negative: &'a [Box<dyn Weight>],
     all_articles: &'a dyn Weight,
 }
@@ -700,23 +715,27 @@ impl SegmentScan<'_> {
             }
             return Ok(SegmentMatches { articles, passages });
         }
-        let n = self.positive.len();
+        // One slot per (clause, part): a clause scores the best title match
+        // plus the best passage match of the article.
+        let slots: Vec<usize> = self
+            .positive
+            .iter()
+            .enumerate()
+            .flat_map(|(i, (_, parts))| std::iter::repeat_n(i, parts.len()))
+            .collect();
         let mut acc: HashMap<DocId, Acc> = HashMap::new();
-        for (i, (_, weight)) in self.positive.iter().enumerate() {
+        let weights = self.positive.iter().flat_map(|(_, parts)| parts.iter());
+        for (slot, weight) in weights.enumerate() {
             let mut scorer = weight.scorer(self.segment, 1.0)?;
             let mut doc = scorer.doc();
             while doc != TERMINATED {
-                if is_alive(doc) {
+                let article = doc + parent.first(doc).unwrap_or(0) as DocId;
+                if is_alive(doc) && is_alive(article) {
                     let score = scorer.score();
-                    let article = doc + parent.first(doc).unwrap_or(0) as DocId;
-                    if !is_alive(article) {
-                        doc = scorer.advance();
-                        continue;
-                    }
-                    let entry = acc
-                        .entry(article)
-                        .or_insert_with(|| Acc { best: vec![0.0; n] });
-                    entry.best[i] = entry.best[i].max(score);
+                    let entry = acc.entry(article).or_insert_with(|| Acc {
+                        best: vec![0.0; slots.len()],
+                    });
+                    entry.best[slot] = entry.best[slot].max(score);
                     if article != doc {
                         passages.entry(doc).or_insert((article, 0.0)).1 += score;
                     }
@@ -724,23 +743,61 @@ impl SegmentScan<'_> {
                 doc = scorer.advance();
             }
         }
-        let has_must = self.positive.iter().any(|(o, _)| *o == Occur::Must);
         for (article, acc) in acc {
             if excluded.contains(&article) {
                 continue;
             }
+            let mut matched = vec![false; self.positive.len()];
+            for (&clause, &best) in slots.iter().zip(&acc.best) {
+                matched[clause] |= best > 0.0;
+            }
             let ok = self
                 .positive
                 .iter()
-                .zip(&acc.best)
-                .all(|((occur, _), &best)| *occur != Occur::Must || best > 0.0);
-            let any = acc.best.iter().any(|&b| b > 0.0);
-            if ok && (has_must || any) {
+                .zip(&matched)
+                .all(|((occur, _), &m)| *occur != Occur::Must || m);
+            if ok && matched.iter().any(|&m| m) {
                 articles.push((article, acc.best.iter().sum()));
             }
         }
         passages.retain(|_, (article, _)| !excluded.contains(article));
         Ok(SegmentMatches { articles, passages })
+    }
+}
+
+/// BM25 statistics restricted to one kind of document, so that articles
+/// and passages sharing the index do not skew each other's document counts
+/// and average lengths.
+struct KindStats<'a> {
+    searcher: &'a Searcher,
+    num_docs: u64,
+}
+
+impl<'a> KindStats<'a> {
+    fn new(
+        searcher: &'a Searcher,
+        kind_field: tantivy::schema::Field,
+        kind: &str,
+    ) -> Result<KindStats<'a>> {
+        let num_docs = searcher.doc_freq(&Term::from_field_text(kind_field, kind))?;
+        Ok(KindStats {
+            searcher,
+            num_docs: num_docs.max(1),
+        })
+    }
+}
+
+impl tantivy::query::Bm25StatisticsProvider for KindStats<'_> {
+    fn total_num_tokens(&self, field: tantivy::schema::Field) -> tantivy::Result<u64> {
+        tantivy::query::Bm25StatisticsProvider::total_num_tokens(self.searcher, field)
+    }
+
+    fn total_num_docs(&self) -> tantivy::Result<u64> {
+        Ok(self.num_docs)
+    }
+
+    fn doc_freq(&self, term: &Term) -> tantivy::Result<u64> {
+        self.searcher.doc_freq(term)
     }
 }
 
