@@ -1,5 +1,31 @@
 //! Finding and reading article files: walking directories, decoding bytes,
 //! and parsing each supported format into [`Article`]s.
+//!
+//! [`walk`] yields candidate files (and [`Problem`]s for what it skipped);
+//! [`read_file`] turns one file into articles. Both never panic and never
+//! print: everything that goes wrong with the input is a [`Problem`].
+//!
+//! # Formats
+//!
+//! | extension | format |
+//! |---|---|
+//! | `.txt`, `.text` | plain text: headline, optional dateline, paragraphs (YAML front matter allowed) |
+//! | `.md`, `.markdown` | Markdown with optional YAML front matter |
+//! | `.json` | one article object, an array of them, or an object with an `articles` array |
+//! | `.jsonl`, `.ndjson` | JSON Lines: one article object per line |
+//! | `.sgm`, `.sgml` | Reuters-21578 SGML: many `<REUTERS>` articles per file |
+//! | `.html`, `.htm` | a scraped web page |
+//!
+//! Extensions match case-insensitively. A file given directly as a root with
+//! any other extension is read as plain text.
+//!
+//! # The body is normalised
+//!
+//! Every reader produces a body made of paragraphs separated by exactly one
+//! blank line (`"\n\n"`), with whitespace inside a paragraph collapsed to
+//! single spaces. The body is the text as the reader normalised it, and all
+//! offsets elsewhere in Dateline refer to that normalised body, never to the
+//! bytes of the file.
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -7,6 +33,18 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use crate::article::Article;
+
+mod dateline;
+mod dates;
+mod decode;
+mod html;
+mod json;
+mod markdown;
+mod sgml;
+mod text;
+mod walk;
+
+pub use walk::{Format, is_candidate, not_article_reason, walk};
 
 /// Why a file, or part of one, was not indexed (or what was odd about it).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -66,6 +104,33 @@ pub struct Problem {
     pub message: String,
 }
 
+impl Problem {
+    /// Creates a problem without a line.
+    pub fn new(path: &Path, kind: ProblemKind, message: impl Into<String>) -> Problem {
+        Problem {
+            path: path.to_path_buf(),
+            line: None,
+            kind,
+            message: message.into(),
+        }
+    }
+
+    /// Creates a problem at a 1-based line.
+    pub fn at_line(
+        path: &Path,
+        line: usize,
+        kind: ProblemKind,
+        message: impl Into<String>,
+    ) -> Problem {
+        Problem {
+            path: path.to_path_buf(),
+            line: Some(line),
+            kind,
+            message: message.into(),
+        }
+    }
+}
+
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", self.path.display())?;
@@ -85,6 +150,15 @@ pub struct FileContents {
     pub problems: Vec<Problem>,
 }
 
+impl FileContents {
+    fn problem(problem: Problem) -> FileContents {
+        FileContents {
+            articles: Vec::new(),
+            problems: vec![problem],
+        }
+    }
+}
+
 /// Options for reading files.
 #[derive(Clone, Debug)]
 pub struct ReadOptions {
@@ -102,26 +176,146 @@ impl Default for ReadOptions {
 
 /// Reads one file into articles. Never panics; everything that goes wrong is
 /// a [`Problem`].
+///
+/// The format is chosen by extension ([`Format::from_path`]); a file with an
+/// unknown extension (only reachable when the user names it directly) is read
+/// as plain text. Before parsing, the bytes are decoded (byte order mark,
+/// then UTF-8, then Windows-1252 with a [`ProblemKind::Decoded`] warning),
+/// binary files are refused, line endings become `\n` and stray control
+/// characters become spaces.
 pub fn read_file(path: &Path, options: &ReadOptions) -> FileContents {
-    let _ = options;
-    FileContents {
-        articles: Vec::new(),
-        problems: vec![Problem {
-            path: path.to_path_buf(),
-            line: None,
-            kind: ProblemKind::NotArticle,
-            message: "not read yet".to_string(),
-        }],
+    let bytes = match decode::read_limited(path, options.max_file_size) {
+        Ok(bytes) => bytes,
+        Err(problem) => return FileContents::problem(problem),
+    };
+    let mut contents = FileContents::default();
+    let text = match decode::decode(&bytes) {
+        Ok(decoded) => {
+            if let Some(warning) = decoded.warning {
+                contents.problems.push(Problem {
+                    path: path.to_path_buf(),
+                    line: warning.line,
+                    kind: ProblemKind::Decoded,
+                    message: warning.message,
+                });
+            }
+            decoded.text
+        }
+        Err(message) => {
+            return FileContents::problem(Problem::new(path, ProblemKind::Binary, message));
+        }
+    };
+    drop(bytes);
+    if text.trim().is_empty() {
+        let message = if text.is_empty() {
+            "empty file"
+        } else {
+            "only whitespace"
+        };
+        contents
+            .problems
+            .push(Problem::new(path, ProblemKind::Empty, message));
+        return contents;
+    }
+    let source = Source {
+        path,
+        id: path_id(path),
+    };
+    let parsed = match Format::from_path(path).unwrap_or(Format::Text) {
+        Format::Text => text::read(&source, &text),
+        Format::Markdown => markdown::read(&source, &text),
+        Format::Json => json::read_json(&source, &text),
+        Format::JsonLines => json::read_lines(&source, &text),
+        Format::Sgml => sgml::read(&source, &text),
+        Format::Html => html::read(&source, &text),
+    };
+    contents.articles.extend(parsed.articles);
+    contents.problems.extend(parsed.problems);
+    contents
+}
+
+/// The file being read, as the format readers need it.
+struct Source<'a> {
+    path: &'a Path,
+    /// The path as shown in article ids (`/`-separated).
+    id: String,
+}
+
+impl Source<'_> {
+    /// Creates an empty article of this file with its id.
+    fn article(&self, id: String, line: Option<usize>) -> Article {
+        Article {
+            id,
+            path: self.path.to_path_buf(),
+            line,
+            ..Article::default()
+        }
+    }
+
+    fn problem(
+        &self,
+        line: Option<usize>,
+        kind: ProblemKind,
+        message: impl Into<String>,
+    ) -> Problem {
+        Problem {
+            path: self.path.to_path_buf(),
+            line,
+            kind,
+            message: message.into(),
+        }
     }
 }
 
-/// Walks the roots and yields every candidate article file, or a problem.
-///
-/// Directories in `exclude` (the index folder) are never entered.
-pub fn walk(
-    roots: &[PathBuf],
-    exclude: &[PathBuf],
-) -> impl Iterator<Item = Result<PathBuf, Problem>> {
-    let _ = exclude;
-    roots.iter().cloned().map(Ok)
+/// Returns the path as it appears in article ids: as walked, with `/` between
+/// components on every platform so ids are stable across machines.
+fn path_id(path: &Path) -> String {
+    let text = path.to_string_lossy();
+    if cfg!(windows) {
+        text.replace('\\', "/")
+    } else {
+        text.into_owned()
+    }
+}
+
+/// Collapses every run of whitespace into one space and trims the ends.
+fn collapse_whitespace(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for word in text.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
+}
+
+/// Returns `Some(collapsed)` unless the text is blank.
+fn non_blank(text: &str) -> Option<String> {
+    let collapsed = collapse_whitespace(text);
+    (!collapsed.is_empty()).then_some(collapsed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn problem_display_shows_path_line_and_message() {
+        let problem = Problem::at_line(
+            Path::new("a/b.jsonl"),
+            3,
+            ProblemKind::Malformed,
+            "invalid JSON",
+        );
+        assert_eq!(problem.to_string(), "a/b.jsonl:3: invalid JSON");
+        let problem = Problem::new(Path::new("a/b.txt"), ProblemKind::Empty, "empty file");
+        assert_eq!(problem.to_string(), "a/b.txt: empty file");
+    }
+
+    #[test]
+    fn collapse_whitespace_joins_words_with_single_spaces() {
+        assert_eq!(collapse_whitespace("  a \t b\n\nc  "), "a b c");
+        assert_eq!(non_blank(" \n "), None);
+    }
 }

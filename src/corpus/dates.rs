@@ -1,0 +1,227 @@
+//! Parsing the publication dates that metadata gives (front matter, JSON
+//! fields, HTML meta tags) into calendar dates.
+//!
+//! Kept small and local on purpose: dates found in article text are the
+//! business of `crate::extract`; metadata dates come in a handful of machine
+//! formats.
+
+use crate::article::Date;
+
+/// Parses a metadata date into the calendar date in the source's own offset.
+///
+/// Accepted:
+/// - ISO 8601 `YYYY-MM-DD`, optionally followed by `T` or a space and a
+///   time with any offset (`2023-11-02T23:30:00-05:00` is 2023-11-02: the
+///   date as written, not converted to UTC); `YYYY/MM/DD` too;
+/// - RFC 2822 (`Tue, 05 Mar 2024 10:00:00 GMT`) and the looser
+///   `5 March 2024`, `March 5, 2024`, `Mar 5 2024` (weekday optional,
+///   anything after the year such as a time is ignored).
+///
+/// Returns `None` for anything else, including impossible dates.
+pub(crate) fn parse_metadata_date(raw: &str) -> Option<Date> {
+    let raw = raw.trim();
+    parse_iso(raw)
+        .or_else(|| parse_rfc2822(raw))
+        .or_else(|| parse_words(raw))
+}
+
+/// Returns the UTC calendar date of a Unix timestamp in seconds, or in
+/// milliseconds when the number is too large to be seconds (JSON feeds use
+/// both).
+pub(crate) fn date_from_unix(number: f64) -> Option<Date> {
+    if !number.is_finite() {
+        return None;
+    }
+    // Beyond year 5138 in seconds, so surely milliseconds.
+    let seconds = if number.abs() >= 1e11 {
+        number / 1000.0
+    } else {
+        number
+    };
+    let timestamp = jiff::Timestamp::from_second(seconds.floor() as i64).ok()?;
+    let date = timestamp.to_zoned_datetime(jiff::tz::TimeZone::UTC).date();
+    Date::new(date.year(), date.month(), date.day())
+}
+
+fn digits(text: &str, count: usize) -> Option<u32> {
+    if text.len() == count && text.bytes().all(|b| b.is_ascii_digit()) {
+        text.parse().ok()
+    } else {
+        None
+    }
+}
+
+fn make_date(year: u32, month: u32, day: u32) -> Option<Date> {
+    Date::new(
+        i16::try_from(year).ok()?,
+        i8::try_from(month).ok()?,
+        i8::try_from(day).ok()?,
+    )
+}
+
+fn parse_iso(raw: &str) -> Option<Date> {
+    let head = raw.get(..10)?;
+    let rest = &raw[10..];
+    let separator = head.as_bytes()[4];
+    if !matches!(separator, b'-' | b'/') || head.as_bytes()[7] != separator {
+        return None;
+    }
+    let year = digits(&head[..4], 4)?;
+    let month = digits(&head[5..7], 2)?;
+    let day = digits(&head[8..10], 2)?;
+    // Only a time may follow; `2024-03-05abc` is not a date.
+    let mut tail = rest.chars();
+    match (tail.next(), tail.next()) {
+        (None, _) => {}
+        (Some('T' | 't' | ' '), Some(c)) if c.is_ascii_digit() => {}
+        _ => return None,
+    }
+    make_date(year, month, day)
+}
+
+fn parse_rfc2822(raw: &str) -> Option<Date> {
+    let zoned = jiff::fmt::rfc2822::parse(raw).ok()?;
+    let date = zoned.date();
+    Date::new(date.year(), date.month(), date.day())
+}
+
+/// Returns the month number of an English month name or its abbreviation.
+pub(crate) fn month_number(word: &str) -> Option<u32> {
+    let word = word.trim_end_matches('.').to_ascii_lowercase();
+    const MONTHS: [&str; 12] = [
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    ];
+    MONTHS
+        .iter()
+        .position(|name| {
+            word == *name
+                || (word.len() >= 3 && name.starts_with(word.as_str()))
+                || (word == "sept" && *name == "september")
+        })
+        .map(|index| index as u32 + 1)
+}
+
+pub(crate) fn is_weekday(word: &str) -> bool {
+    let word = word.trim_end_matches(['.', ',']).to_ascii_lowercase();
+    const DAYS: [&str; 7] = [
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+    ];
+    word.len() >= 3 && DAYS.iter().any(|day| day.starts_with(word.as_str()))
+}
+
+fn parse_words(raw: &str) -> Option<Date> {
+    let mut words = raw
+        .split(|c: char| c.is_whitespace() || c == ',')
+        .filter(|w| !w.is_empty())
+        .peekable();
+    if words.peek().is_some_and(|w| is_weekday(w)) {
+        words.next();
+    }
+    let (first, second, third) = (words.next()?, words.next()?, words.next()?);
+    let day_of = |word: &str| {
+        word.trim_end_matches(['.', 's', 't', 'n', 'd', 'r', 'h'])
+            .parse::<u32>()
+            .ok()
+    };
+    let (month, day) = match (month_number(first), month_number(second)) {
+        (Some(month), None) => (month, day_of(second)?),
+        (None, Some(month)) => (month, day_of(first)?),
+        _ => return None,
+    };
+    let year = digits(third, 4)?;
+    make_date(year, month, day)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn date(raw: &str) -> Option<String> {
+        parse_metadata_date(raw).map(|d| d.to_string())
+    }
+
+    #[test]
+    fn iso_dates_and_datetimes_keep_the_calendar_date_as_written() {
+        assert_eq!(date("2024-03-05").as_deref(), Some("2024-03-05"));
+        assert_eq!(
+            date("2023-11-02T23:30:00-05:00").as_deref(),
+            Some("2023-11-02")
+        );
+        assert_eq!(
+            date("2023-11-02T23:30:00.123Z").as_deref(),
+            Some("2023-11-02")
+        );
+        assert_eq!(date("2023-11-02 08:00").as_deref(), Some("2023-11-02"));
+        assert_eq!(date(" 2023/11/02 ").as_deref(), Some("2023-11-02"));
+    }
+
+    #[test]
+    fn rfc_2822_dates_are_parsed() {
+        assert_eq!(
+            date("Tue, 05 Mar 2024 10:00:00 GMT").as_deref(),
+            Some("2024-03-05")
+        );
+        assert_eq!(
+            date("Thu, 29 Feb 2024 23:34:00 -0500").as_deref(),
+            Some("2024-02-29")
+        );
+        // An unknown zone name still gives the date as written.
+        assert_eq!(
+            date("Tue, 05 Mar 2024 10:00:00 CET").as_deref(),
+            Some("2024-03-05")
+        );
+    }
+
+    #[test]
+    fn written_out_dates_are_parsed() {
+        assert_eq!(date("March 5, 2024").as_deref(), Some("2024-03-05"));
+        assert_eq!(date("5 March 2024").as_deref(), Some("2024-03-05"));
+        assert_eq!(date("Sept. 21st 2001").as_deref(), Some("2001-09-21"));
+    }
+
+    #[test]
+    fn impossible_or_unknown_dates_are_not_parsed() {
+        assert_eq!(date("2023-02-30"), None);
+        assert_eq!(date("2023-13-01"), None);
+        assert_eq!(date("2024-03-05abc"), None);
+        assert_eq!(date("yesterday"), None);
+        assert_eq!(date(""), None);
+        assert_eq!(date("ß"), None);
+        assert_eq!(date("20240305ééé"), None);
+    }
+
+    #[test]
+    fn unix_timestamps_in_seconds_or_milliseconds_are_utc_dates() {
+        assert_eq!(
+            date_from_unix(1_709_632_800.0)
+                .map(|d| d.to_string())
+                .as_deref(),
+            Some("2024-03-05")
+        );
+        assert_eq!(
+            date_from_unix(1_709_632_800_000.0)
+                .map(|d| d.to_string())
+                .as_deref(),
+            Some("2024-03-05")
+        );
+        assert_eq!(date_from_unix(f64::NAN), None);
+        assert_eq!(date_from_unix(1e300), None);
+    }
+}

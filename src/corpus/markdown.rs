@@ -1,0 +1,676 @@
+//! Markdown articles and YAML front matter.
+//!
+//! Front matter is a YAML mapping between a first line `---` and the next
+//! line `---` (or `...`). Keys read: `title`, `date`, `source`, `url`,
+//! `locations`, `organizations` (a list, or one comma-separated string);
+//! other keys are ignored. Key names match case-insensitively.
+//!
+//! The body is the Markdown after the front matter with light markup removed
+//! so that the indexed text is what a reader sees:
+//! - headings lose their `#` (or setext underline) and become paragraphs;
+//! - emphasis markers `*`, `_` (not inside words, so `snake_case` stays),
+//!   `~~` and code backticks are removed, their text kept;
+//! - `[text](url)` and `[text][ref]` become `text`; images `![alt](url)` are
+//!   dropped; `<https://...>` becomes the address; inline HTML tags are
+//!   dropped; reference definitions `[ref]: url` and horizontal rules vanish;
+//! - blockquote `>` and list markers are removed, each list item being a
+//!   paragraph;
+//! - fenced code is kept as text, one paragraph per fence, lines kept.
+//!
+//! Lines of one paragraph are joined with a space, as Markdown renders them.
+//! The title is the front matter `title`, else the first `# Heading`, else
+//! the first line; it is removed from the body (also when a `title` key
+//! repeats the opening heading).
+
+use yaml_rust2::{Yaml, YamlLoader};
+
+use super::dates::parse_metadata_date;
+use super::{FileContents, ProblemKind, Source, collapse_whitespace, dateline};
+use crate::article::Article;
+
+/// Front matter larger than this is refused rather than parsed, which also
+/// bounds how deeply its YAML can nest.
+const MAX_FRONT_MATTER: usize = 64 * 1024;
+
+/// The metadata given by YAML front matter.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub(crate) struct FrontMatter {
+    pub title: Option<String>,
+    pub date: Option<String>,
+    pub source: Option<String>,
+    pub url: Option<String>,
+    pub locations: Vec<String>,
+    pub organizations: Vec<String>,
+}
+
+impl FrontMatter {
+    /// Copies everything but the title into the article.
+    pub(crate) fn apply(self, article: &mut Article) {
+        if let Some(date) = self.date {
+            article.published = parse_metadata_date(&date);
+            article.published_raw = Some(date);
+        }
+        article.source = self.source;
+        article.url = self.url;
+        article.given_locations = self.locations;
+        article.given_organizations = self.organizations;
+    }
+}
+
+/// Splits YAML front matter off the text.
+///
+/// Returns `Ok(None)` when the text has none, or the error's 1-based line
+/// and message.
+pub(crate) fn front_matter(text: &str) -> Result<Option<(FrontMatter, &str)>, (usize, String)> {
+    let Some(first_end) = text.find('\n') else {
+        return Ok(None);
+    };
+    if text[..first_end].trim_end() != "---" {
+        return Ok(None);
+    }
+    let yaml_start = first_end + 1;
+    let mut offset = yaml_start;
+    let mut close = None;
+    for line in text[yaml_start..].split_inclusive('\n') {
+        let bare = line.trim_end();
+        if bare == "---" || bare == "..." {
+            close = Some((offset, offset + line.len()));
+            break;
+        }
+        offset += line.len();
+        if offset - yaml_start > MAX_FRONT_MATTER {
+            return Err((
+                1,
+                format!("front matter longer than {} KB", MAX_FRONT_MATTER / 1024),
+            ));
+        }
+    }
+    let Some((yaml_end, rest_start)) = close else {
+        return Err((
+            1,
+            "front matter opened with `---` is never closed".to_string(),
+        ));
+    };
+    let yaml = &text[yaml_start..yaml_end];
+    let docs = YamlLoader::load_from_str(yaml).map_err(|err| {
+        // The YAML starts on line 2 of the file.
+        (
+            err.marker().line() + 1,
+            format!("invalid YAML front matter: {}", err.info()),
+        )
+    })?;
+    let mut meta = FrontMatter::default();
+    match docs.into_iter().next() {
+        None | Some(Yaml::Null) => {}
+        Some(Yaml::Hash(hash)) => {
+            for (key, value) in hash {
+                let Some(key) = key.as_str() else { continue };
+                match key.to_ascii_lowercase().as_str() {
+                    "title" => meta.title = scalar(&value).and_then(|t| super::non_blank(&t)),
+                    "date" => meta.date = scalar(&value).and_then(|t| super::non_blank(&t)),
+                    "source" => meta.source = scalar(&value).and_then(|t| super::non_blank(&t)),
+                    "url" => meta.url = scalar(&value).and_then(|t| super::non_blank(&t)),
+                    "locations" => meta.locations = names(&value),
+                    "organizations" => meta.organizations = names(&value),
+                    _ => {}
+                }
+            }
+        }
+        Some(_) => {
+            return Err((
+                2,
+                "front matter is not a mapping of keys to values".to_string(),
+            ));
+        }
+    }
+    Ok(Some((meta, &text[rest_start..])))
+}
+
+fn scalar(value: &Yaml) -> Option<String> {
+    match value {
+        Yaml::String(text) | Yaml::Real(text) => Some(text.clone()),
+        Yaml::Integer(number) => Some(number.to_string()),
+        Yaml::Boolean(flag) => Some(flag.to_string()),
+        _ => None,
+    }
+}
+
+/// Reads a list of names, or one comma-separated string of them.
+fn names(value: &Yaml) -> Vec<String> {
+    let items: Vec<String> = match value {
+        Yaml::Array(items) => items.iter().filter_map(scalar).collect(),
+        other => scalar(other)
+            .map(|text| text.split(',').map(str::to_string).collect())
+            .unwrap_or_default(),
+    };
+    items
+        .iter()
+        .filter_map(|name| super::non_blank(name))
+        .collect()
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    Heading(usize),
+    Paragraph,
+    Code,
+}
+
+#[derive(Debug)]
+struct Block {
+    kind: Kind,
+    lines: Vec<String>,
+}
+
+impl Block {
+    fn render(&self) -> String {
+        match self.kind {
+            Kind::Code => self.lines.join("\n"),
+            _ => collapse_whitespace(&strip_inline(&self.lines.join(" "))),
+        }
+    }
+}
+
+/// Reads a Markdown article.
+pub(super) fn read(source: &Source<'_>, text: &str) -> FileContents {
+    let mut out = FileContents::default();
+    let (meta, body) = match front_matter(text) {
+        Ok(Some((meta, rest))) => (meta, rest),
+        Ok(None) => (FrontMatter::default(), text),
+        Err((line, message)) => {
+            out.problems
+                .push(source.problem(Some(line), ProblemKind::Malformed, message));
+            return out;
+        }
+    };
+    let mut blocks = blocks(body);
+    let mut article = source.article(source.id.clone(), None);
+    article.title = meta.title.clone();
+    take_title(&mut blocks, &mut article.title);
+    // A dateline line opening the first paragraph is not body text.
+    let block_count = blocks.len();
+    if let Some(block) = blocks.first_mut()
+        && block.kind == Kind::Paragraph
+    {
+        if block.lines.len() > 1
+            && let Some(place) = dateline::standalone(&block.lines[0])
+        {
+            article.dateline = Some(place.to_string());
+            block.lines.remove(0);
+        } else if block_count > 1
+            && block.lines.len() == 1
+            && let Some(place) = dateline::standalone(&block.lines[0])
+        {
+            article.dateline = Some(place.to_string());
+            blocks.remove(0);
+        }
+    }
+    let paragraphs: Vec<String> = blocks
+        .iter()
+        .map(Block::render)
+        .filter(|p| !p.trim().is_empty())
+        .collect();
+    if article.dateline.is_none() {
+        article.dateline = paragraphs
+            .first()
+            .and_then(|p| dateline::leading(p))
+            .map(str::to_string);
+    }
+    article.body = paragraphs.join("\n\n");
+    meta.apply(&mut article);
+    if article.title.is_none() && article.body.is_empty() {
+        out.problems
+            .push(source.problem(None, ProblemKind::Empty, "no article text"));
+        return out;
+    }
+    out.articles.push(article);
+    out
+}
+
+/// Chooses the title and removes it from the blocks.
+fn take_title(blocks: &mut Vec<Block>, title: &mut Option<String>) {
+    if let Some(given) = title {
+        // Drop an opening heading that only repeats the given title.
+        if let Some(first) = blocks.first()
+            && matches!(first.kind, Kind::Heading(_))
+            && first.render().to_lowercase() == given.to_lowercase()
+        {
+            blocks.remove(0);
+        }
+        return;
+    }
+    if let Some(at) = blocks.iter().position(|b| b.kind == Kind::Heading(1)) {
+        *title = super::non_blank(&blocks.remove(at).render());
+        return;
+    }
+    let Some(first) = blocks.first_mut() else {
+        return;
+    };
+    if matches!(first.kind, Kind::Heading(_)) || first.lines.len() <= 1 {
+        *title = super::non_blank(&blocks.remove(0).render());
+    } else {
+        let line = first.lines.remove(0);
+        *title = super::non_blank(&strip_inline(&line));
+    }
+}
+
+/// Splits Markdown into blocks, removing block-level markup.
+fn blocks(text: &str) -> Vec<Block> {
+    let mut blocks = Vec::new();
+    let mut current: Option<Block> = None;
+    let mut fence: Option<(char, usize)> = None;
+    let flush = |current: &mut Option<Block>, blocks: &mut Vec<Block>| {
+        if let Some(block) = current.take()
+            && !block.lines.is_empty()
+        {
+            blocks.push(block);
+        }
+    };
+    for line in text.lines() {
+        if let Some((mark, count)) = fence {
+            let bare = line.trim();
+            if bare.chars().take_while(|&c| c == mark).count() >= count
+                && bare.trim_start_matches(mark).is_empty()
+            {
+                fence = None;
+                flush(&mut current, &mut blocks);
+            } else if !bare.is_empty()
+                && let Some(block) = current.as_mut()
+            {
+                block.lines.push(line.trim_end().to_string());
+            }
+            continue;
+        }
+        let content = strip_quote(line.trim());
+        if content.is_empty() {
+            flush(&mut current, &mut blocks);
+            continue;
+        }
+        let first = content.chars().next().unwrap_or(' ');
+        let run = content.chars().take_while(|&c| c == first).count();
+        if matches!(first, '`' | '~') && run >= 3 {
+            flush(&mut current, &mut blocks);
+            fence = Some((first, run));
+            current = Some(Block {
+                kind: Kind::Code,
+                lines: Vec::new(),
+            });
+            continue;
+        }
+        if first == '#'
+            && run <= 6
+            && content[run..]
+                .chars()
+                .next()
+                .is_none_or(char::is_whitespace)
+        {
+            flush(&mut current, &mut blocks);
+            let heading = content[run..].trim().trim_end_matches('#').trim_end();
+            blocks.push(Block {
+                kind: Kind::Heading(run),
+                lines: vec![heading.to_string()],
+            });
+            continue;
+        }
+        let in_paragraph = current
+            .as_ref()
+            .is_some_and(|b| b.kind == Kind::Paragraph && !b.lines.is_empty());
+        if first == '=' && run == content.len() && in_paragraph {
+            if let Some(block) = current.as_mut() {
+                block.kind = Kind::Heading(1);
+            }
+            flush(&mut current, &mut blocks);
+            continue;
+        }
+        if is_rule(content) {
+            if first == '-'
+                && in_paragraph
+                && let Some(block) = current.as_mut()
+            {
+                block.kind = Kind::Heading(2);
+            }
+            flush(&mut current, &mut blocks);
+            continue;
+        }
+        if is_reference_definition(content)
+            || (content.starts_with("<!--") && content.ends_with("-->"))
+        {
+            continue;
+        }
+        if let Some(item) = list_item(content) {
+            flush(&mut current, &mut blocks);
+            current = Some(Block {
+                kind: Kind::Paragraph,
+                lines: vec![item.to_string()],
+            });
+            continue;
+        }
+        match current.as_mut() {
+            Some(block) if block.kind == Kind::Paragraph => block.lines.push(content.to_string()),
+            _ => {
+                flush(&mut current, &mut blocks);
+                current = Some(Block {
+                    kind: Kind::Paragraph,
+                    lines: vec![content.to_string()],
+                });
+            }
+        }
+    }
+    flush(&mut current, &mut blocks);
+    blocks
+}
+
+fn strip_quote(mut line: &str) -> &str {
+    while let Some(rest) = line.strip_prefix('>') {
+        line = rest.trim_start();
+    }
+    line
+}
+
+/// A thematic break: three or more `-`, `*` or `_`, spaces allowed.
+fn is_rule(line: &str) -> bool {
+    let mut marks = line.chars().filter(|c| !c.is_whitespace());
+    let Some(first) = marks.next() else {
+        return false;
+    };
+    matches!(first, '-' | '*' | '_') && marks.clone().all(|c| c == first) && marks.count() >= 2
+}
+
+fn is_reference_definition(line: &str) -> bool {
+    line.starts_with('[')
+        && line
+            .find("]:")
+            .is_some_and(|at| at > 1 && !line[..at].contains(' '))
+}
+
+fn list_item(line: &str) -> Option<&str> {
+    for marker in ["- ", "* ", "+ "] {
+        if let Some(rest) = line.strip_prefix(marker) {
+            return Some(rest.trim_start());
+        }
+    }
+    let digits = line.bytes().take_while(u8::is_ascii_digit).count();
+    if (1..=9).contains(&digits) {
+        let rest = &line[digits..];
+        if let Some(rest) = rest.strip_prefix(". ").or_else(|| rest.strip_prefix(") ")) {
+            return Some(rest.trim_start());
+        }
+    }
+    None
+}
+
+/// For each opening bracket, the index of its matching closing bracket.
+fn matching(chars: &[char], open: char, close: char) -> Vec<Option<usize>> {
+    let mut matches = vec![None; chars.len()];
+    let mut stack = Vec::new();
+    for (i, &c) in chars.iter().enumerate() {
+        if c == open {
+            stack.push(i);
+        } else if c == close
+            && let Some(start) = stack.pop()
+        {
+            matches[start] = Some(i);
+        }
+    }
+    matches
+}
+
+/// Removes inline Markdown markup from one paragraph's text.
+///
+/// Works in one pass over the characters with brackets matched up front, so
+/// nesting depth costs neither stack nor quadratic time.
+fn strip_inline(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let brackets = matching(&chars, '[', ']');
+    let parens = matching(&chars, '(', ')');
+    // Where a link's text ends, the index to resume at (after its target).
+    let mut resume: Vec<Option<usize>> = vec![None; chars.len()];
+    // For each position, the next `>` at or after it.
+    let mut next_gt = vec![None; chars.len() + 1];
+    for i in (0..chars.len()).rev() {
+        next_gt[i] = if chars[i] == '>' {
+            Some(i)
+        } else {
+            next_gt[i + 1]
+        };
+    }
+    let mut out = String::with_capacity(text.len());
+    let at = |i: usize| chars.get(i).copied();
+    // The end of a link target starting right after `close`, if any.
+    let target_end = |close: usize| match at(close + 1) {
+        Some('(') => parens[close + 1],
+        Some('[') => brackets[close + 1],
+        _ => None,
+    };
+    let mut i = 0;
+    while i < chars.len() {
+        if let Some(next) = resume[i].take() {
+            i = next;
+            continue;
+        }
+        let c = chars[i];
+        match c {
+            '\\' if at(i + 1).is_some_and(|n| n.is_ascii_punctuation()) => {
+                out.push(chars[i + 1]);
+                i += 2;
+            }
+            '!' if at(i + 1) == Some('[') => {
+                if let Some(close) = brackets[i + 1]
+                    && let Some(end) = target_end(close)
+                {
+                    i = end + 1;
+                } else {
+                    out.push(c);
+                    i += 1;
+                }
+            }
+            '[' => {
+                if let Some(close) = brackets[i]
+                    && let Some(end) = target_end(close)
+                {
+                    resume[close] = Some(end + 1);
+                } else {
+                    out.push(c);
+                }
+                i += 1;
+            }
+            '<' => {
+                let end = next_gt[i].filter(|&end| end - i <= 2048);
+                let inner: String = end
+                    .map(|end| chars[i + 1..end].iter().collect())
+                    .unwrap_or_default();
+                let is_autolink = inner.starts_with("http://")
+                    || inner.starts_with("https://")
+                    || inner.starts_with("mailto:");
+                let is_tag =
+                    inner.starts_with(|c: char| c.is_ascii_alphabetic() || c == '/' || c == '!');
+                match end {
+                    Some(end) if is_autolink && !inner.contains(' ') => {
+                        out.push_str(&inner);
+                        i = end + 1;
+                    }
+                    Some(end) if is_tag => {
+                        // A tag between words still separates them.
+                        out.push(' ');
+                        i = end + 1;
+                    }
+                    _ => {
+                        out.push(c);
+                        i += 1;
+                    }
+                }
+            }
+            '`' => i += 1,
+            '*' | '_' | '~' => {
+                let run = chars[i..].iter().take_while(|&&r| r == c).count();
+                let before = i.checked_sub(1).and_then(at);
+                let after = at(i + run);
+                let keep = match c {
+                    '*' => {
+                        before.is_none_or(char::is_whitespace)
+                            && after.is_none_or(char::is_whitespace)
+                    }
+                    '_' => {
+                        before.is_some_and(char::is_alphanumeric)
+                            && after.is_some_and(char::is_alphanumeric)
+                    }
+                    _ => run < 2,
+                };
+                if keep {
+                    out.extend(&chars[i..i + run]);
+                }
+                i += run;
+            }
+            _ => {
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+
+    fn read_md(text: &str) -> FileContents {
+        read(
+            &Source {
+                path: Path::new("notes/story.md"),
+                id: "notes/story.md".to_string(),
+            },
+            text,
+        )
+    }
+
+    fn article(text: &str) -> Article {
+        let contents = read_md(text);
+        assert!(contents.problems.is_empty(), "{:?}", contents.problems);
+        contents.articles.into_iter().next().expect("one article")
+    }
+
+    #[test]
+    fn front_matter_keys_fill_the_article() {
+        let a = article(
+            "---\ntitle: Harbour reopens\ndate: 2024-03-05T08:00:00+01:00\nsource: Coast Gazette\n\
+             url: https://example.com/h\nlocations: [Valletta, Malta]\norganizations: Port Authority, EU\n\
+             author: ignored\n---\nShips returned to the harbour on Tuesday.\n",
+        );
+        assert_eq!(a.title.as_deref(), Some("Harbour reopens"));
+        assert_eq!(
+            a.published.map(|d| d.to_string()).as_deref(),
+            Some("2024-03-05")
+        );
+        assert_eq!(
+            a.published_raw.as_deref(),
+            Some("2024-03-05T08:00:00+01:00")
+        );
+        assert_eq!(a.source.as_deref(), Some("Coast Gazette"));
+        assert_eq!(a.url.as_deref(), Some("https://example.com/h"));
+        assert_eq!(a.given_locations, ["Valletta", "Malta"]);
+        assert_eq!(a.given_organizations, ["Port Authority", "EU"]);
+        assert_eq!(a.body, "Ships returned to the harbour on Tuesday.");
+    }
+
+    #[test]
+    fn an_unparseable_date_is_kept_raw() {
+        let a = article("---\ntitle: T\ndate: sometime in spring\n---\nText here.\n");
+        assert_eq!(a.published, None);
+        assert_eq!(a.published_raw.as_deref(), Some("sometime in spring"));
+    }
+
+    #[test]
+    fn bad_yaml_is_malformed_with_the_file_line() {
+        let contents = read_md("---\ntitle: ok\nlocations: [unclosed\n---\nBody.\n");
+        let problem = &contents.problems[0];
+        assert_eq!(problem.kind, ProblemKind::Malformed);
+        assert!(
+            problem.message.starts_with("invalid YAML front matter"),
+            "{}",
+            problem.message
+        );
+        assert!(
+            problem.line.is_some_and(|line| (2..=5).contains(&line)),
+            "{:?}",
+            problem.line
+        );
+        assert!(contents.articles.is_empty());
+    }
+
+    #[test]
+    fn unclosed_or_non_mapping_front_matter_is_malformed() {
+        assert_eq!(read_md("---\ntitle: x\nBody.\n").problems[0].line, Some(1));
+        assert_eq!(
+            read_md("---\n- a\n- b\n---\nBody.\n").problems[0].kind,
+            ProblemKind::Malformed
+        );
+    }
+
+    #[test]
+    fn without_a_title_key_the_first_heading_is_the_title() {
+        let a = article("Intro line that is not the title.\n\n# Real title\n\nBody text.\n");
+        assert_eq!(a.title.as_deref(), Some("Real title"));
+        assert_eq!(a.body, "Intro line that is not the title.\n\nBody text.");
+    }
+
+    #[test]
+    fn without_title_or_heading_the_first_line_is_the_title() {
+        let a = article("Plain first line\nsecond line of the paragraph.\n\nMore.\n");
+        assert_eq!(a.title.as_deref(), Some("Plain first line"));
+        assert_eq!(a.body, "second line of the paragraph.\n\nMore.");
+    }
+
+    #[test]
+    fn a_title_key_drops_a_heading_that_repeats_it() {
+        let a = article("---\ntitle: Same Title\n---\n# Same title\n\nBody.\n");
+        assert_eq!(a.body, "Body.");
+    }
+
+    #[test]
+    fn light_markup_is_removed_from_the_body() {
+        let a = article(
+            "# T\n\n## Sub *heading* ##\n\nSome **bold** and _italic_ text with a [link](https://x.org/a_(b)) \
+             and ![a photo](p.jpg) an image, `code`, snake_case_name and 2 * 3.\n\n\
+             > quoted\n> line\n\n- item one\n- item [two][ref]\n\n[ref]: https://example.com\n\n---\n\n\
+             Setext heading\n==============\n\n```\nlet x = 1;\n```\n",
+        );
+        assert_eq!(
+            a.body,
+            "Sub heading\n\nSome bold and italic text with a link and an image, code, snake_case_name and 2 * 3.\n\n\
+             quoted line\n\nitem one\n\nitem two\n\nSetext heading\n\nlet x = 1;"
+        );
+    }
+
+    #[test]
+    fn inline_html_and_autolinks_are_reduced_to_text() {
+        assert_eq!(
+            strip_inline("a<br/>b <https://x.org> 1 < 2"),
+            "a b https://x.org 1 < 2"
+        );
+        assert_eq!(strip_inline("~~gone~~ stays"), "gone stays");
+        assert_eq!(strip_inline(r"\*literal\*"), "*literal*");
+    }
+
+    #[test]
+    fn deeply_nested_brackets_do_not_overflow() {
+        let text = format!("{}x{}", "[".repeat(100_000), "](u)".repeat(100_000));
+        let out = strip_inline(&text);
+        assert!(out.contains('x'));
+    }
+
+    #[test]
+    fn a_markdown_dateline_line_is_taken_out_of_the_body() {
+        let a = article("# Floods\n\nDHAKA\nRivers burst their banks after days of rain.\n");
+        assert_eq!(a.dateline.as_deref(), Some("DHAKA"));
+        assert_eq!(a.body, "Rivers burst their banks after days of rain.");
+    }
+
+    #[test]
+    fn front_matter_is_detected_only_on_the_first_line() {
+        assert_eq!(front_matter("text\n---\na: b\n---\n").unwrap(), None);
+        assert_eq!(front_matter("---").unwrap(), None);
+    }
+}

@@ -1,0 +1,336 @@
+//! Plain text articles, and the paragraph normalisation every reader shares.
+//!
+//! A plain text article is: the headline on the first non-blank line, an
+//! optional dateline line (`ANKARA`), then the body. YAML front matter
+//! (`---` ... `---`) is allowed before it, as in Markdown, and then a `title`
+//! key replaces the headline line.
+
+use super::markdown;
+use super::{FileContents, ProblemKind, Source, collapse_whitespace, dateline};
+
+/// A first line longer than this is a paragraph, not a headline.
+const MAX_HEADLINE_CHARS: usize = 300;
+
+/// How lines inside a block (between blank lines) become paragraphs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Wrap {
+    /// Decide from the text itself (see [`is_hard_wrapped`]).
+    Detect,
+    /// The text is hard-wrapped: join lines, start paragraphs at indents.
+    Hard,
+}
+
+/// Normalises lines of text into paragraphs.
+///
+/// A blank line always ends a paragraph. Inside a block of non-blank lines,
+/// each line is a paragraph, unless the text is hard-wrapped: then a line
+/// indented more than the block's least indented line starts a paragraph and
+/// the other lines are joined with a space. Whitespace inside a paragraph is
+/// collapsed to single spaces.
+pub(crate) fn paragraphs(lines: &[&str], wrap: Wrap) -> Vec<String> {
+    let blocks: Vec<&[&str]> = lines
+        .split(|line| line.trim().is_empty())
+        .filter(|block| !block.is_empty())
+        .collect();
+    let hard = match wrap {
+        Wrap::Hard => true,
+        Wrap::Detect => is_hard_wrapped(&blocks),
+    };
+    let mut out = Vec::new();
+    for block in blocks {
+        if !hard {
+            out.extend(block.iter().map(|line| collapse_whitespace(line)));
+            continue;
+        }
+        let least = block.iter().map(|line| indent(line)).min().unwrap_or(0);
+        let mut current = String::new();
+        for line in block {
+            if indent(line) > least && !current.is_empty() {
+                out.push(std::mem::take(&mut current));
+            }
+            for word in line.split_whitespace() {
+                if !current.is_empty() {
+                    current.push(' ');
+                }
+                current.push_str(word);
+            }
+        }
+        out.push(current);
+    }
+    out.retain(|paragraph| !paragraph.is_empty());
+    out
+}
+
+/// Says whether a text is hard-wrapped: of the lines followed by another
+/// line in the same block (the lines a wrap would have broken), more than
+/// half are under 80 characters and at least half do not end a sentence.
+/// Text with one paragraph per line fails the second test; text whose
+/// paragraphs are separated by blank lines and never wrapped has no such
+/// lines at all.
+fn is_hard_wrapped(blocks: &[&[&str]]) -> bool {
+    let (mut total, mut short, mut open) = (0usize, 0usize, 0usize);
+    for block in blocks {
+        for line in &block[..block.len() - 1] {
+            let line = line.trim_end();
+            total += 1;
+            if line.chars().count() < 80 {
+                short += 1;
+            }
+            if !ends_sentence(line) {
+                open += 1;
+            }
+        }
+    }
+    total > 0 && short * 2 > total && open * 2 >= total
+}
+
+fn ends_sentence(line: &str) -> bool {
+    line.ends_with(['.', '!', '?', ':', '"', '”', '’', '\'', '»', '…'])
+}
+
+fn indent(line: &str) -> usize {
+    line.chars()
+        .take_while(|c| c.is_whitespace())
+        .map(|c| if c == '\t' { 4 } else { 1 })
+        .sum()
+}
+
+/// Says whether a text reads as prose: at least 30% of its non-empty lines
+/// have six or more words. Word lists, tables and code lists do not.
+pub(crate) fn has_prose(lines: &[&str]) -> bool {
+    let (mut lines_total, mut prose) = (0usize, 0usize);
+    for line in lines.iter().filter(|line| !line.trim().is_empty()) {
+        lines_total += 1;
+        if line.split_whitespace().nth(5).is_some() {
+            prose += 1;
+        }
+    }
+    lines_total > 0 && prose * 10 >= lines_total * 3
+}
+
+/// Reads a plain text article.
+pub(super) fn read(source: &Source<'_>, text: &str) -> FileContents {
+    let mut out = FileContents::default();
+    let (meta, body_text) = match markdown::front_matter(text) {
+        Ok(Some((meta, rest))) => (Some(meta), rest),
+        Ok(None) => (None, text),
+        Err((line, message)) => {
+            out.problems
+                .push(source.problem(Some(line), ProblemKind::Malformed, message));
+            return out;
+        }
+    };
+    let lines: Vec<&str> = body_text.split('\n').collect();
+    // Front matter says the author meant an article; only bare text is sniffed.
+    if meta.is_none() && !has_prose(&lines) {
+        out.problems.push(source.problem(
+            None,
+            ProblemKind::NotArticle,
+            "no prose (fewer than 30% of the lines have six or more words)",
+        ));
+        return out;
+    }
+    let mut article = source.article(source.id.clone(), None);
+    let mut rest = skip_blank(&lines);
+    let given_title = meta.as_ref().and_then(|meta| meta.title.clone());
+    if given_title.is_some() {
+        article.title = given_title;
+    } else if let Some((first, after)) = rest.split_first()
+        && first.chars().count() <= MAX_HEADLINE_CHARS
+    {
+        article.title = Some(collapse_whitespace(first));
+        rest = skip_blank(after);
+    }
+    (article.body, article.dateline) = body_and_dateline(rest, Wrap::Detect);
+    if let Some(meta) = meta {
+        meta.apply(&mut article);
+    }
+    if article.title.is_none() && article.body.is_empty() {
+        out.problems
+            .push(source.problem(None, ProblemKind::Empty, "no article text"));
+        return out;
+    }
+    out.articles.push(article);
+    out
+}
+
+/// Normalises body lines into a body, taking out a dateline that stands on
+/// the first line and recognising one that leads the first paragraph.
+pub(crate) fn body_and_dateline(lines: &[&str], wrap: Wrap) -> (String, Option<String>) {
+    let mut lines = skip_blank(lines);
+    let mut place = None;
+    if let Some((first, after)) = lines.split_first()
+        && !after.iter().all(|line| line.trim().is_empty())
+        && let Some(found) = dateline::standalone(first)
+    {
+        place = Some(found.to_string());
+        lines = after;
+    }
+    let paragraphs = paragraphs(lines, wrap);
+    if place.is_none() {
+        place = paragraphs
+            .first()
+            .and_then(|p| dateline::leading(p))
+            .map(str::to_string);
+    }
+    (paragraphs.join("\n\n"), place)
+}
+
+fn skip_blank<'a, 'b>(lines: &'a [&'b str]) -> &'a [&'b str] {
+    let start = lines
+        .iter()
+        .position(|line| !line.trim().is_empty())
+        .unwrap_or(lines.len());
+    &lines[start..]
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+    use crate::article::Article;
+
+    fn read_text(text: &str) -> FileContents {
+        let path = Path::new("dir/story.txt");
+        read(
+            &Source {
+                path,
+                id: "dir/story.txt".to_string(),
+            },
+            text,
+        )
+    }
+
+    fn article(text: &str) -> Article {
+        let contents = read_text(text);
+        assert!(contents.problems.is_empty(), "{:?}", contents.problems);
+        contents.articles.into_iter().next().expect("one article")
+    }
+
+    const PROSE: &str = "The committee met on Tuesday to discuss the budget for next year.";
+
+    #[test]
+    fn first_line_is_the_headline_and_blank_lines_separate_paragraphs() {
+        let a = article(&format!(
+            "Budget talks stall\n\n{PROSE}\n\nA second paragraph has several words in it.\n"
+        ));
+        assert_eq!(a.title.as_deref(), Some("Budget talks stall"));
+        assert_eq!(
+            a.body,
+            format!("{PROSE}\n\nA second paragraph has several words in it.")
+        );
+        assert_eq!(a.id, "dir/story.txt");
+        assert_eq!(a.dateline, None);
+    }
+
+    #[test]
+    fn a_capitalised_line_after_the_headline_is_the_dateline_and_not_body() {
+        let a = article(&format!(
+            "Budget talks stall\nANKARA\n{PROSE}\nThe second paragraph is also a full line of text.\n"
+        ));
+        assert_eq!(a.dateline.as_deref(), Some("ANKARA"));
+        assert_eq!(
+            a.body,
+            format!("{PROSE}\n\nThe second paragraph is also a full line of text.")
+        );
+    }
+
+    #[test]
+    fn a_dateline_with_a_date_on_its_own_line_keeps_only_the_place() {
+        let a = article(&format!(
+            "Budget talks stall\n\nNAIROBI, March 3\n\n{PROSE}\n"
+        ));
+        assert_eq!(a.dateline.as_deref(), Some("NAIROBI"));
+        assert_eq!(a.body, PROSE);
+    }
+
+    #[test]
+    fn a_dateline_leading_the_first_paragraph_stays_in_the_body() {
+        let first = "LONDON, March 3 (Reuters) - The pound fell against the dollar on Monday.";
+        let a = article(&format!("Pound falls\n\n{first}\n"));
+        assert_eq!(a.dateline.as_deref(), Some("LONDON"));
+        assert_eq!(a.body, first);
+    }
+
+    #[test]
+    fn without_blank_lines_each_long_line_is_a_paragraph() {
+        let a = article(&format!("Headline here\n{PROSE}\n{PROSE}\n"));
+        assert_eq!(a.body, format!("{PROSE}\n\n{PROSE}"));
+    }
+
+    #[test]
+    fn hard_wrapped_text_joins_lines_and_starts_paragraphs_at_indents() {
+        let text = "Grain prices rise\n\
+                    Wheat prices rose sharply on Monday as\n\
+                    traders worried about the dry weather in\n\
+                    the plains.\n    \
+                    Corn followed, with futures up three\n\
+                    cents in early trading.\n";
+        let a = article(text);
+        assert_eq!(
+            a.body,
+            "Wheat prices rose sharply on Monday as traders worried about the dry weather in the plains.\n\n\
+             Corn followed, with futures up three cents in early trading."
+        );
+    }
+
+    #[test]
+    fn hard_wrapped_paragraphs_separated_by_blank_lines_are_joined() {
+        let text = "Grain prices rise\n\nWheat prices rose sharply on Monday as\ntraders worried about the weather.\n\n\
+                    Corn followed, with futures up three\ncents in early trading today.\n";
+        let a = article(text);
+        assert_eq!(
+            a.body,
+            "Wheat prices rose sharply on Monday as traders worried about the weather.\n\n\
+             Corn followed, with futures up three cents in early trading today."
+        );
+    }
+
+    #[test]
+    fn text_without_prose_is_not_an_article() {
+        let contents = read_text("usa\nwest-germany\nfrance\nuk\njapan\n");
+        assert_eq!(contents.problems[0].kind, ProblemKind::NotArticle);
+        assert!(contents.problems[0].message.starts_with("no prose"));
+    }
+
+    #[test]
+    fn a_very_long_first_line_is_body_not_headline() {
+        let long = PROSE.repeat(6);
+        let a = article(&long);
+        assert_eq!(a.title, None);
+        assert_eq!(a.body, long);
+    }
+
+    #[test]
+    fn front_matter_in_a_text_file_gives_metadata_and_title() {
+        let a = article(&format!(
+            "---\ntitle: Given title\ndate: 2024-03-05\nlocations: [Ankara]\n---\n{PROSE}\n"
+        ));
+        assert_eq!(a.title.as_deref(), Some("Given title"));
+        assert_eq!(a.body, PROSE);
+        assert_eq!(
+            a.published.map(|d| d.to_string()).as_deref(),
+            Some("2024-03-05")
+        );
+        assert_eq!(a.given_locations, ["Ankara"]);
+    }
+
+    #[test]
+    fn the_seed_shape_reads_headline_dateline_and_line_paragraphs() {
+        let a = article(
+            "Minister accuses government of partnership with group\nANKARA\n\
+             The UK announced Monday that the country is ending troop deployment.\n\
+             “The group is linked to abuses,” the minister said in a statement.\n",
+        );
+        assert_eq!(a.dateline.as_deref(), Some("ANKARA"));
+        assert_eq!(a.body.split("\n\n").count(), 2);
+    }
+
+    #[test]
+    fn has_prose_needs_thirty_percent_long_lines() {
+        assert!(has_prose(&["one two three four five six", "a", "b"]));
+        assert!(!has_prose(&["one two three four five six", "a", "b", "c"]));
+        assert!(!has_prose(&[]));
+    }
+}
