@@ -221,18 +221,21 @@ fn scan_token_end(chars: &[char], from: usize) -> usize {
 fn check_word(word: &str, column: usize) -> std::result::Result<(), (usize, String)> {
     for (offset, c) in word.chars().enumerate() {
         let message = match c {
-            '*' | '?' if offset > 0 || word.len() > 1 => {
-                format!("wildcard `{word}` is not supported yet")
-            }
+            '*' => format!("wildcard `{word}` is not supported yet"),
             '~' => format!("fuzzy term `{word}` is not supported yet"),
-            '(' | ')' => "grouping with parentheses is not supported".to_string(),
+            '(' | ')' => {
+                return Err((
+                    column + offset,
+                    "grouping with parentheses is not supported".to_string(),
+                ));
+            }
             '^' => format!("boost `{word}` is not supported"),
             '[' | ']' | '{' | '}' => {
                 format!("range `{word}` is not supported in the query; use --from/--to")
             }
             _ => continue,
         };
-        return Err((column + offset, message));
+        return Err((column, message));
     }
     Ok(())
 }
