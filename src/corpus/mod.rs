@@ -37,9 +37,13 @@ use crate::article::Article;
 mod dateline;
 mod dates;
 mod decode;
+#[cfg(test)]
+mod fixtures;
 mod html;
 mod json;
 mod markdown;
+#[cfg(test)]
+mod real_data;
 mod sgml;
 mod text;
 mod walk;

@@ -20,6 +20,7 @@
 
 use std::collections::HashSet;
 
+use super::dates::month_number;
 use super::text::{Wrap, paragraphs};
 use super::{FileContents, ProblemKind, Source, collapse_whitespace, non_blank};
 use crate::article::Date;
@@ -171,6 +172,11 @@ fn place(dateline: &str) -> Option<String> {
         Some(comma) => &text[..comma],
         None => text,
     };
+    // Some `<DATELINE>`s hold only a date or table debris (`Mar  --- ---`).
+    let first_word = place.split_whitespace().next().unwrap_or("");
+    if month_number(first_word).is_some() || place.contains(|c: char| c.is_ascii_digit()) {
+        return None;
+    }
     non_blank(place)
 }
 
@@ -500,6 +506,17 @@ here and ends here.
             "a<b>&\"AB c &bogus; & x"
         );
         assert_eq!(decode_entities("&#99999999999;&"), "&#99999999999;&");
+    }
+
+    #[test]
+    fn a_dateline_without_a_place_gives_none() {
+        assert_eq!(
+            place("    SALVADOR, Feb 26 - ").as_deref(),
+            Some("SALVADOR")
+        );
+        assert_eq!(place("    April 7 - "), None);
+        assert_eq!(place(" Mar       ---    ---    ---"), None);
+        assert_eq!(place(" May  152.8  152.8     ---   "), None);
     }
 
     #[test]
