@@ -288,7 +288,8 @@ fn decode_entities(text: &str) -> String {
     while let Some(amp) = rest.find('&') {
         out.push_str(&rest[..amp]);
         rest = &rest[amp..];
-        let end = rest[..rest.len().min(12)].find(';');
+        // `;` is ASCII, so a byte search keeps slicing on character boundaries.
+        let end = rest.bytes().take(12).position(|b| b == b';');
         let decoded = end.and_then(|end| entity(&rest[1..end]).map(|c| (c, end)));
         match decoded {
             Some((c, end)) => {
@@ -506,6 +507,7 @@ here and ends here.
             "a<b>&\"AB c &bogus; & x"
         );
         assert_eq!(decode_entities("&#99999999999;&"), "&#99999999999;&");
+        assert_eq!(decode_entities("&ééééééé;"), "&ééééééé;");
     }
 
     #[test]

@@ -25,7 +25,8 @@ pub(crate) enum Wrap {
 /// A blank line always ends a paragraph. Inside a block of non-blank lines,
 /// each line is a paragraph, unless the text is hard-wrapped: then a line
 /// indented more than the block's least indented line starts a paragraph and
-/// the other lines are joined with a space. Whitespace inside a paragraph is
+/// the other lines are joined with a space; a list item line (`- item`)
+/// always starts a paragraph. Whitespace inside a paragraph is
 /// collapsed to single spaces.
 pub(crate) fn paragraphs(lines: &[&str], wrap: Wrap) -> Vec<String> {
     let blocks: Vec<&[&str]> = lines
@@ -45,7 +46,7 @@ pub(crate) fn paragraphs(lines: &[&str], wrap: Wrap) -> Vec<String> {
         let least = block.iter().map(|line| indent(line)).min().unwrap_or(0);
         let mut current = String::new();
         for line in block {
-            if indent(line) > least && !current.is_empty() {
+            if (indent(line) > least || is_bullet(line)) && !current.is_empty() {
                 out.push(std::mem::take(&mut current));
             }
             for word in line.split_whitespace() {
@@ -82,6 +83,15 @@ fn is_hard_wrapped(blocks: &[&[&str]]) -> bool {
         }
     }
     total > 0 && short * 2 > total && open * 2 >= total
+}
+
+/// A list item line (`- `, `* `, `• `): it starts a paragraph even in
+/// hard-wrapped text.
+fn is_bullet(line: &str) -> bool {
+    let line = line.trim_start();
+    ["- ", "* ", "• ", "– "]
+        .iter()
+        .any(|bullet| line.starts_with(bullet))
 }
 
 fn ends_sentence(line: &str) -> bool {
@@ -294,6 +304,20 @@ mod tests {
             a.body,
             "Wheat prices rose sharply on Monday as traders worried about the weather.\n\n\
              Corn followed, with futures up three cents in early trading today."
+        );
+    }
+
+    #[test]
+    fn list_items_stay_separate_paragraphs() {
+        let text = format!(
+            "Headline\n\n{PROSE}\n\n{PROSE}\n\nThe firms had:\n\n - raised prices \n - cut jobs \n - hidden losses.\n"
+        );
+        let a = article(&text);
+        assert_eq!(
+            a.body,
+            format!(
+                "{PROSE}\n\n{PROSE}\n\nThe firms had:\n\n- raised prices\n\n- cut jobs\n\n- hidden losses."
+            )
         );
     }
 
