@@ -171,12 +171,12 @@ fn strip_site_suffix(title: &str, site: Option<&str>) -> String {
     let site = site.to_lowercase();
     for separator in [" - ", " | ", " — ", " – ", " · ", " :: "] {
         let suffix = format!("{separator}{site}");
-        if lower.ends_with(&suffix) && lower.len() == title.len() {
-            if let Some(kept) = title.get(..title.len() - suffix.len())
-                && !kept.trim_end().is_empty()
-            {
-                return kept.trim_end().to_string();
-            }
+        if lower.ends_with(&suffix)
+            && lower.len() == title.len()
+            && let Some(kept) = title.get(..title.len() - suffix.len())
+            && !kept.trim_end().is_empty()
+        {
+            return kept.trim_end().to_string();
         }
     }
     title
