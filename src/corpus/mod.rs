@@ -374,6 +374,45 @@ mod tests {
     }
 
     #[test]
+    fn read_file_refuses_a_file_over_the_size_limit() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("big.txt");
+        std::fs::write(
+            &path,
+            "Big story\nwith a body that has more than six words in it.\n",
+        )
+        .unwrap();
+        let contents = read_file(&path, &ReadOptions { max_file_size: 10 });
+        assert!(contents.articles.is_empty());
+        assert_eq!(contents.problems[0].kind, ProblemKind::TooLarge);
+    }
+
+    #[test]
+    fn read_file_reads_an_unknown_extension_as_text() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("story.log");
+        std::fs::write(
+            &path,
+            "Storm closes port\n\nThe port closed on Monday as the storm reached the coast.\n",
+        )
+        .unwrap();
+        let contents = read_file(&path, &ReadOptions::default());
+        assert_eq!(
+            contents.articles[0].title.as_deref(),
+            Some("Storm closes port")
+        );
+    }
+
+    #[test]
+    fn read_file_on_a_directory_or_missing_file_is_unreadable() {
+        let dir = tempfile::tempdir().unwrap();
+        let contents = read_file(dir.path(), &ReadOptions::default());
+        assert_eq!(contents.problems[0].kind, ProblemKind::Unreadable);
+        let contents = read_file(&dir.path().join("gone.txt"), &ReadOptions::default());
+        assert_eq!(contents.problems[0].kind, ProblemKind::Unreadable);
+    }
+
+    #[test]
     fn collapse_whitespace_joins_words_with_single_spaces() {
         assert_eq!(collapse_whitespace("  a \t b\n\nc  "), "a b c");
         assert_eq!(non_blank(" \n "), None);

@@ -1,8 +1,9 @@
 //! Reuters-21578 SGML: many `<REUTERS NEWID="..">` articles per file.
 //!
 //! From each article: `NEWID` (the id is `PATH#NEWID`, the line that of the
-//! `<REUTERS` tag), `<DATE>` (kept raw, parsed when its `26-FEB-1987` part
-//! is a real date), `<TITLE>`, `<DATELINE>` (the place before the first
+//! `<REUTERS` tag), `<DATE>` (kept in `published_raw` as written, with
+//! entities decoded and whitespace collapsed; parsed when its `26-FEB-1987`
+//! part is a real date), `<TITLE>`, `<DATELINE>` (the place before the first
 //! comma: `SALVADOR`), `<BODY>`, and the `<D>` codes of `<PLACES>` and
 //! `<ORGS>` with `-` turned into spaces (`west germany`). A `<TEXT
 //! TYPE="UNPROC">` article has no such tags: its whole text is the body.
