@@ -123,7 +123,9 @@ fn tail_is_dateline(rest: &str) -> bool {
         }
         rest = rest[..open].trim_end();
     }
-    let mut regions = 0;
+    // Region words (`Ore.`, `Kenya`) follow a comma; without one, the words
+    // after a capitalised word are ordinary text (`DJ Norman Cook - ...`).
+    let mut regions = if rest.starts_with(',') { 0 } else { 2 };
     let mut dated = false;
     for word in rest
         .split(|c: char| c.is_whitespace() || c == ',')
@@ -222,5 +224,9 @@ mod tests {
         assert_eq!(leading("The minister - who resigned - spoke."), None);
         assert_eq!(leading("LONDON - "), None);
         assert_eq!(leading("ÉÉ—"), None);
+        assert_eq!(
+            leading("DJ Norman Cook - aka Fatboy Slim - has said it."),
+            None
+        );
     }
 }

@@ -150,7 +150,7 @@ fn check_bytes(bytes: &[u8]) -> Result<(), String> {
         .iter()
         .filter(|&&b| is_binary_control(u32::from(b)))
         .count();
-    binary_verdict(controls, head.len())
+    binary_verdict(controls, head.len(), "bytes")
 }
 
 fn check_chars(text: String) -> Result<String, String> {
@@ -163,14 +163,14 @@ fn check_chars(text: String) -> Result<String, String> {
             controls += 1;
         }
     }
-    binary_verdict(controls, total)?;
+    binary_verdict(controls, total, "characters")?;
     Ok(text)
 }
 
-fn binary_verdict(controls: usize, total: usize) -> Result<(), String> {
+fn binary_verdict(controls: usize, total: usize, unit: &str) -> Result<(), String> {
     if controls * 100 > total {
         Err(format!(
-            "binary file ({controls} NUL or control characters in the first {total})"
+            "binary file: {controls} of the first {total} {unit} are NUL or control characters"
         ))
     } else {
         Ok(())
@@ -247,7 +247,10 @@ mod tests {
         for b in bytes.iter_mut().take(11) {
             *b = 0;
         }
-        assert!(decode(&bytes).is_err());
+        assert_eq!(
+            decode(&bytes).unwrap_err(),
+            "binary file: 11 of the first 1000 bytes are NUL or control characters"
+        );
         // Exactly 1% is still text; the NULs become spaces.
         let mut bytes = vec![b'a'; 1000];
         bytes[5] = 0;

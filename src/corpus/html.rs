@@ -171,11 +171,12 @@ fn strip_site_suffix(title: &str, site: Option<&str>) -> String {
     let site = site.to_lowercase();
     for separator in [" - ", " | ", " — ", " – ", " · ", " :: "] {
         let suffix = format!("{separator}{site}");
-        if lower.ends_with(&suffix) && lower.len() == title.len() {
-            let kept = title[..title.len() - suffix.len()].trim_end();
-            if !kept.is_empty() {
-                return kept.to_string();
-            }
+        if lower.ends_with(&suffix)
+            && lower.len() == title.len()
+            && let Some(kept) = title.get(..title.len() - suffix.len())
+            && !kept.trim_end().is_empty()
+        {
+            return kept.trim_end().to_string();
         }
     }
     title

@@ -278,7 +278,11 @@ fn article_from(
         Some(Value::Object(inner)) => string_at(inner, &["name"]),
         _ => None,
     };
-    if let Some(date) = DATE_KEYS.iter().find_map(|key| object.get(*key)) {
+    let date = DATE_KEYS
+        .iter()
+        .filter_map(|key| object.get(*key))
+        .find(|value| value.is_string() || value.is_number());
+    if let Some(date) = date {
         match date {
             Value::String(raw) => {
                 article.published = parse_metadata_date(raw);
@@ -449,6 +453,15 @@ mod tests {
             out.articles[0].body,
             "First paragraph here.\n\nSecond paragraph."
         );
+    }
+
+    #[test]
+    fn a_null_date_field_gives_way_to_the_next_date_field() {
+        let out = read_json(
+            &source(),
+            r#"{"body": "Text.", "date": null, "pubDate": "2024-03-05"}"#,
+        );
+        assert_eq!(out.articles[0].published_raw.as_deref(), Some("2024-03-05"));
     }
 
     #[test]

@@ -669,6 +669,22 @@ mod tests {
     }
 
     #[test]
+    fn deeply_nested_or_huge_front_matter_is_malformed_not_a_crash() {
+        let flow = format!("---\nx: {}\n---\nBody.\n", "[".repeat(10_000));
+        assert_eq!(read_md(&flow).problems[0].kind, ProblemKind::Malformed);
+        let block: String = (0..400)
+            .map(|depth| format!("{}k{depth}:\n", " ".repeat(depth)))
+            .collect();
+        let out = read_md(&format!("---\n{block}---\nBody.\n"));
+        assert_eq!(out.articles.len() + out.problems.len(), 1);
+        let huge = format!("---\n{}---\nBody.\n", "k: v\n".repeat(20_000));
+        assert_eq!(
+            read_md(&huge).problems[0].message,
+            "front matter longer than 64 KB"
+        );
+    }
+
+    #[test]
     fn front_matter_is_detected_only_on_the_first_line() {
         assert_eq!(front_matter("text\n---\na: b\n---\n").unwrap(), None);
         assert_eq!(front_matter("---").unwrap(), None);

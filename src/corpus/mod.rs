@@ -37,9 +37,13 @@ use crate::article::Article;
 mod dateline;
 mod dates;
 mod decode;
+#[cfg(test)]
+mod fixtures;
 mod html;
 mod json;
 mod markdown;
+#[cfg(test)]
+mod real_data;
 mod sgml;
 mod text;
 mod walk;
@@ -221,17 +225,26 @@ pub fn read_file(path: &Path, options: &ReadOptions) -> FileContents {
         path,
         id: path_id(path),
     };
-    let parsed = match Format::from_path(path).unwrap_or(Format::Text) {
-        Format::Text => text::read(&source, &text),
-        Format::Markdown => markdown::read(&source, &text),
-        Format::Json => json::read_json(&source, &text),
-        Format::JsonLines => json::read_lines(&source, &text),
-        Format::Sgml => sgml::read(&source, &text),
-        Format::Html => html::read(&source, &text),
-    };
+    let parsed = parse(
+        Format::from_path(path).unwrap_or(Format::Text),
+        &source,
+        &text,
+    );
     contents.articles.extend(parsed.articles);
     contents.problems.extend(parsed.problems);
     contents
+}
+
+/// Parses decoded, non-blank text in one format.
+fn parse(format: Format, source: &Source<'_>, text: &str) -> FileContents {
+    match format {
+        Format::Text => text::read(source, text),
+        Format::Markdown => markdown::read(source, text),
+        Format::Json => json::read_json(source, text),
+        Format::JsonLines => json::read_lines(source, text),
+        Format::Sgml => sgml::read(source, text),
+        Format::Html => html::read(source, text),
+    }
 }
 
 /// The file being read, as the format readers need it.
@@ -311,6 +324,92 @@ mod tests {
         assert_eq!(problem.to_string(), "a/b.jsonl:3: invalid JSON");
         let problem = Problem::new(Path::new("a/b.txt"), ProblemKind::Empty, "empty file");
         assert_eq!(problem.to_string(), "a/b.txt: empty file");
+    }
+
+    /// Feeds every fixture, cut at many points and with bytes flipped, to
+    /// every format reader: none may panic, and each input gives articles or
+    /// problems.
+    #[test]
+    fn no_reader_panics_on_truncated_or_mangled_input() {
+        let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/formats");
+        let formats = [
+            Format::Text,
+            Format::Markdown,
+            Format::Json,
+            Format::JsonLines,
+            Format::Sgml,
+            Format::Html,
+        ];
+        let source = Source {
+            path: Path::new("mangled"),
+            id: "mangled".to_string(),
+        };
+        let mut inputs = Vec::new();
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let bytes = std::fs::read(entry.unwrap().path()).unwrap();
+            let Ok(decoded) = decode::decode(&bytes) else {
+                continue;
+            };
+            let text = decoded.text;
+            let cuts: Vec<usize> = (0..text.len())
+                .step_by(29)
+                .filter(|&at| text.is_char_boundary(at))
+                .collect();
+            for at in cuts {
+                inputs.push(text[..at].to_string());
+                let mut flipped = text.clone().into_bytes();
+                flipped[at] = b"<>[]{}\"-#&;:*_\n"[at % 15];
+                inputs.push(String::from_utf8_lossy(&flipped).into_owned());
+            }
+        }
+        for input in inputs.iter().filter(|input| !input.trim().is_empty()) {
+            for format in formats {
+                let contents = parse(format, &source, input);
+                assert!(
+                    !contents.articles.is_empty() || !contents.problems.is_empty(),
+                    "{format:?}: {input:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn read_file_refuses_a_file_over_the_size_limit() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("big.txt");
+        std::fs::write(
+            &path,
+            "Big story\nwith a body that has more than six words in it.\n",
+        )
+        .unwrap();
+        let contents = read_file(&path, &ReadOptions { max_file_size: 10 });
+        assert!(contents.articles.is_empty());
+        assert_eq!(contents.problems[0].kind, ProblemKind::TooLarge);
+    }
+
+    #[test]
+    fn read_file_reads_an_unknown_extension_as_text() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("story.log");
+        std::fs::write(
+            &path,
+            "Storm closes port\n\nThe port closed on Monday as the storm reached the coast.\n",
+        )
+        .unwrap();
+        let contents = read_file(&path, &ReadOptions::default());
+        assert_eq!(
+            contents.articles[0].title.as_deref(),
+            Some("Storm closes port")
+        );
+    }
+
+    #[test]
+    fn read_file_on_a_directory_or_missing_file_is_unreadable() {
+        let dir = tempfile::tempdir().unwrap();
+        let contents = read_file(dir.path(), &ReadOptions::default());
+        assert_eq!(contents.problems[0].kind, ProblemKind::Unreadable);
+        let contents = read_file(&dir.path().join("gone.txt"), &ReadOptions::default());
+        assert_eq!(contents.problems[0].kind, ProblemKind::Unreadable);
     }
 
     #[test]

@@ -1,8 +1,9 @@
 //! Reuters-21578 SGML: many `<REUTERS NEWID="..">` articles per file.
 //!
 //! From each article: `NEWID` (the id is `PATH#NEWID`, the line that of the
-//! `<REUTERS` tag), `<DATE>` (kept raw, parsed when its `26-FEB-1987` part
-//! is a real date), `<TITLE>`, `<DATELINE>` (the place before the first
+//! `<REUTERS` tag), `<DATE>` (kept in `published_raw` as written, with
+//! entities decoded and whitespace collapsed; parsed when its `26-FEB-1987`
+//! part is a real date), `<TITLE>`, `<DATELINE>` (the place before the first
 //! comma: `SALVADOR`), `<BODY>`, and the `<D>` codes of `<PLACES>` and
 //! `<ORGS>` with `-` turned into spaces (`west germany`). A `<TEXT
 //! TYPE="UNPROC">` article has no such tags: its whole text is the body.
@@ -20,6 +21,7 @@
 
 use std::collections::HashSet;
 
+use super::dates::month_number;
 use super::text::{Wrap, paragraphs};
 use super::{FileContents, ProblemKind, Source, collapse_whitespace, non_blank};
 use crate::article::Date;
@@ -171,6 +173,11 @@ fn place(dateline: &str) -> Option<String> {
         Some(comma) => &text[..comma],
         None => text,
     };
+    // Some `<DATELINE>`s hold only a date or table debris (`Mar  --- ---`).
+    let first_word = place.split_whitespace().next().unwrap_or("");
+    if month_number(first_word).is_some() || place.contains(|c: char| c.is_ascii_digit()) {
+        return None;
+    }
     non_blank(place)
 }
 
@@ -282,7 +289,8 @@ fn decode_entities(text: &str) -> String {
     while let Some(amp) = rest.find('&') {
         out.push_str(&rest[..amp]);
         rest = &rest[amp..];
-        let end = rest[..rest.len().min(12)].find(';');
+        // `;` is ASCII, so a byte search keeps slicing on character boundaries.
+        let end = rest.bytes().take(12).position(|b| b == b';');
         let decoded = end.and_then(|end| entity(&rest[1..end]).map(|c| (c, end)));
         match decoded {
             Some((c, end)) => {
@@ -500,6 +508,18 @@ here and ends here.
             "a<b>&\"AB c &bogus; & x"
         );
         assert_eq!(decode_entities("&#99999999999;&"), "&#99999999999;&");
+        assert_eq!(decode_entities("&ééééééé;"), "&ééééééé;");
+    }
+
+    #[test]
+    fn a_dateline_without_a_place_gives_none() {
+        assert_eq!(
+            place("    SALVADOR, Feb 26 - ").as_deref(),
+            Some("SALVADOR")
+        );
+        assert_eq!(place("    April 7 - "), None);
+        assert_eq!(place(" Mar       ---    ---    ---"), None);
+        assert_eq!(place(" May  152.8  152.8     ---   "), None);
     }
 
     #[test]
