@@ -117,7 +117,7 @@ pub struct Article {
     pub source: Option<String>,
     /// The publication date given by metadata, if any.
     pub published: Option<Date>,
-    /// The raw date string of the metadata, kept when it could not be parsed.
+    /// The raw date string of the metadata, always kept when there is one.
     pub published_raw: Option<String>,
     /// The dateline as written (`ANKARA`, `LONDON`), if the article has one.
     pub dateline: Option<String>,
