@@ -132,10 +132,24 @@ pub fn walk(
         })
         .collect();
     Walk {
-        roots: roots.iter().cloned().collect(),
+        roots: roots.iter().map(|root| tidy(root)).collect(),
         current: None,
         exclude,
         seen: HashSet::new(),
+    }
+}
+
+/// Spells a root the same way however it was typed: `./news/` and `news`
+/// give the same article ids. Lexical only; symlinks are not resolved.
+fn tidy(path: &Path) -> PathBuf {
+    let tidy: PathBuf = path
+        .components()
+        .filter(|c| !matches!(c, std::path::Component::CurDir))
+        .collect();
+    if tidy.as_os_str().is_empty() {
+        PathBuf::from(".")
+    } else {
+        tidy
     }
 }
 
@@ -277,6 +291,19 @@ impl Iterator for Walk {
                 return Some(Ok(entry.into_path()));
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tidy_tests {
+    use super::*;
+
+    #[test]
+    fn roots_are_spelled_one_way() {
+        assert_eq!(tidy(Path::new("./news/")), PathBuf::from("news"));
+        assert_eq!(tidy(Path::new("news//wire/./")), PathBuf::from("news/wire"));
+        assert_eq!(tidy(Path::new("./")), PathBuf::from("."));
+        assert_eq!(tidy(Path::new("/abs/news")), PathBuf::from("/abs/news"));
     }
 }
 
