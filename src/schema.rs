@@ -2,7 +2,7 @@
 //!
 //! The schema lives in a TOML file (`index-schema/news.toml` is the shipped
 //! default, compiled in). It declares analyzers, text fields, facets, the
-//! date field and how passages are cut; [`Schema::build`] turns it into the
+//! date field and how passages are cut; Dateline turns it into the
 //! tantivy schema and the field handles the rest of the crate uses.
 
 use std::collections::BTreeMap;
