@@ -7,6 +7,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::article::{Article, Date, Origin};
 
+mod gazetteer;
+mod text;
+
 /// Which part of the article a span points into.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
