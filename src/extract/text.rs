@@ -201,6 +201,47 @@ impl<'a> Text<'a> {
     }
 }
 
+/// A match of an automaton pattern in a text, in bytes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Match {
+    /// Start byte.
+    pub start: usize,
+    /// End byte, exclusive.
+    pub end: usize,
+    /// Automaton pattern index.
+    pub pattern: usize,
+}
+
+/// Finds the leftmost-longest non-overlapping matches that sit on word
+/// boundaries and that `accept` takes.
+///
+/// Every overlapping match is considered before choosing, so a longer match
+/// that fails a check ("Malis") does not hide a shorter one that passes, as
+/// it would with the automaton's own leftmost-longest search.
+pub(crate) fn longest_matches(
+    automaton: &aho_corasick::AhoCorasick,
+    text: &Text<'_>,
+    mut accept: impl FnMut(&Match) -> bool,
+) -> Vec<Match> {
+    let mut found: Vec<Match> = automaton
+        .find_overlapping_iter(text.s)
+        .map(|m| Match {
+            start: m.start(),
+            end: m.end(),
+            pattern: m.pattern().as_usize(),
+        })
+        .filter(|m| text.is_word_boundary(m.start, m.end) && accept(m))
+        .collect();
+    found.sort_by_key(|m| (m.start, std::cmp::Reverse(m.end)));
+    let mut chosen: Vec<Match> = Vec::with_capacity(found.len());
+    for m in found {
+        if chosen.last().is_none_or(|last| m.start >= last.end) {
+            chosen.push(m);
+        }
+    }
+    chosen
+}
+
 /// True if `c` can be part of a word (letters, digits, inner punctuation of
 /// abbreviations and names).
 pub(crate) fn is_word_char(c: char) -> bool {
