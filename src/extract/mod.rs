@@ -192,3 +192,6 @@ fn publication_date(article: &Article) -> (Option<Date>, Option<Origin>) {
         None => (None, None),
     }
 }
+
+#[cfg(test)]
+mod tests;
