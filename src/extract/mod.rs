@@ -2,10 +2,36 @@
 //!
 //! An [`Extractor`] is built once from data shipped in the crate and shared
 //! by every indexing thread (`Send + Sync`).
+//!
+//! The data lives in `src/extract/data/`: `gazetteer.tsv` is generated from
+//! GeoNames by `data/generate.py` (run by hand, never by the build); the
+//! other tables are written by hand. Matching is dictionary-based (one
+//! Aho-Corasick automaton for places, one for organizations) with rules on
+//! capitalisation and context, documented in [`locations`] and
+//! [`organizations`] (private modules; see their source).
+//!
+//! Metadata names are resolved through the same tables. A metadata place
+//! name that resolves to nothing is skipped (a facet value needs a place in
+//! the hierarchy); a metadata organization that is not in the table is kept
+//! as `/Name`, title-cased when it was all lower case.
+
+use std::collections::HashSet;
 
 use serde::{Deserialize, Serialize};
 
 use crate::article::{Article, Date, Origin};
+
+mod dates;
+mod gazetteer;
+mod locations;
+mod organizations;
+mod text;
+
+pub use dates::parse_date;
+
+use gazetteer::Gazetteer;
+use organizations::OrgTable;
+use text::Text;
 
 /// Which part of the article a span points into.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -78,7 +104,10 @@ pub struct Entities {
 
 /// Finds places, organizations and dates in articles.
 #[derive(Debug)]
-pub struct Extractor {}
+pub struct Extractor {
+    gazetteer: Gazetteer,
+    organizations: OrgTable,
+}
 
 impl Default for Extractor {
     fn default() -> Self {
@@ -89,15 +118,80 @@ impl Default for Extractor {
 impl Extractor {
     /// Builds the extractor from the data shipped in the crate.
     pub fn new() -> Extractor {
-        Extractor {}
+        Extractor {
+            gazetteer: Gazetteer::load(),
+            organizations: OrgTable::load(),
+        }
     }
 
     /// Extracts the entities and the publication date of one article.
     pub fn extract(&self, article: &Article) -> Entities {
+        let mut texts = Vec::with_capacity(2);
+        if let Some(title) = article.title.as_deref() {
+            texts.push(Text::new(title, Part::Title, true));
+        }
+        texts.push(Text::new(&article.body, Part::Body, false));
+
+        let given_orgs: HashSet<u32> = article
+            .given_organizations
+            .iter()
+            .filter_map(|n| self.organizations.lookup(n))
+            .collect();
+        let org_hits = self.organizations.find(&texts, &given_orgs);
+        let organizations =
+            self.organizations
+                .organizations(&texts, &org_hits, &article.given_organizations);
+        let org_spans: Vec<locations::OrgSpan> =
+            org_hits.iter().map(|h| (h.part, h.start, h.end)).collect();
+
+        let dateline = article
+            .dateline
+            .as_deref()
+            .and_then(|d| locations::dateline_place(&self.gazetteer, d));
+        let mut given_places: Vec<u32> = Vec::new();
+        for name in &article.given_locations {
+            if let Some(p) = self.gazetteer.lookup(name)
+                && !given_places.contains(&p)
+            {
+                given_places.push(p);
+            }
+        }
+        let locations =
+            locations::locations(&self.gazetteer, &texts, &org_spans, dateline, &given_places);
+
+        let (published, published_source) = publication_date(article);
         Entities {
-            published: article.published,
-            published_source: article.published.map(|_| Origin::Metadata),
-            ..Entities::default()
+            locations,
+            organizations,
+            published,
+            published_source,
         }
     }
 }
+
+/// The publication date and where it came from: metadata (parsed, or the
+/// raw metadata string), else a date with a year in the dateline or the
+/// first lines of the body, else the file name.
+fn publication_date(article: &Article) -> (Option<Date>, Option<Origin>) {
+    if let Some(date) = article.published {
+        return (Some(date), Some(Origin::Metadata));
+    }
+    if let Some(date) = article.published_raw.as_deref().and_then(parse_date) {
+        return (Some(date), Some(Origin::Metadata));
+    }
+    let text_date = article
+        .dateline
+        .as_deref()
+        .and_then(dates::find_date)
+        .or_else(|| dates::find_date(&article.body));
+    if let Some(date) = text_date {
+        return (Some(date), Some(Origin::Text));
+    }
+    match dates::date_from_path(&article.path) {
+        Some(date) => (Some(date), Some(Origin::Filename)),
+        None => (None, None),
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,530 @@
+//! Locations: matching place names and demonyms in text, deciding which
+//! place a name means, and merging text, dateline and metadata places.
+//!
+//! Rules, in the order they apply:
+//! - a name matches on word boundaries only, and only when every capital
+//!   of its spelling is a capital in the text ("turkey dinner" and "china
+//!   plates" are not places; "ACCRA" in a shouted dateline is);
+//! - month and weekday names are never places;
+//! - a name right after a person's title is a person ("President Lincoln");
+//! - a city name, or a country name that is also a given name (Chad,
+//!   Jordan, Georgia), next to another capitalised word is part of a longer
+//!   name ("Paris Hilton", "Jordan Peterson"), except in a headline written
+//!   in Title Case or capitals, where capitals say nothing;
+//! - a country beats a city of the same name ("Mali" is the country, not the
+//!   town in China); among cities of one name, a city in a country the
+//!   article names unambiguously wins, then a city's own name over another
+//!   city's alternate name, then capitals, then population;
+//! - a name that is also a common word or given name (flagged in the data)
+//!   needs location context: a preposition before it ("in Chad"), a
+//!   neighbour of its own country ("Amman, Jordan"), or, for a country, one
+//!   of its cities named elsewhere ("Tbilisi"), or, for a city, its country
+//!   named elsewhere; an article before it ("the Reading room") rules it
+//!   out, and so does a US context for a name that is also a US state
+//!   (Georgia);
+//! - a demonym inside an organization's name ("European Union") is not a
+//!   derived mention, and a place whose match is exactly an organization's
+//!   name ("Toyota") is the organization.
+//!
+//! Only the city is emitted for a city mention, not its country as well: the
+//! city's facet starts with its country's path, so filtering on the country
+//! finds it.
+
+use std::collections::{HashMap, HashSet};
+
+use super::gazetteer::{Alias, Gazetteer, Kind, Target};
+use super::text::{Match, Text, case_compatible, longest_matches};
+use super::{Location, Part, Span};
+use crate::article::Origin;
+
+/// Words that, right before an ambiguous name, make it a place.
+const LOCATION_PREPOSITIONS: &[&str] = &[
+    "in", "from", "to", "near", "at", "outside", "into", "across", "toward", "towards", "via",
+    "around", "throughout", "of", "visit", "visited", "visiting", "visits", "leave", "left",
+    "leaving", "reach", "reached", "within", "inside", "northern", "southern", "eastern",
+    "western", "central",
+];
+
+const MONTHS_AND_DAYS: &[&str] = &[
+    "january", "february", "march", "april", "may", "june", "july", "august", "september",
+    "october", "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday",
+    "saturday", "sunday",
+];
+
+/// A place name or demonym found in a text.
+#[derive(Debug)]
+struct Hit {
+    part: Part,
+    /// Byte range in the part.
+    start: usize,
+    end: usize,
+    /// Places the name may mean, with whether it is the place's own name.
+    candidates: Vec<(u32, bool)>,
+    /// True for a demonym.
+    derived: bool,
+    /// True if the name is also a US state.
+    state: bool,
+}
+
+/// A span of an organization name, which place matching defers to.
+pub(crate) type OrgSpan = (Part, usize, usize);
+
+/// Finds and resolves the locations of an article.
+pub(crate) fn locations(
+    g: &Gazetteer,
+    texts: &[Text<'_>],
+    org_spans: &[OrgSpan],
+    dateline: Option<u32>,
+    metadata: &[u32],
+) -> Vec<Location> {
+    let hits: Vec<Hit> = texts.iter().flat_map(|t| find_hits(g, t, org_spans)).collect();
+    let resolved = resolve(g, texts, &hits, dateline, metadata);
+
+    let mut entries: Vec<Location> = Vec::new();
+    let mut index: HashMap<u32, usize> = HashMap::new();
+    let mut entry = |place: u32, entries: &mut Vec<Location>| -> usize {
+        *index.entry(place).or_insert_with(|| {
+            let p = g.place(place);
+            entries.push(Location {
+                name: p.name.clone(),
+                facet: p.facet.clone(),
+                mentions: Vec::new(),
+                derived: Vec::new(),
+                sources: Vec::new(),
+                spans: Vec::new(),
+            });
+            entries.len() - 1
+        })
+    };
+    for (hit, place) in hits.iter().zip(&resolved) {
+        let Some(place) = *place else { continue };
+        let text = texts.iter().find(|t| t.part == hit.part).expect("hit comes from a text");
+        let i = entry(place, &mut entries);
+        let loc = &mut entries[i];
+        let mention = &text.s[hit.start..hit.end];
+        let (list, source) = if hit.derived {
+            (&mut loc.derived, Origin::Demonym)
+        } else if hit.part == Part::Title {
+            (&mut loc.mentions, Origin::Title)
+        } else {
+            (&mut loc.mentions, Origin::Text)
+        };
+        if !list.iter().any(|m| m == mention) {
+            list.push(mention.to_string());
+        }
+        if !loc.sources.contains(&source) {
+            loc.sources.push(source);
+        }
+        loc.spans.push(Span {
+            part: hit.part,
+            start: text.char_offset(hit.start),
+            end: text.char_offset(hit.end),
+            derived: hit.derived,
+        });
+    }
+    for (place, source) in dateline
+        .map(|d| (d, Origin::Dateline))
+        .into_iter()
+        .chain(metadata.iter().map(|&m| (m, Origin::Metadata)))
+    {
+        let i = entry(place, &mut entries);
+        if !entries[i].sources.contains(&source) {
+            entries[i].sources.push(source);
+        }
+    }
+    for loc in &mut entries {
+        loc.sources.sort();
+    }
+    // Most mentioned first; ties (and places with no span, from the
+    // dateline or metadata) keep the order of first appearance.
+    let mut order: Vec<(usize, Location)> = entries.into_iter().enumerate().collect();
+    order.sort_by_key(|(i, loc)| (std::cmp::Reverse(loc.spans.len()), *i));
+    order.into_iter().map(|(_, loc)| loc).collect()
+}
+
+/// Resolves a dateline as written ("ANKARA", "BRUSSELS 1996-08-22",
+/// "SALVADOR, Feb 26 -") to a place.
+pub(crate) fn dateline_place(g: &Gazetteer, dateline: &str) -> Option<u32> {
+    let head = dateline.split([',', '(', '-', '–', '—']).next()?.trim();
+    let words: Vec<&str> = head
+        .split_whitespace()
+        .take_while(|w| !w.chars().any(|c| c.is_ascii_digit()) && !is_month_or_day(w))
+        .collect();
+    if words.is_empty() {
+        return None;
+    }
+    g.lookup(&words.join(" "))
+}
+
+/// Returns the aliases of `m` that the text at its range may be.
+fn accepted<'g>(g: &'g Gazetteer, text: &Text<'_>, m: &Match) -> impl Iterator<Item = &'g Alias> {
+    let matched = &text.s[m.start..m.end];
+    let shouted = std::cell::OnceCell::new();
+    let the_before = std::cell::OnceCell::new();
+    g.patterns[m.pattern].iter().filter(move |a| {
+        case_compatible(matched, &a.form)
+            && (a.shout_ok || !*shouted.get_or_init(|| text.shouted(m.start, m.end)))
+            && (!a.needs_the
+                || *the_before.get_or_init(|| {
+                    text.adjacent_word_before(m.start).is_some_and(|w| w.eq_ignore_ascii_case("the"))
+                }))
+    })
+}
+
+/// Finds the place names and demonyms of one text.
+fn find_hits(g: &Gazetteer, text: &Text<'_>, org_spans: &[OrgSpan]) -> Vec<Hit> {
+    let in_org = |start: usize, end: usize| {
+        org_spans.iter().any(|&(p, s, e)| p == text.part && s <= start && end <= e)
+    };
+    let is_org = |start: usize, end: usize| {
+        org_spans.iter().any(|&(p, s, e)| p == text.part && s == start && end == e)
+    };
+    let matches = longest_matches(&g.automaton, text, |m| accepted(g, text, m).next().is_some());
+    let mut hits = Vec::new();
+    for m in matches {
+        let matched = &text.s[m.start..m.end];
+        if is_month_or_day(matched) || is_org(m.start, m.end) {
+            continue;
+        }
+        let mut places = Vec::new();
+        let mut demonyms = Vec::new();
+        let mut state = false;
+        let mut all_adjacent = true;
+        for alias in accepted(g, text, &m) {
+            match alias.target {
+                Target::Place(p) => {
+                    places.push((p, alias.primary));
+                    all_adjacent &= alias.adjacency;
+                }
+                Target::Demonym(p) => demonyms.push(p),
+                Target::State => state = true,
+                Target::Blocker => {}
+            }
+        }
+        if places.is_empty() {
+            // A demonym of several countries ("Dominican") means the
+            // larger one.
+            let best = demonyms.iter().max_by_key(|&&p| g.place(p).population);
+            if let Some(&p) = best
+                && !in_org(m.start, m.end)
+            {
+                hits.push(Hit {
+                    part: text.part,
+                    start: m.start,
+                    end: m.end,
+                    candidates: vec![(p, true)],
+                    derived: true,
+                    state: false,
+                });
+            }
+            continue;
+        }
+        if text.person_title_before(m.start) {
+            continue;
+        }
+        if all_adjacent
+            && !text.caps_uninformative()
+            && (text.capitalised_word_after(m.end) || text.capitalised_word_before(m.start))
+        {
+            continue;
+        }
+        hits.push(Hit {
+            part: text.part,
+            start: m.start,
+            end: m.end,
+            candidates: places,
+            derived: false,
+            state,
+        });
+    }
+    hits
+}
+
+/// Chooses a place for every hit, or none when an ambiguous name lacks
+/// location context.
+fn resolve(
+    g: &Gazetteer,
+    texts: &[Text<'_>],
+    hits: &[Hit],
+    dateline: Option<u32>,
+    metadata: &[u32],
+) -> Vec<Option<u32>> {
+    // Countries the article names without doubt: by name, demonym, a city
+    // only one place has, the dateline or the metadata.
+    let mut countries: HashSet<u32> = HashSet::new();
+    let country_of = |p: u32| g.place(p).country;
+    for hit in hits {
+        let unambiguous: Vec<u32> = hit
+            .candidates
+            .iter()
+            .map(|&(p, _)| p)
+            .filter(|&p| !g.place(p).ambiguous)
+            .collect();
+        let country = unambiguous.iter().find(|&&p| g.place(p).kind == Kind::Country);
+        if let Some(&c) = country {
+            countries.insert(c);
+        } else if hit.candidates.len() == 1 && unambiguous.len() == 1 {
+            countries.extend(country_of(unambiguous[0]));
+        }
+    }
+    countries.extend(dateline.into_iter().chain(metadata.iter().copied()).filter_map(country_of));
+
+    let choose = |hit: &Hit| -> u32 {
+        let best_non_city = hit
+            .candidates
+            .iter()
+            .filter(|&&(p, _)| g.place(p).kind != Kind::City)
+            .max_by_key(|&&(p, _)| g.place(p).kind == Kind::Country);
+        if let Some(&(p, _)) = best_non_city {
+            return p;
+        }
+        hit.candidates
+            .iter()
+            .max_by_key(|&&(p, primary)| {
+                let place = g.place(p);
+                let named = place.country.is_some_and(|c| countries.contains(&c));
+                (named, primary, place.capital, place.population)
+            })
+            .map(|&(p, _)| p)
+            .expect("a hit has candidates")
+    };
+    let mut resolved: Vec<Option<u32>> = hits.iter().map(|h| Some(choose(h))).collect();
+
+    // Countries with a city named unambiguously, for "Tbilisi ... Georgia".
+    let cities_in: HashSet<u32> = hits
+        .iter()
+        .zip(&resolved)
+        .filter_map(|(_, p)| *p)
+        .filter(|&p| g.place(p).kind == Kind::City && !g.place(p).ambiguous)
+        .filter_map(country_of)
+        .chain(dateline.into_iter().filter(|&d| g.place(d).kind == Kind::City).filter_map(country_of))
+        .collect();
+    let us = g.lookup("United States");
+    let us_context = us.is_some_and(|us| countries.contains(&us) || cities_in.contains(&us));
+
+    let clear: Vec<Option<u32>> = resolved
+        .iter()
+        .map(|p| p.filter(|&p| !g.place(p).ambiguous))
+        .collect();
+    for (i, hit) in hits.iter().enumerate() {
+        let Some(place) = resolved[i] else { continue };
+        let p = g.place(place);
+        if hit.derived || !p.ambiguous {
+            continue;
+        }
+        let text = texts.iter().find(|t| t.part == hit.part).expect("hit comes from a text");
+        let previous = text.adjacent_word_before(hit.start).map(str::to_lowercase);
+        let previous = previous.as_deref();
+        let ok = if matches!(previous, Some("the" | "a" | "an")) {
+            false
+        } else if hit.state && p.kind == Kind::Country && us_context && !cities_in.contains(&place) {
+            false
+        } else if previous.is_some_and(|w| LOCATION_PREPOSITIONS.contains(&w)) {
+            true
+        } else if neighbour_in_country(g, text, hits, &clear, i, p.country) {
+            true
+        } else {
+            match p.kind {
+                Kind::Country => cities_in.contains(&place),
+                Kind::City => p.country.is_some_and(|c| countries.contains(&c)),
+                Kind::Region => true,
+            }
+        };
+        if !ok {
+            resolved[i] = None;
+        }
+    }
+    resolved
+}
+
+/// True if the hit is written next to a clear place of its own country,
+/// separated by a comma: "Amman, Jordan" or "Reading, England".
+fn neighbour_in_country(
+    g: &Gazetteer,
+    text: &Text<'_>,
+    hits: &[Hit],
+    clear: &[Option<u32>],
+    i: usize,
+    country: Option<u32>,
+) -> bool {
+    let Some(country) = country else { return false };
+    let hit = &hits[i];
+    let head = text.s[..hit.start].trim_end();
+    let tail = text.s[hit.end..].trim_start();
+    let before = head.strip_suffix(',').map(|h| h.trim_end().len());
+    let after = tail
+        .strip_prefix(',')
+        .map(|t| text.s.len() - t.trim_start().len());
+    hits.iter().zip(clear).any(|(other, place)| {
+        let Some(place) = place else { return false };
+        other.part == hit.part
+            && !other.derived
+            && g.place(*place).country == Some(country)
+            && (Some(other.end) == before || Some(other.start) == after)
+    })
+}
+
+fn is_month_or_day(word: &str) -> bool {
+    let lower = word.to_lowercase();
+    MONTHS_AND_DAYS.contains(&lower.as_str())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn gazetteer() -> &'static Gazetteer {
+        static G: std::sync::OnceLock<Gazetteer> = std::sync::OnceLock::new();
+        G.get_or_init(Gazetteer::load)
+    }
+
+    fn locs(body: &str) -> Vec<Location> {
+        let texts = [Text::new(body, Part::Body, false)];
+        locations(gazetteer(), &texts, &[], None, &[])
+    }
+
+    fn names(body: &str) -> Vec<String> {
+        locs(body).into_iter().map(|l| l.name).collect()
+    }
+
+    #[test]
+    fn names_that_are_words_or_people_are_not_places_without_context() {
+        for body in [
+            "Chad Smith said the deal was done.",
+            "Jordan Peterson spoke on Tuesday.",
+            "They met in the Reading room of the library.",
+            "The talks ended in May.",
+            "Paris Hilton arrived late.",
+            "President Lincoln signed it.",
+            "Mr. Jordan declined to comment.",
+            "We had a turkey dinner.",
+            "She collects china plates.",
+        ] {
+            assert!(names(body).is_empty(), "{body}: {:?}", names(body));
+        }
+    }
+
+    #[test]
+    fn ambiguous_names_with_location_context_are_places() {
+        assert_eq!(names("Troops arrived in Chad on Monday."), ["Chad"]);
+        let amman = names("The meeting was held in Amman, Jordan.");
+        assert!(amman.contains(&"Jordan".to_string()) && amman.contains(&"Amman".to_string()));
+        let tbilisi = names("Protests grew in Georgia's capital Tbilisi.");
+        assert!(tbilisi.contains(&"Georgia".to_string()), "{tbilisi:?}");
+        assert!(tbilisi.contains(&"Tbilisi".to_string()), "{tbilisi:?}");
+    }
+
+    #[test]
+    fn georgia_in_a_us_story_is_the_state() {
+        let n = names("Voters in Atlanta, Georgia lined up as the United States voted.");
+        assert!(!n.contains(&"Georgia".to_string()), "{n:?}");
+    }
+
+    #[test]
+    fn country_beats_a_city_of_the_same_name() {
+        assert_eq!(locs("Fighting spread in Mali.")[0].facet, "/Africa/Western Africa/Mali");
+    }
+
+    #[test]
+    fn cities_roll_up_under_their_country() {
+        let l = locs("Ministers met in Accra.");
+        assert_eq!(l.len(), 1);
+        assert_eq!(l[0].facet, "/Africa/Western Africa/Ghana/Accra");
+    }
+
+    #[test]
+    fn demonyms_are_derived_mentions_not_mentions() {
+        let l = locs("The Malian army and Malian officials met. Mali said no.");
+        assert_eq!(l[0].name, "Mali");
+        assert_eq!(l[0].mentions, ["Mali"]);
+        assert_eq!(l[0].derived, ["Malian"]);
+        assert_eq!(l[0].sources, [Origin::Text, Origin::Demonym]);
+        let only = locs("Kenyan runners won.");
+        assert_eq!(only[0].name, "Kenya");
+        assert!(only[0].mentions.is_empty());
+        assert_eq!(only[0].sources, [Origin::Demonym]);
+    }
+
+    #[test]
+    fn latin_america_is_not_the_united_states() {
+        let n = names("Latin American leaders met in Latin America and South America.");
+        assert!(!n.contains(&"United States".to_string()), "{n:?}");
+        assert!(n.contains(&"Latin America".to_string()), "{n:?}");
+    }
+
+    #[test]
+    fn news_regions_sit_under_their_continent() {
+        let facets: Vec<String> = locs("Drought hit East Africa, the Sahel and the Middle East.")
+            .into_iter()
+            .map(|l| l.facet)
+            .collect();
+        assert_eq!(facets, ["/Africa/Eastern Africa", "/Africa/Sahel", "/Asia/Middle East"]);
+        let gulf: Vec<String> = locs("Tankers left the Gulf. Gulf War veterans met.")
+            .into_iter()
+            .map(|l| l.facet)
+            .collect();
+        assert_eq!(gulf, ["/Asia/Gulf"]);
+    }
+
+    #[test]
+    fn mentions_are_distinct_and_in_order_of_first_appearance() {
+        let l = locs("Britain and the UK; the U.K. and Britain again, and UK.");
+        assert_eq!(l[0].mentions, ["Britain", "UK", "U.K."]);
+        assert_eq!(l[0].spans.len(), 5);
+    }
+
+    #[test]
+    fn spans_count_code_points_after_non_ascii_text() {
+        let body = "Côte d'Ivoire exports cocoa via São Paulo and Abidjan.";
+        let texts = [Text::new(body, Part::Body, false)];
+        let l = locations(gazetteer(), &texts, &[], None, &[]);
+        let chars: Vec<char> = body.chars().collect();
+        for loc in &l {
+            for span in &loc.spans {
+                let text: String = chars[span.start..span.end].iter().collect();
+                assert!(loc.mentions.contains(&text), "{text} not in {:?}", loc.mentions);
+            }
+        }
+        let names: Vec<&str> = l.iter().map(|l| l.name.as_str()).collect();
+        assert_eq!(names, ["Ivory Coast", "São Paulo", "Abidjan"]);
+    }
+
+    #[test]
+    fn capitals_in_a_shouted_headline_still_match() {
+        let texts = [Text::new("GHANA COCOA ARRIVALS RISE IN ACCRA", Part::Title, true)];
+        let l = locations(gazetteer(), &texts, &[], None, &[]);
+        let names: Vec<&str> = l.iter().map(|l| l.name.as_str()).collect();
+        assert_eq!(names, ["Ghana", "Accra"]);
+        assert_eq!(l[0].sources, [Origin::Title]);
+    }
+
+    #[test]
+    fn title_case_headlines_keep_places_next_to_capitalised_words() {
+        let texts = [Text::new("Mali Sanctions Bite As Accra Summit Opens", Part::Title, true)];
+        let l = locations(gazetteer(), &texts, &[], None, &[]);
+        let names: Vec<&str> = l.iter().map(|l| l.name.as_str()).collect();
+        assert_eq!(names, ["Mali", "Accra"]);
+    }
+
+    #[test]
+    fn datelines_resolve_to_capitals_and_large_cities() {
+        let g = gazetteer();
+        let facet = |d: &str| dateline_place(g, d).map(|p| g.place(p).facet.clone());
+        assert_eq!(facet("ANKARA").as_deref(), Some("/Asia/Western Asia/Turkey/Ankara"));
+        assert_eq!(
+            facet("SALVADOR, Feb 26 -").as_deref(),
+            Some("/South America/South America/Brazil/Salvador")
+        );
+        assert!(facet("BRUSSELS 1996-08-22").unwrap().ends_with("/Belgium/Brussels"));
+        assert_eq!(facet("GHANA").as_deref(), Some("/Africa/Western Africa/Ghana"));
+        assert_eq!(facet("NOWHERE-VILLE"), None);
+    }
+
+    #[test]
+    fn a_place_that_is_exactly_an_organization_name_is_dropped() {
+        let body = "Toyota said sales rose.";
+        let texts = [Text::new(body, Part::Body, false)];
+        let l = locations(gazetteer(), &texts, &[(Part::Body, 0, 6)], None, &[]);
+        assert!(l.is_empty());
+    }
+}

@@ -1,0 +1,605 @@
+//! Organizations: the curated table in `data/organizations.tsv`, matching in
+//! text, the acronym rule ("Long Name (LN)") and metadata names.
+
+use std::collections::{HashMap, HashSet};
+
+use aho_corasick::AhoCorasick;
+
+use super::gazetteer::{build_automaton, names, records, take};
+use super::text::{Text, case_compatible, is_capitalised, is_person_title, longest_matches};
+use super::{Organization, Part, Span};
+use crate::article::Origin;
+
+/// The curated organizations, written by hand.
+const ORGANIZATIONS: &str = include_str!("data/organizations.tsv");
+
+/// The name of the United Nations, whose bodies also match with a "UN "
+/// prefix.
+const UNITED_NATIONS: &str = "United Nations";
+
+/// Words after an ambiguous company name that make it the company
+/// ("Apple Inc", "Ford Motor").
+const COMPANY_SUFFIXES: &[&str] = &[
+    "inc", "corp", "corporation", "co", "ltd", "limited", "plc", "llc", "ag", "sa", "nv", "group",
+    "motor", "motors", "holdings", "computer", "platforms", "shares", "stock", "stores",
+];
+
+/// Words near an ambiguous company name, in the same sentence, that make it
+/// the company ("Apple shares", "Shell's chief executive").
+const COMPANY_CONTEXT: &[&str] = &[
+    "shares", "stock", "company", "firm", "ceo", "chief executive", "retailer", "carmaker",
+    "automaker", "giant", "investors", "earnings", "revenue", "profit", "nasdaq", "nyse",
+    "subsidiary", "oil major", "iphone", "e-commerce", "listed", "quarterly",
+];
+
+/// Last words that make a long form an organization's name, for the acronym
+/// rule (so "Gross Domestic Product (GDP)" is not one).
+const ORGANIZATION_WORDS: &[&str] = &[
+    "organization", "organisation", "agency", "association", "bank", "fund", "council",
+    "commission", "committee", "mission", "union", "party", "front", "movement", "group", "army",
+    "force", "forces", "authority", "institute", "foundation", "federation", "corporation",
+    "company", "ministry", "department", "office", "board", "court", "service", "society",
+    "league", "alliance", "community", "programme", "program", "secretariat", "assembly",
+    "parliament", "congress", "bureau", "centre", "center", "university", "network", "coalition",
+    "conference", "forum", "exchange", "trust", "initiative", "administration", "brigade",
+    "brigades", "guard", "militia", "council", "cooperation", "co-operation", "observatory",
+];
+
+/// Words an acronym's long form may skip ("Organization of American States").
+const SMALL_WORDS: &[&str] = &[
+    "of", "for", "in", "and", "the", "on", "to", "de", "du", "des", "la", "le", "et", "&",
+];
+
+#[derive(Debug)]
+struct Org {
+    name: String,
+    facet: String,
+}
+
+#[derive(Debug)]
+struct OrgAlias {
+    form: Box<str>,
+    org: u32,
+    /// True for a name of other things too ("Apple"), which needs the
+    /// organization named plainly or a company word near it.
+    context: bool,
+    /// True for an alias that is an ordinary word when shouted ("WHO").
+    shout_sensitive: bool,
+}
+
+/// The loaded organization table with its matcher.
+#[derive(Debug)]
+pub(crate) struct OrgTable {
+    orgs: Vec<Org>,
+    patterns: Vec<Vec<OrgAlias>>,
+    automaton: AhoCorasick,
+    lookup: HashMap<String, u32>,
+}
+
+/// One organization occurrence found in the text.
+#[derive(Clone, Debug)]
+pub(crate) struct OrgHit {
+    /// Which organization: a table index, or a name found by the acronym
+    /// rule.
+    pub key: OrgKey,
+    pub part: Part,
+    /// Byte range in the part.
+    pub start: usize,
+    pub end: usize,
+    /// True for the long form found by the acronym rule.
+    pub long_form: bool,
+}
+
+/// Identifies an organization within one article.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub(crate) enum OrgKey {
+    Table(u32),
+    /// A long form found by the acronym rule, or a metadata name that is
+    /// not in the table.
+    Named(String),
+}
+
+impl OrgTable {
+    /// Loads the shipped table and builds the matcher.
+    pub fn load() -> OrgTable {
+        let rows: Vec<[&str; 5]> = records(ORGANIZATIONS).map(|f| take::<5>(&f)).collect();
+        let ids: HashMap<&str, u32> = rows.iter().enumerate().map(|(i, r)| (r[0], i as u32)).collect();
+        let facet_of = |mut i: usize| {
+            let mut parts = vec![rows[i][0]];
+            // Parents are few levels deep; the bound guards against a cycle
+            // in a hand-edited file.
+            for _ in 0..4 {
+                match ids.get(rows[i][1]) {
+                    Some(&p) if !rows[i][1].is_empty() => {
+                        parts.push(rows[p as usize][0]);
+                        i = p as usize;
+                    }
+                    _ => break,
+                }
+            }
+            parts.reverse();
+            format!("/{}", parts.join("/"))
+        };
+        let orgs: Vec<Org> = (0..rows.len())
+            .map(|i| Org {
+                name: rows[i][0].to_string(),
+                facet: facet_of(i),
+            })
+            .collect();
+
+        let mut keys: HashMap<String, usize> = HashMap::new();
+        let mut patterns: Vec<Vec<OrgAlias>> = Vec::new();
+        let mut lookup = HashMap::new();
+        let mut add = |form: &str, org: u32, context: bool| {
+            let (form, shout_sensitive) = match form.strip_suffix('^') {
+                Some(f) => (f, true),
+                None => (form, false),
+            };
+            let next = patterns.len();
+            let index = *keys.entry(form.to_ascii_lowercase()).or_insert(next);
+            if index == next {
+                patterns.push(Vec::new());
+            }
+            if !patterns[index].iter().any(|a| a.org == org && *a.form == *form) {
+                patterns[index].push(OrgAlias {
+                    form: form.into(),
+                    org,
+                    context,
+                    shout_sensitive,
+                });
+            }
+        };
+        for (i, [name, parent, aliases, context, metadata]) in rows.iter().enumerate() {
+            let org = i as u32;
+            let under_un = *parent == UNITED_NATIONS;
+            let mut plain: Vec<&str> = names(aliases).collect();
+            if !names(context).any(|c| c == *name) {
+                plain.push(name);
+            }
+            for alias in &plain {
+                add(alias, org, false);
+                lookup.entry(alias.trim_end_matches('^').to_lowercase()).or_insert(org);
+                let bare = alias.trim_end_matches('^');
+                if under_un && !bare.starts_with("UN") && !bare.starts_with("U.N.") {
+                    for prefix in ["UN ", "U.N. ", "United Nations "] {
+                        add(&format!("{prefix}{bare}"), org, false);
+                    }
+                }
+            }
+            for alias in names(context) {
+                add(alias, org, true);
+            }
+            for code in names(metadata) {
+                lookup.insert(code.to_lowercase(), org);
+            }
+        }
+        let key_list: Vec<&str> = {
+            let mut k = vec![""; patterns.len()];
+            for (key, &i) in &keys {
+                k[i] = key.as_str();
+            }
+            k
+        };
+        let automaton = build_automaton(&key_list);
+        OrgTable {
+            orgs,
+            patterns,
+            automaton,
+            lookup,
+        }
+    }
+
+    /// Returns the table organization a name stands for (any alias or
+    /// metadata code, case-insensitively).
+    pub fn lookup(&self, name: &str) -> Option<u32> {
+        self.lookup.get(&name.trim().to_lowercase()).copied()
+    }
+
+    /// Finds the organizations named in the texts; `metadata` holds the
+    /// table organizations the metadata names (they count as plain mentions
+    /// for the context rule).
+    pub fn find(&self, texts: &[Text<'_>], metadata: &HashSet<u32>) -> Vec<OrgHit> {
+        let mut plain_hits = Vec::new();
+        let mut context_hits = Vec::new();
+        for text in texts {
+            let matches = longest_matches(&self.automaton, text, |m| {
+                self.best_alias(text, m.start, m.end, m.pattern).is_some()
+            });
+            for m in matches {
+                let Some(alias) = self.best_alias(text, m.start, m.end, m.pattern) else {
+                    continue;
+                };
+                let hit = OrgHit {
+                    key: OrgKey::Table(alias.org),
+                    part: text.part,
+                    start: m.start,
+                    end: m.end,
+                    long_form: false,
+                };
+                if alias.context {
+                    context_hits.push(hit);
+                } else {
+                    plain_hits.push(hit);
+                }
+            }
+        }
+        let named: HashSet<u32> = plain_hits
+            .iter()
+            .filter_map(|h| match h.key {
+                OrgKey::Table(o) => Some(o),
+                OrgKey::Named(_) => None,
+            })
+            .chain(metadata.iter().copied())
+            .collect();
+        for hit in context_hits {
+            let OrgKey::Table(org) = hit.key else { continue };
+            let text = texts.iter().find(|t| t.part == hit.part).expect("hit comes from a text");
+            if named.contains(&org) || company_context(text, hit.start, hit.end) {
+                plain_hits.push(hit);
+            }
+        }
+        for text in texts {
+            let found = self.acronyms(text, &plain_hits);
+            // A long form wins over a table name inside it ("Security
+            // Council" in "Sahel Regional Security Council (SRSC)").
+            for long in found.iter().filter(|h| h.long_form) {
+                plain_hits.retain(|h| !(h.part == long.part && long.start <= h.start && h.end <= long.end));
+            }
+            plain_hits.extend(found);
+        }
+        plain_hits.sort_by_key(|h| (h.part, h.start));
+        plain_hits
+    }
+
+    /// Returns the alias of pattern `pattern` that the text at `start..end`
+    /// may be, preferring plain aliases.
+    fn best_alias(&self, text: &Text<'_>, start: usize, end: usize, pattern: usize) -> Option<&OrgAlias> {
+        let matched = &text.s[start..end];
+        let mut best: Option<&OrgAlias> = None;
+        for alias in &self.patterns[pattern] {
+            if !case_compatible(matched, &alias.form) {
+                continue;
+            }
+            if alias.shout_sensitive && (text.shouted(start, end) || text.in_question(end)) {
+                continue;
+            }
+            if alias.context
+                && (text.person_title_before(start)
+                    || (!text.caps_uninformative() && text.capitalised_word_before(start)))
+            {
+                continue;
+            }
+            if best.is_none_or(|b| b.context && !alias.context) {
+                best = Some(alias);
+            }
+        }
+        best
+    }
+
+    /// Applies the acronym rule: "Capitalised Long Name (CLN)" where the
+    /// acronym's letters are the initials of the long form's words. A long
+    /// form not in the table becomes an organization of its own; later uses
+    /// of the bare acronym in the same text are its mentions too.
+    fn acronyms(&self, text: &Text<'_>, known: &[OrgHit]) -> Vec<OrgHit> {
+        let mut hits = Vec::new();
+        let s = text.s;
+        let mut search = 0;
+        while let Some(open) = s[search..].find('(').map(|i| i + search) {
+            search = open + 1;
+            let Some(close) = s[open..].find(')').map(|i| i + open) else { break };
+            let acronym = &s[open + 1..close];
+            if !is_acronym(acronym) || self.lookup(acronym).is_some() {
+                continue;
+            }
+            let Some(long_start) = long_form_start(&s[..open], acronym) else {
+                continue;
+            };
+            let long = s[long_start..open].trim_end();
+            let long_end = long_start + long.len();
+            // A table name that is the long form, or crosses its edges,
+            // means the long form is known or is not one name.
+            let overlaps_known = known.iter().any(|h| {
+                h.part == text.part
+                    && h.start < long_end
+                    && long_start < h.end
+                    && !(long_start <= h.start && h.end <= long_end && h.end - h.start < long_end - long_start)
+            });
+            let last = long.rsplit(' ').next().unwrap_or("").to_lowercase();
+            if overlaps_known || !ORGANIZATION_WORDS.contains(&last.as_str()) {
+                continue;
+            }
+            let key = OrgKey::Named(long.replace('/', "-"));
+            hits.push(OrgHit {
+                key: key.clone(),
+                part: text.part,
+                start: long_start,
+                end: long_end,
+                long_form: true,
+            });
+            // The acronym in parentheses and every later bare use.
+            let mut from = open + 1;
+            while let Some(i) = s[from..].find(acronym).map(|i| i + from) {
+                let end = i + acronym.len();
+                if text.is_word_boundary(i, end) {
+                    hits.push(OrgHit {
+                        key: key.clone(),
+                        part: text.part,
+                        start: i,
+                        end,
+                        long_form: false,
+                    });
+                }
+                from = end;
+            }
+        }
+        hits
+    }
+
+    /// Builds the output entries: `hits` from the text, `metadata` names
+    /// given by the article's metadata.
+    pub fn organizations(
+        &self,
+        texts: &[Text<'_>],
+        hits: &[OrgHit],
+        metadata: &[String],
+    ) -> Vec<Organization> {
+        let mut entries: Vec<(OrgKey, Organization, usize)> = Vec::new();
+        let mut index: HashMap<OrgKey, usize> = HashMap::new();
+        let mut entry = |key: &OrgKey, order: usize, entries: &mut Vec<(OrgKey, Organization, usize)>| -> usize {
+            if let Some(&i) = index.get(key) {
+                return i;
+            }
+            let (name, facet) = match key {
+                OrgKey::Table(o) => {
+                    let org = &self.orgs[*o as usize];
+                    (org.name.clone(), org.facet.clone())
+                }
+                OrgKey::Named(n) => (n.clone(), format!("/{n}")),
+            };
+            entries.push((
+                key.clone(),
+                Organization {
+                    name,
+                    facet,
+                    mentions: Vec::new(),
+                    sources: Vec::new(),
+                    spans: Vec::new(),
+                },
+                order,
+            ));
+            index.insert(key.clone(), entries.len() - 1);
+            entries.len() - 1
+        };
+        for (order, hit) in hits.iter().enumerate() {
+            let text = texts.iter().find(|t| t.part == hit.part).expect("hit comes from a text");
+            let i = entry(&hit.key, order, &mut entries);
+            let org = &mut entries[i].1;
+            let mention = &text.s[hit.start..hit.end];
+            if !org.mentions.iter().any(|m| m == mention) {
+                org.mentions.push(mention.to_string());
+            }
+            let source = match hit.part {
+                Part::Title => Origin::Title,
+                Part::Body => Origin::Text,
+            };
+            if !org.sources.contains(&source) {
+                org.sources.push(source);
+            }
+            org.spans.push(Span {
+                part: hit.part,
+                start: text.char_offset(hit.start),
+                end: text.char_offset(hit.end),
+                derived: false,
+            });
+        }
+        for name in metadata {
+            let name = name.trim();
+            if name.is_empty() {
+                continue;
+            }
+            let key = match self.lookup(name) {
+                Some(o) => OrgKey::Table(o),
+                None => OrgKey::Named(metadata_name(name)),
+            };
+            let i = entry(&key, usize::MAX, &mut entries);
+            let org = &mut entries[i].1;
+            if !org.sources.contains(&Origin::Metadata) {
+                org.sources.push(Origin::Metadata);
+            }
+        }
+        let mut out: Vec<(Organization, usize)> = entries.into_iter().map(|(_, o, order)| (o, order)).collect();
+        for (org, _) in &mut out {
+            org.sources.sort();
+        }
+        // Most mentioned first; ties in order of first appearance.
+        out.sort_by_key(|(o, order)| (std::cmp::Reverse(o.spans.len()), *order));
+        out.into_iter().map(|(o, _)| o).collect()
+    }
+}
+
+/// A metadata organization name not in the table, kept as given; an
+/// all-lower-case name (a code) is title-cased ("acme corp" -> "Acme Corp").
+fn metadata_name(name: &str) -> String {
+    let name = name.replace('/', "-");
+    if name.chars().any(char::is_uppercase) {
+        return name;
+    }
+    name.split(' ')
+        .map(|w| {
+            let mut c = w.chars();
+            match c.next() {
+                Some(f) => f.to_uppercase().chain(c).collect(),
+                None => String::new(),
+            }
+        })
+        .collect::<Vec<String>>()
+        .join(" ")
+}
+
+/// True if a company word stands right after the match or near it in the
+/// same sentence.
+fn company_context(text: &Text<'_>, start: usize, end: usize) -> bool {
+    if let Some(next) = text.adjacent_word_after(end)
+        && COMPANY_SUFFIXES.contains(&next.to_lowercase().as_str())
+    {
+        return true;
+    }
+    let from = text.s[..start]
+        .rfind(['.', '!', '?', '\n'])
+        .map_or(0, |i| i + 1);
+    let to = text.s[end..].find(['.', '!', '?', '\n']).map_or(text.s.len(), |i| i + end);
+    let sentence = text.s[from..to].to_lowercase();
+    COMPANY_CONTEXT.iter().any(|w| {
+        sentence.match_indices(w).any(|(i, _)| {
+            let before = sentence[..i].chars().next_back();
+            let after = sentence[i + w.len()..].chars().next();
+            !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+        })
+    })
+}
+
+/// True for a plausible acronym: 2 to 10 letters, mostly capitals.
+fn is_acronym(s: &str) -> bool {
+    let letters = s.chars().filter(|c| c.is_alphabetic()).count();
+    let capitals = s.chars().filter(|c| c.is_uppercase()).count();
+    (2..=10).contains(&s.chars().count())
+        && s.chars().all(|c| c.is_alphabetic() || c == '-' || c == '&')
+        && capitals >= 2
+        && capitals * 2 > letters
+}
+
+/// Returns the byte offset where the long form of `acronym` starts in
+/// `head` (the text before the parenthesis), matching the acronym's capitals
+/// to the initials of capitalised words from the end, small words skipped.
+fn long_form_start(head: &str, acronym: &str) -> Option<usize> {
+    let letters: Vec<char> = acronym.chars().filter(|c| c.is_uppercase()).collect();
+    // Words of the head, on the same line, with their byte offsets.
+    let line_start = head.rfind('\n').map_or(0, |i| i + 1);
+    let mut words: Vec<(usize, &str)> = Vec::new();
+    let mut offset = line_start;
+    for w in head[line_start..].split(' ') {
+        if !w.is_empty() {
+            words.push((offset, w));
+        }
+        offset += w.len() + 1;
+    }
+    let mut need = letters.len();
+    let mut start = None;
+    while need > 0 {
+        let (at, raw) = words.pop()?;
+        if raw.ends_with([',', ';', ':', '.']) {
+            // A clause or sentence ends before the acronym's letters do.
+            return None;
+        }
+        let word = raw.trim_matches(|c: char| !c.is_alphanumeric() && c != '&');
+        if word.is_empty() {
+            return None;
+        }
+        if SMALL_WORDS.contains(&word.to_lowercase().as_str()) && start.is_some() {
+            continue;
+        }
+        if !is_capitalised(word) || is_person_title(word) {
+            return None;
+        }
+        let initial = word.chars().next()?;
+        if initial != letters[need - 1] {
+            return None;
+        }
+        need -= 1;
+        start = Some(at);
+    }
+    start
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn table() -> &'static OrgTable {
+        static T: std::sync::OnceLock<OrgTable> = std::sync::OnceLock::new();
+        T.get_or_init(OrgTable::load)
+    }
+
+    fn orgs(body: &str) -> Vec<Organization> {
+        let texts = [Text::new(body, Part::Body, false)];
+        let hits = table().find(&texts, &HashSet::new());
+        table().organizations(&texts, &hits, &[])
+    }
+
+    fn facets(body: &str) -> Vec<String> {
+        orgs(body).into_iter().map(|o| o.facet).collect()
+    }
+
+    #[test]
+    fn all_reuters_org_codes_resolve() {
+        let codes = "adb-africa adb-asia aibd aid anrpc asean atpc bis cipec comecon ec eca ecafe \
+            ece ecla ecsc ecwa efta eib emcf escap euratom fao gatt gcc geplacea iaea iata icco \
+            ico-coffee ico-islam ida iea iisi ilo ilzsg imco imf inro irsg isa itc iwc-whale \
+            iwc-wheat iwcc iws iwto lafta mfa oapec oecd opec un unctad who worldbank";
+        let codes: Vec<String> = codes.split(' ').map(|c| c.replace('-', " ")).collect();
+        assert_eq!(codes.len(), 56);
+        let missing: Vec<&String> = codes.iter().filter(|c| table().lookup(c).is_none()).collect();
+        assert!(missing.is_empty(), "unresolved: {missing:?}");
+        let facet = |code: &str| table().orgs[table().lookup(code).unwrap() as usize].facet.clone();
+        assert_eq!(facet("ec"), "/European Union");
+        assert_eq!(facet("worldbank"), "/World Bank");
+    }
+
+    #[test]
+    fn bodies_of_the_un_sit_under_it_and_match_with_a_un_prefix() {
+        let f = facets("The UN Security Council met. Later the U.N. World Food Programme spoke.");
+        assert!(f.contains(&"/United Nations/Security Council".to_string()), "{f:?}");
+        assert!(f.contains(&"/United Nations/World Food Programme".to_string()), "{f:?}");
+        assert!(!f.contains(&"/United Nations".to_string()), "{f:?}");
+    }
+
+    #[test]
+    fn who_is_the_health_agency_only_when_written_in_capitals_outside_questions() {
+        assert_eq!(facets("The WHO said cases fell."), ["/United Nations/World Health Organization"]);
+        assert!(facets("Officials who spoke said cases fell.").is_empty());
+        assert!(facets("WHO is to blame?").is_empty());
+    }
+
+    #[test]
+    fn ambiguous_company_names_need_company_context() {
+        assert!(facets("She ate an apple and an Apple pie.").is_empty());
+        assert!(facets("Harrison Ford starred.").is_empty());
+        assert_eq!(facets("Apple shares rose 3%."), ["/Apple"]);
+        assert_eq!(facets("Ford Motor Co said sales rose. Ford also said..."), ["/Ford"]);
+        assert!(facets("The Amazon rainforest burned.").is_empty());
+    }
+
+    #[test]
+    fn acronym_rule_makes_an_organization_of_an_unknown_long_form() {
+        let o = orgs(
+            "The Sahel Regional Security Council (SRSC) met in Niamey. SRSC said later \
+             that it would meet again.",
+        );
+        assert_eq!(o[0].facet, "/Sahel Regional Security Council");
+        assert_eq!(o[0].mentions, ["Sahel Regional Security Council", "SRSC"]);
+        assert_eq!(o[0].spans.len(), 3);
+    }
+
+    #[test]
+    fn acronym_rule_ignores_long_forms_that_are_not_organizations() {
+        assert!(facets("Gross Domestic Product (GDP) rose.").is_empty());
+        assert!(facets("He said (OK) nothing.").is_empty());
+    }
+
+    #[test]
+    fn known_acronyms_in_parentheses_stay_with_the_table_entry() {
+        let o = orgs("The Economic Community of West African States (ECOWAS) met.");
+        assert_eq!(o.len(), 1);
+        assert_eq!(o[0].facet, "/ECOWAS");
+        assert_eq!(o[0].mentions, ["Economic Community of West African States", "ECOWAS"]);
+    }
+
+    #[test]
+    fn unknown_metadata_names_are_kept_and_lower_case_ones_title_cased() {
+        let texts = [Text::new("", Part::Body, false)];
+        let o = table().organizations(&texts, &[], &["acme corp".to_string(), "opec".to_string()]);
+        let facets: Vec<&str> = o.iter().map(|o| o.facet.as_str()).collect();
+        assert_eq!(facets, ["/Acme Corp", "/OPEC"]);
+        assert_eq!(o[1].sources, [Origin::Metadata]);
+    }
+}

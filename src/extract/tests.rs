@@ -1,0 +1,284 @@
+//! Whole-article tests of the [`Extractor`].
+
+use std::path::PathBuf;
+use std::sync::OnceLock;
+
+use super::*;
+
+fn extractor() -> &'static Extractor {
+    static E: OnceLock<Extractor> = OnceLock::new();
+    E.get_or_init(Extractor::new)
+}
+
+/// Reads a plain-text article: line 1 headline, line 2 dateline, then the
+/// body.
+fn plain_article(text: &str) -> Article {
+    let mut lines = text.splitn(3, '\n');
+    Article {
+        title: lines.next().map(str::to_string),
+        dateline: lines.next().map(|d| d.trim().to_string()),
+        body: lines.next().unwrap_or("").to_string(),
+        ..Article::default()
+    }
+}
+
+/// The shared data folder: `$DATELINE_SHARED_DATA`, else `../shared/data`
+/// beside the project.
+fn shared_data() -> Option<PathBuf> {
+    let dir = match std::env::var_os("DATELINE_SHARED_DATA") {
+        Some(d) => PathBuf::from(d),
+        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/data"),
+    };
+    dir.is_dir().then_some(dir)
+}
+
+// A skipped test must say why, or a missing data folder would pass
+// silently.
+#[allow(clippy::print_stderr)]
+fn seed_article() -> Option<Article> {
+    let path = shared_data().map(|d| d.join("seed/mali-wagner.txt"));
+    match path.as_ref().and_then(|p| std::fs::read_to_string(p).ok()) {
+        Some(text) => Some(plain_article(&text)),
+        None => {
+            eprintln!(
+                "skipped: seed article not found (set DATELINE_SHARED_DATA to the shared data folder)"
+            );
+            None
+        }
+    }
+}
+
+fn location<'a>(e: &'a Entities, name: &str) -> &'a Location {
+    e.locations
+        .iter()
+        .find(|l| l.name == name)
+        .unwrap_or_else(|| panic!("no location {name} in {:?}", names(e)))
+}
+
+fn names(e: &Entities) -> Vec<&str> {
+    e.locations.iter().map(|l| l.name.as_str()).collect()
+}
+
+fn org_names(e: &Entities) -> Vec<&str> {
+    e.organizations.iter().map(|o| o.name.as_str()).collect()
+}
+
+#[test]
+fn extractor_is_send_and_sync() {
+    fn shared<T: Send + Sync>() {}
+    shared::<Extractor>();
+}
+
+#[test]
+fn seed_article_yields_its_places_and_organizations() {
+    let Some(article) = seed_article() else { return };
+    let e = extractor().extract(&article);
+
+    let ankara = location(&e, "Ankara");
+    assert_eq!(ankara.facet, "/Asia/Western Asia/Turkey/Ankara");
+    assert!(ankara.sources.contains(&Origin::Dateline));
+
+    let uk = location(&e, "United Kingdom");
+    assert!(uk.mentions.contains(&"UK".to_string()), "{uk:?}");
+    assert!(uk.derived.contains(&"British".to_string()), "{uk:?}");
+    assert!(uk.sources.contains(&Origin::Demonym));
+    let mali = location(&e, "Mali");
+    assert_eq!(mali.facet, "/Africa/Western Africa/Mali");
+    assert!(mali.derived.contains(&"Malian".to_string()));
+    assert!(!mali.mentions.contains(&"Malian".to_string()));
+    assert_eq!(location(&e, "Accra").facet, "/Africa/Western Africa/Ghana/Accra");
+    assert_eq!(location(&e, "Western Africa").mentions, ["West Africa"]);
+    assert_eq!(location(&e, "Sahel").facet, "/Africa/Sahel");
+    for name in ["Syria", "Libya", "Ukraine", "Russia", "Niger", "Central African Republic"] {
+        location(&e, name);
+    }
+    assert!(
+        e.locations
+            .iter()
+            .all(|l| l.name != "Wagner" && !l.mentions.iter().any(|m| m.contains("Wagner"))),
+        "{:?}",
+        names(&e)
+    );
+
+    let orgs = org_names(&e);
+    for name in ["Wagner Group", "United Nations", "House of Commons", "MINUSMA", "MINUSCA"] {
+        assert!(orgs.contains(&name), "no {name} in {orgs:?}");
+    }
+    let un = e.organizations.iter().find(|o| o.name == "United Nations").unwrap();
+    assert!(un.mentions.contains(&"UN".to_string()));
+    let minusma = e.organizations.iter().find(|o| o.name == "MINUSMA").unwrap();
+    assert_eq!(minusma.facet, "/United Nations/MINUSMA");
+    assert!(orgs.contains(&"Security Council"), "{orgs:?}");
+}
+
+/// A second article of the same shape, written for these tests.
+const NAIROBI: &str = "Drought pushes millions in the Horn of Africa to the brink, aid agencies warn
+NAIROBI
+Kenyan herders say they have lost most of their cattle as a fourth failed rainy season grips the Horn of Africa. The World Food Programme (WFP) said on Tuesday that 22 million people in Kenya, Somalia and Ethiopia now face severe hunger.
+The African Union called on donors meeting in Addis Ababa to release funds quickly, while the UN Office for the Coordination of Humanitarian Affairs warned that camps near Mogadishu were overflowing.
+\u{201c}We are seeing families walk for days,\u{201d} a WFP official in Nairobi told reporters. Somali and Ethiopian officials said cholera had spread along the border with Kenya.
+The International Monetary Fund said the crisis would weigh on growth across East Africa this year.";
+
+#[test]
+fn drought_article_yields_its_places_and_organizations() {
+    let e = extractor().extract(&plain_article(NAIROBI));
+
+    let nairobi = location(&e, "Nairobi");
+    assert_eq!(nairobi.facet, "/Africa/Eastern Africa/Kenya/Nairobi");
+    assert_eq!(nairobi.sources, [Origin::Text, Origin::Dateline]);
+    let kenya = location(&e, "Kenya");
+    assert_eq!(kenya.mentions, ["Kenya"]);
+    assert_eq!(kenya.derived, ["Kenyan"]);
+    assert_eq!(location(&e, "Somalia").derived, ["Somali"]);
+    assert_eq!(location(&e, "Ethiopia").derived, ["Ethiopian"]);
+    let horn = location(&e, "Horn of Africa");
+    assert_eq!(horn.facet, "/Africa/Horn of Africa");
+    assert_eq!(horn.sources, [Origin::Text, Origin::Title]);
+    assert_eq!(location(&e, "Eastern Africa").mentions, ["East Africa"]);
+    assert_eq!(location(&e, "Addis Ababa").facet, "/Africa/Eastern Africa/Ethiopia/Addis Ababa");
+    location(&e, "Mogadishu");
+
+    let wfp = e.organizations.iter().find(|o| o.name == "World Food Programme").unwrap();
+    assert_eq!(wfp.facet, "/United Nations/World Food Programme");
+    assert_eq!(wfp.mentions, ["World Food Programme", "WFP"]);
+    assert_eq!(wfp.spans.len(), 3);
+    let orgs = org_names(&e);
+    for name in ["African Union", "OCHA", "International Monetary Fund"] {
+        assert!(orgs.contains(&name), "no {name} in {orgs:?}");
+    }
+    // "African" inside "African Union" is not a derived mention of Africa.
+    assert!(e.locations.iter().all(|l| l.name != "Africa"), "{:?}", names(&e));
+}
+
+#[test]
+fn entries_are_ordered_by_mention_count() {
+    let e = extractor().extract(&plain_article(NAIROBI));
+    let counts: Vec<usize> = e.locations.iter().map(|l| l.spans.len()).collect();
+    assert!(counts.windows(2).all(|w| w[0] >= w[1]), "{counts:?}");
+    let counts: Vec<usize> = e.organizations.iter().map(|o| o.spans.len()).collect();
+    assert!(counts.windows(2).all(|w| w[0] >= w[1]), "{counts:?}");
+}
+
+#[test]
+fn metadata_places_and_organizations_resolve_through_the_tables() {
+    let article = Article {
+        body: "Prices rose.".to_string(),
+        given_locations: vec!["usa".into(), "west germany".into(), "atlantis".into()],
+        given_organizations: vec!["worldbank".into(), "opec".into(), "acme mining".into()],
+        ..Article::default()
+    };
+    let e = extractor().extract(&article);
+    assert_eq!(names(&e), ["United States", "Germany"]);
+    assert!(e.locations.iter().all(|l| l.sources == [Origin::Metadata]));
+    assert_eq!(org_names(&e), ["World Bank", "OPEC", "Acme Mining"]);
+    assert!(e.organizations.iter().all(|o| o.sources == [Origin::Metadata]));
+}
+
+#[test]
+fn a_place_in_text_and_metadata_lists_both_sources() {
+    let article = Article {
+        title: Some("Ghana cocoa arrivals rise".into()),
+        body: "Cocoa arrivals in Ghana rose.".into(),
+        given_locations: vec!["ghana".into()],
+        ..Article::default()
+    };
+    let e = extractor().extract(&article);
+    assert_eq!(e.locations.len(), 1);
+    assert_eq!(e.locations[0].sources, [Origin::Text, Origin::Title, Origin::Metadata]);
+    assert_eq!(e.locations[0].spans[0].part, Part::Title);
+}
+
+#[test]
+fn publication_date_comes_from_metadata_first() {
+    let article = Article {
+        published: Some("2024-03-05".parse().unwrap()),
+        body: "BRUSSELS 1996-08-22 The EU met.".into(),
+        path: "2020-01-01-x.txt".into(),
+        ..Article::default()
+    };
+    let e = extractor().extract(&article);
+    assert_eq!(e.published.map(|d| d.to_string()).as_deref(), Some("2024-03-05"));
+    assert_eq!(e.published_source, Some(Origin::Metadata));
+}
+
+#[test]
+fn publication_date_parses_raw_metadata_strings() {
+    let article = Article {
+        published_raw: Some("26-FEB-1987 15:01:01.79".into()),
+        ..Article::default()
+    };
+    let e = extractor().extract(&article);
+    assert_eq!(e.published.map(|d| d.to_string()).as_deref(), Some("1987-02-26"));
+    assert_eq!(e.published_source, Some(Origin::Metadata));
+}
+
+#[test]
+fn publication_date_falls_back_to_the_text_then_the_file_name() {
+    let text = Article {
+        body: "BRUSSELS 1996-08-22\nThe EU met.".into(),
+        path: "2020-01-01-x.txt".into(),
+        ..Article::default()
+    };
+    let e = extractor().extract(&text);
+    assert_eq!(e.published.map(|d| d.to_string()).as_deref(), Some("1996-08-22"));
+    assert_eq!(e.published_source, Some(Origin::Text));
+
+    let dateline = Article {
+        dateline: Some("ACCRA, March 3, 2024".into()),
+        body: "Cocoa arrivals rose.".into(),
+        ..Article::default()
+    };
+    let e = extractor().extract(&dateline);
+    assert_eq!(e.published.map(|d| d.to_string()).as_deref(), Some("2024-03-03"));
+    assert_eq!(e.published_source, Some(Origin::Text));
+
+    let file = Article {
+        body: "Cocoa arrivals rose in May.".into(),
+        path: "news/2024-03-05-ghana-cocoa.txt".into(),
+        ..Article::default()
+    };
+    let e = extractor().extract(&file);
+    assert_eq!(e.published.map(|d| d.to_string()).as_deref(), Some("2024-03-05"));
+    assert_eq!(e.published_source, Some(Origin::Filename));
+
+    let none = Article {
+        body: "Cocoa arrivals rose on Feb 26.".into(),
+        path: "ghana-cocoa.txt".into(),
+        ..Article::default()
+    };
+    let e = extractor().extract(&none);
+    assert_eq!((e.published, e.published_source), (None, None));
+}
+
+#[test]
+fn title_spans_point_into_the_title() {
+    let article = Article {
+        title: Some("São Paulo and Côte d'Ivoire sign cocoa deal".into()),
+        body: "Officials from Côte d'Ivoire met in São Paulo.".into(),
+        ..Article::default()
+    };
+    let e = extractor().extract(&article);
+    let title: Vec<char> = article.title.as_ref().unwrap().chars().collect();
+    let body: Vec<char> = article.body.chars().collect();
+    for loc in &e.locations {
+        for span in &loc.spans {
+            let chars = if span.part == Part::Title { &title } else { &body };
+            let text: String = chars[span.start..span.end].iter().collect();
+            assert!(loc.mentions.contains(&text), "{text} not in {:?}", loc.mentions);
+        }
+    }
+    assert_eq!(names(&e), ["São Paulo", "Ivory Coast"]);
+}
+
+#[test]
+fn extraction_never_panics_on_odd_text() {
+    for body in ["", "(", "()", "(A)", "a (AB", "\u{201c}", "Mali,", ", Jordan", "é(É)", "U.S.", "in"] {
+        let article = Article {
+            title: Some(body.to_string()),
+            body: body.to_string(),
+            dateline: Some(body.to_string()),
+            ..Article::default()
+        };
+        extractor().extract(&article);
+    }
+}

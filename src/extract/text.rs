@@ -1,0 +1,345 @@
+//! A view of one part of an article (headline or body) with the questions the
+//! matchers ask about it: word boundaries, neighbouring words, capitalisation,
+//! sentences, and code point offsets.
+
+use super::Part;
+
+/// Words that may start a sentence or sit before a name without being part
+/// of a longer capitalised name ("In Paris", "The UK").
+const FUNCTION_WORDS: &[&str] = &[
+    "a", "about", "across", "after", "against", "also", "an", "and", "as", "at", "before",
+    "between", "both", "but", "by", "despite", "during", "each", "even", "for", "from", "he",
+    "her", "his", "how", "if", "in", "including", "inside", "into", "it", "its", "last", "like",
+    "many", "meanwhile", "more", "most", "near", "neither", "next", "nor", "not", "now", "of",
+    "on", "only", "or", "our", "outside", "over", "several", "she", "since", "so", "some", "such",
+    "than", "that", "the", "their", "then", "there", "these", "they", "this", "those", "through",
+    "to", "under", "unlike", "until", "we", "when", "where", "whether", "which", "while", "with",
+    "within", "without", "yet",
+];
+
+/// Titles that put a person's name after them ("President Lincoln").
+const PERSON_TITLES: &[&str] = &[
+    "mr", "mrs", "ms", "miss", "dr", "sir", "dame", "lord", "lady", "king", "queen", "prince",
+    "princess", "president", "senator", "sen", "rep", "representative", "governor", "gov",
+    "general", "gen", "minister", "judge", "justice", "pope", "saint", "coach", "captain",
+    "capt", "colonel", "col", "lieutenant", "lt", "sergeant", "sgt", "major", "maj", "professor",
+    "prof", "rev", "reverend", "father", "sister", "brother", "chancellor", "premier", "sheikh",
+    "emir", "sultan", "imam", "archbishop", "bishop", "cardinal", "baron", "duke", "mayor",
+    "ambassador", "commissioner", "chairman", "secretary", "officer", "agent", "detective",
+    "actor", "actress", "singer", "striker", "midfielder", "defender", "goalkeeper", "player",
+];
+
+/// One part of an article, ready for matching.
+pub(crate) struct Text<'a> {
+    /// The text itself.
+    pub s: &'a str,
+    /// Which part of the article it is.
+    pub part: Part,
+    /// Byte offset of every char, present only when the text is not ASCII.
+    char_starts: Option<Vec<usize>>,
+    /// No lower-case letter anywhere: a shouted headline such as Reuters'.
+    pub all_caps: bool,
+    /// Headline capitalisation ("Mali Sanctions Bite"), where a capital
+    /// letter does not mark a proper name.
+    pub title_case: bool,
+}
+
+impl<'a> Text<'a> {
+    /// Wraps `s`; `headline` enables the headline capitalisation checks.
+    pub fn new(s: &'a str, part: Part, headline: bool) -> Text<'a> {
+        let char_starts = (!s.is_ascii()).then(|| s.char_indices().map(|(i, _)| i).collect());
+        let has_lower = s.chars().any(char::is_lowercase);
+        let has_upper = s.chars().any(char::is_uppercase);
+        let all_caps = has_upper && !has_lower;
+        let title_case = headline && !all_caps && is_title_case(s);
+        Text {
+            s,
+            part,
+            char_starts,
+            all_caps,
+            title_case,
+        }
+    }
+
+    /// True when capital letters do not tell proper names from other words.
+    pub fn caps_uninformative(&self) -> bool {
+        self.all_caps || self.title_case
+    }
+
+    /// Converts a byte offset at a char boundary into a code point offset.
+    pub fn char_offset(&self, byte: usize) -> usize {
+        match &self.char_starts {
+            None => byte,
+            Some(starts) => starts.partition_point(|&b| b < byte),
+        }
+    }
+
+    /// True if `start..end` does not cut a word on either side.
+    pub fn is_word_boundary(&self, start: usize, end: usize) -> bool {
+        let before = self.s[..start].chars().next_back();
+        let after = self.s[end..].chars().next();
+        let first = self.s[start..end].chars().next();
+        let last = self.s[..end].chars().next_back();
+        let cuts = |outside: Option<char>, inside: Option<char>| match (outside, inside) {
+            (Some(o), Some(i)) => o.is_alphanumeric() && i.is_alphanumeric(),
+            _ => false,
+        };
+        !cuts(before, first) && !cuts(after, last)
+    }
+
+    /// The word directly before byte `start`, separated from it by spaces
+    /// only (no punctuation, no line break).
+    pub fn adjacent_word_before(&self, start: usize) -> Option<&'a str> {
+        self.adjacent_before(start).map(|(_, w)| w)
+    }
+
+    /// Like [`Text::adjacent_word_before`], with the word's byte offset.
+    fn adjacent_before(&self, start: usize) -> Option<(usize, &'a str)> {
+        let head = &self.s[..start];
+        let trimmed = head.trim_end_matches([' ', '\t', '\u{a0}']);
+        if trimmed.len() == head.len() && !head.is_empty() {
+            // Something other than a space touches the match (a hyphen, a
+            // quote): no adjacent word.
+            return None;
+        }
+        let word_start = trimmed
+            .char_indices()
+            .rev()
+            .take_while(|&(_, c)| is_word_char(c))
+            .last()
+            .map(|(i, _)| i)?;
+        Some((word_start, &trimmed[word_start..]))
+    }
+
+    /// The word directly after byte `end`, separated from it by spaces only.
+    pub fn adjacent_word_after(&self, end: usize) -> Option<&'a str> {
+        let tail = &self.s[end..];
+        let trimmed = tail.trim_start_matches([' ', '\t', '\u{a0}']);
+        if trimmed.len() == tail.len() {
+            return None;
+        }
+        let len = trimmed
+            .char_indices()
+            .take_while(|&(_, c)| is_word_char(c))
+            .last()
+            .map(|(i, c)| i + c.len_utf8())?;
+        Some(trimmed[..len].trim_end_matches(['.', '\'', '’']))
+    }
+
+    /// The word before byte `start` whatever separates them, and whether
+    /// only spaces do.
+    pub fn previous_word(&self, start: usize) -> Option<&'a str> {
+        let trimmed = self.s[..start].trim_end_matches(|c: char| !is_word_char(c));
+        let word_start = trimmed
+            .char_indices()
+            .rev()
+            .take_while(|&(_, c)| is_word_char(c))
+            .last()
+            .map(|(i, _)| i)?;
+        Some(&trimmed[word_start..])
+    }
+
+    /// True if the text before byte `start` ends a sentence or a line, so a
+    /// capital letter at `start` says nothing.
+    pub fn starts_sentence(&self, start: usize) -> bool {
+        let head = self.s[..start].trim_end_matches([' ', '\t', '\u{a0}']);
+        match head.chars().next_back() {
+            None | Some('\n' | '\r' | '.' | '!' | '?' | ':' | ';' | '"' | '“' | '‘' | '(' | '[') => {
+                true
+            }
+            Some('\'') => true,
+            _ => false,
+        }
+    }
+
+    /// True if the sentence around `start..end` ends with a question mark.
+    pub fn in_question(&self, end: usize) -> bool {
+        let tail = &self.s[end..];
+        let stop = tail.find(['.', '!', '?', '\n']).map(|i| &tail[i..i + 1]);
+        stop == Some("?")
+    }
+
+    /// True if the word before `start` is a capitalised word that belongs to
+    /// a longer name ("Paris" in "Abraham Paris"), not the start of a
+    /// sentence nor a function word.
+    pub fn capitalised_word_before(&self, start: usize) -> bool {
+        if self.starts_sentence(start) {
+            return false;
+        }
+        let Some((word_start, word)) = self.adjacent_before(start) else {
+            return false;
+        };
+        is_capitalised(word)
+            && !is_function_word(word)
+            && !self.starts_sentence(word_start)
+            && !is_person_title(word)
+    }
+
+    /// True if the word after `end` is capitalised, so the match may be the
+    /// start of a longer name ("Paris Hilton").
+    pub fn capitalised_word_after(&self, end: usize) -> bool {
+        self.adjacent_word_after(end)
+            .is_some_and(|w| is_capitalised(w) && !is_function_word(w))
+    }
+
+    /// True if a person's title stands right before `start` ("President
+    /// Lincoln", "Mr. Jordan").
+    pub fn person_title_before(&self, start: usize) -> bool {
+        self.adjacent_word_before(start).is_some_and(is_person_title)
+    }
+
+    /// True if `start..end` is inside a run of ALL-CAPS words (a shouted
+    /// headline or dateline), judged from the whole text or the neighbours.
+    pub fn shouted(&self, start: usize, end: usize) -> bool {
+        if self.all_caps {
+            return true;
+        }
+        let caps = |w: Option<&str>| {
+            w.is_some_and(|w| w.chars().any(char::is_alphabetic) && !w.chars().any(char::is_lowercase))
+        };
+        caps(self.adjacent_word_before(start)) || caps(self.adjacent_word_after(end))
+    }
+}
+
+/// A match of an automaton pattern in a text, in bytes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Match {
+    /// Start byte.
+    pub start: usize,
+    /// End byte, exclusive.
+    pub end: usize,
+    /// Automaton pattern index.
+    pub pattern: usize,
+}
+
+/// Finds the leftmost-longest non-overlapping matches that sit on word
+/// boundaries and that `accept` takes.
+///
+/// Every overlapping match is considered before choosing, so a longer match
+/// that fails a check ("Malis") does not hide a shorter one that passes, as
+/// it would with the automaton's own leftmost-longest search.
+pub(crate) fn longest_matches(
+    automaton: &aho_corasick::AhoCorasick,
+    text: &Text<'_>,
+    mut accept: impl FnMut(&Match) -> bool,
+) -> Vec<Match> {
+    let mut found: Vec<Match> = automaton
+        .find_overlapping_iter(text.s)
+        .map(|m| Match {
+            start: m.start(),
+            end: m.end(),
+            pattern: m.pattern().as_usize(),
+        })
+        .filter(|m| text.is_word_boundary(m.start, m.end) && accept(m))
+        .collect();
+    found.sort_by_key(|m| (m.start, std::cmp::Reverse(m.end)));
+    let mut chosen: Vec<Match> = Vec::with_capacity(found.len());
+    for m in found {
+        if chosen.last().is_none_or(|last| m.start >= last.end) {
+            chosen.push(m);
+        }
+    }
+    chosen
+}
+
+/// True if `c` can be part of a word (letters, digits, inner punctuation of
+/// abbreviations and names).
+pub(crate) fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || matches!(c, '.' | '\'' | '’' | '-')
+}
+
+/// True if the word starts with an upper-case letter.
+pub(crate) fn is_capitalised(word: &str) -> bool {
+    word.chars().next().is_some_and(char::is_uppercase)
+}
+
+/// True for "the", "In", "and"... in any case.
+pub(crate) fn is_function_word(word: &str) -> bool {
+    let lower = word.to_lowercase();
+    FUNCTION_WORDS.binary_search(&lower.as_str()).is_ok()
+}
+
+/// True for "President", "Mr.", "Gen."... in any case.
+pub(crate) fn is_person_title(word: &str) -> bool {
+    let lower = word.trim_end_matches('.').to_lowercase();
+    PERSON_TITLES.contains(&lower.as_str())
+}
+
+/// True for headline capitalisation: most words that are not function words
+/// start with a capital.
+fn is_title_case(s: &str) -> bool {
+    let mut content = 0;
+    let mut capitalised = 0;
+    for word in s.split(|c: char| !is_word_char(c)).filter(|w| w.chars().any(char::is_alphabetic)) {
+        if is_function_word(word) {
+            continue;
+        }
+        content += 1;
+        if is_capitalised(word) {
+            capitalised += 1;
+        }
+    }
+    content >= 3 && capitalised * 10 >= content * 7
+}
+
+/// True if `text` is spelled like `form` where `form` has capitals: every
+/// upper-case letter of the form is upper case in the text; lower-case
+/// letters may be either ("Mali", "MALI" match "Mali"; "mali" does not).
+pub(crate) fn case_compatible(text: &str, form: &str) -> bool {
+    let mut t = text.chars();
+    for f in form.chars() {
+        let Some(c) = t.next() else { return false };
+        if f.is_uppercase() && !c.is_uppercase() {
+            return false;
+        }
+    }
+    t.next().is_none()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn function_words_are_sorted_for_binary_search() {
+        assert!(FUNCTION_WORDS.windows(2).all(|w| w[0] < w[1]));
+    }
+
+    #[test]
+    fn case_compatible_requires_the_forms_capitals() {
+        assert!(case_compatible("Mali", "Mali"));
+        assert!(case_compatible("MALI", "Mali"));
+        assert!(!case_compatible("mali", "Mali"));
+        assert!(!case_compatible("Us", "US"));
+        assert!(case_compatible("Southern Africa", "southern Africa"));
+    }
+
+    #[test]
+    fn char_offsets_count_code_points() {
+        let t = Text::new("Côte d'Ivoire and São Paulo", Part::Body, false);
+        let byte = t.s.find("São").unwrap();
+        assert_eq!(t.char_offset(byte), 18);
+    }
+
+    #[test]
+    fn word_boundaries_reject_matches_inside_words() {
+        let t = Text::new("Parisians in Paris", Part::Body, false);
+        assert!(!t.is_word_boundary(0, 5));
+        assert!(t.is_word_boundary(13, 18));
+    }
+
+    #[test]
+    fn neighbour_words_stop_at_punctuation() {
+        let t = Text::new("Amman, Jordan said Paris Hilton", Part::Body, false);
+        assert_eq!(t.adjacent_word_before(7), None);
+        assert_eq!(t.previous_word(7), Some("Amman"));
+        assert!(t.capitalised_word_after(24));
+    }
+
+    #[test]
+    fn headline_capitalisation_is_detected() {
+        assert!(Text::new("Mali Sanctions Bite As Talks Stall", Part::Title, true).title_case);
+        assert!(!Text::new("Mali sanctions bite as talks stall", Part::Title, true).title_case);
+        assert!(Text::new("GHANA COCOA ARRIVALS RISE", Part::Title, true).all_caps);
+    }
+}
