@@ -311,8 +311,9 @@ fn search_json_passages_are_slices_of_the_body_with_highlights_inside() {
                 );
                 assert!(s < e && e <= text.chars().count());
                 let word = slice_chars(text, s, e).to_lowercase();
+                // Stemmed forms count: "pricing" and "prices" both stem to "price".
                 assert!(
-                    word.starts_with("oil") || word.starts_with("price"),
+                    word.starts_with("oil") || word.starts_with("pric"),
                     "highlight `{word}`"
                 );
             }
