@@ -254,7 +254,9 @@ impl Gazetteer {
 
         for fields in records(GAZETTEER).filter(|f| f[0] == "T") {
             let [_, _id, iso, name, population, flags, alternates] = take::<7>(&fields);
-            let Some(&country) = by_iso.get(iso) else { continue };
+            let Some(&country) = by_iso.get(iso) else {
+                continue;
+            };
             let id = b.places.len() as u32;
             let country_facet = &b.places[country as usize].facet;
             b.places.push(Place {
@@ -363,7 +365,11 @@ mod tests {
     #[test]
     fn shipped_gazetteer_holds_all_252_countries_with_region_paths() {
         let g = gazetteer();
-        let countries: Vec<&Place> = g.places.iter().filter(|p| p.kind == Kind::Country).collect();
+        let countries: Vec<&Place> = g
+            .places
+            .iter()
+            .filter(|p| p.kind == Kind::Country)
+            .collect();
         assert_eq!(countries.len(), 252);
         for c in countries {
             let parts: Vec<&str> = c.facet.split('/').collect();
@@ -377,7 +383,11 @@ mod tests {
         let g = gazetteer();
         let cities = g.places.iter().filter(|p| p.kind == Kind::City).count();
         assert!((6000..7000).contains(&cities), "{cities} cities");
-        assert!(g.places.iter().any(|p| p.facet == "/Africa/Western Africa/Ghana/Accra"));
+        assert!(
+            g.places
+                .iter()
+                .any(|p| p.facet == "/Africa/Western Africa/Ghana/Accra")
+        );
     }
 
     #[test]
@@ -429,7 +439,10 @@ mod tests {
             syria taiwan tanzania thailand togo tonga trinidad-tobago tunisia turkey uae uganda uk \
             uruguay us-virgin-islands usa ussr vanuatu vatican venezuela vietnam west-germany \
             western-samoa yemen-arab-republic yemen-demo-republic yugoslavia zaire zambia zimbabwe";
-        let codes: Vec<String> = codes.split_whitespace().map(|c| c.replace('-', " ")).collect();
+        let codes: Vec<String> = codes
+            .split_whitespace()
+            .map(|c| c.replace('-', " "))
+            .collect();
         assert_eq!(codes.len(), 175);
         let missing: Vec<&String> = codes.iter().filter(|c| g_lookup(c).is_none()).collect();
         assert!(missing.len() * 20 <= codes.len(), "unresolved: {missing:?}");
@@ -444,7 +457,10 @@ mod tests {
     fn lookup_prefers_the_capital_or_largest_city() {
         let g = gazetteer();
         let facet = |name: &str| g.place(g.lookup(name).unwrap()).facet.clone();
-        assert_eq!(facet("SALVADOR"), "/South America/South America/Brazil/Salvador");
+        assert_eq!(
+            facet("SALVADOR"),
+            "/South America/South America/Brazil/Salvador"
+        );
         assert!(facet("LONDON").ends_with("/United Kingdom/London"));
     }
 }

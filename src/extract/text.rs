@@ -7,26 +7,164 @@ use super::Part;
 /// Words that may start a sentence or sit before a name without being part
 /// of a longer capitalised name ("In Paris", "The UK").
 const FUNCTION_WORDS: &[&str] = &[
-    "a", "about", "across", "after", "against", "also", "an", "and", "as", "at", "before",
-    "between", "both", "but", "by", "despite", "during", "each", "even", "for", "from", "he",
-    "her", "his", "how", "if", "in", "including", "inside", "into", "it", "its", "last", "like",
-    "many", "meanwhile", "more", "most", "near", "neither", "next", "nor", "not", "now", "of",
-    "on", "only", "or", "our", "outside", "over", "several", "she", "since", "so", "some", "such",
-    "than", "that", "the", "their", "then", "there", "these", "they", "this", "those", "through",
-    "to", "under", "unlike", "until", "we", "when", "where", "whether", "which", "while", "with",
-    "within", "without", "yet",
+    "a",
+    "about",
+    "across",
+    "after",
+    "against",
+    "also",
+    "an",
+    "and",
+    "as",
+    "at",
+    "before",
+    "between",
+    "both",
+    "but",
+    "by",
+    "despite",
+    "during",
+    "each",
+    "even",
+    "for",
+    "from",
+    "he",
+    "her",
+    "his",
+    "how",
+    "if",
+    "in",
+    "including",
+    "inside",
+    "into",
+    "it",
+    "its",
+    "last",
+    "like",
+    "many",
+    "meanwhile",
+    "more",
+    "most",
+    "near",
+    "neither",
+    "next",
+    "nor",
+    "not",
+    "now",
+    "of",
+    "on",
+    "only",
+    "or",
+    "our",
+    "outside",
+    "over",
+    "several",
+    "she",
+    "since",
+    "so",
+    "some",
+    "such",
+    "than",
+    "that",
+    "the",
+    "their",
+    "then",
+    "there",
+    "these",
+    "they",
+    "this",
+    "those",
+    "through",
+    "to",
+    "under",
+    "unlike",
+    "until",
+    "we",
+    "when",
+    "where",
+    "whether",
+    "which",
+    "while",
+    "with",
+    "within",
+    "without",
+    "yet",
 ];
 
 /// Titles that put a person's name after them ("President Lincoln").
 const PERSON_TITLES: &[&str] = &[
-    "mr", "mrs", "ms", "miss", "dr", "sir", "dame", "lord", "lady", "king", "queen", "prince",
-    "princess", "president", "senator", "sen", "rep", "representative", "governor", "gov",
-    "general", "gen", "minister", "judge", "justice", "pope", "saint", "coach", "captain",
-    "capt", "colonel", "col", "lieutenant", "lt", "sergeant", "sgt", "major", "maj", "professor",
-    "prof", "rev", "reverend", "father", "sister", "brother", "chancellor", "premier", "sheikh",
-    "emir", "sultan", "imam", "archbishop", "bishop", "cardinal", "baron", "duke", "mayor",
-    "ambassador", "commissioner", "chairman", "secretary", "officer", "agent", "detective",
-    "actor", "actress", "singer", "striker", "midfielder", "defender", "goalkeeper", "player",
+    "mr",
+    "mrs",
+    "ms",
+    "miss",
+    "dr",
+    "sir",
+    "dame",
+    "lord",
+    "lady",
+    "king",
+    "queen",
+    "prince",
+    "princess",
+    "president",
+    "senator",
+    "sen",
+    "rep",
+    "representative",
+    "governor",
+    "gov",
+    "general",
+    "gen",
+    "minister",
+    "judge",
+    "justice",
+    "pope",
+    "saint",
+    "coach",
+    "captain",
+    "capt",
+    "colonel",
+    "col",
+    "lieutenant",
+    "lt",
+    "sergeant",
+    "sgt",
+    "major",
+    "maj",
+    "professor",
+    "prof",
+    "rev",
+    "reverend",
+    "father",
+    "sister",
+    "brother",
+    "chancellor",
+    "premier",
+    "sheikh",
+    "emir",
+    "sultan",
+    "imam",
+    "archbishop",
+    "bishop",
+    "cardinal",
+    "baron",
+    "duke",
+    "mayor",
+    "ambassador",
+    "commissioner",
+    "chairman",
+    "secretary",
+    "officer",
+    "agent",
+    "detective",
+    "actor",
+    "actress",
+    "singer",
+    "striker",
+    "midfielder",
+    "defender",
+    "goalkeeper",
+    "player",
 ];
 
 /// One part of an article, ready for matching.
@@ -144,7 +282,8 @@ impl<'a> Text<'a> {
     pub fn starts_sentence(&self, start: usize) -> bool {
         let head = self.s[..start].trim_end_matches([' ', '\t', '\u{a0}']);
         match head.chars().next_back() {
-            None | Some('\n' | '\r' | '.' | '!' | '?' | ':' | ';' | '"' | '“' | '‘' | '(' | '[') => {
+            None
+            | Some('\n' | '\r' | '.' | '!' | '?' | ':' | ';' | '"' | '“' | '‘' | '(' | '[') => {
                 true
             }
             Some('\'') => true,
@@ -185,7 +324,8 @@ impl<'a> Text<'a> {
     /// True if a person's title stands right before `start` ("President
     /// Lincoln", "Mr. Jordan").
     pub fn person_title_before(&self, start: usize) -> bool {
-        self.adjacent_word_before(start).is_some_and(is_person_title)
+        self.adjacent_word_before(start)
+            .is_some_and(is_person_title)
     }
 
     /// True if `start..end` is inside a run of ALL-CAPS words (a shouted
@@ -195,7 +335,9 @@ impl<'a> Text<'a> {
             return true;
         }
         let caps = |w: Option<&str>| {
-            w.is_some_and(|w| w.chars().any(char::is_alphabetic) && !w.chars().any(char::is_lowercase))
+            w.is_some_and(|w| {
+                w.chars().any(char::is_alphabetic) && !w.chars().any(char::is_lowercase)
+            })
         };
         caps(self.adjacent_word_before(start)) || caps(self.adjacent_word_after(end))
     }
@@ -270,7 +412,10 @@ pub(crate) fn is_person_title(word: &str) -> bool {
 fn is_title_case(s: &str) -> bool {
     let mut content = 0;
     let mut capitalised = 0;
-    for word in s.split(|c: char| !is_word_char(c)).filter(|w| w.chars().any(char::is_alphabetic)) {
+    for word in s
+        .split(|c: char| !is_word_char(c))
+        .filter(|w| w.chars().any(char::is_alphabetic))
+    {
         if is_function_word(word) {
             continue;
         }
