@@ -148,8 +148,18 @@ fn year(s: &str) -> Option<i32> {
 /// Parses an English month name or its three-letter (or "Sept") abbreviation.
 fn month(s: &str) -> Option<u32> {
     const MONTHS: [&str; 12] = [
-        "january", "february", "march", "april", "may", "june", "july", "august", "september",
-        "october", "november", "december",
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
     ];
     let lower = s.to_ascii_lowercase();
     if lower.len() < 3 {
@@ -166,7 +176,15 @@ fn month(s: &str) -> Option<u32> {
 
 /// True for an English weekday name or abbreviation.
 fn weekday(s: &str) -> bool {
-    const DAYS: [&str; 7] = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
+    const DAYS: [&str; 7] = [
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+    ];
     let lower = s.to_ascii_lowercase();
     lower.len() >= 3 && DAYS.iter().any(|d| *d == lower || d.starts_with(&lower))
 }
@@ -182,17 +200,32 @@ mod tests {
     #[test]
     fn parse_date_reads_iso_dates_and_date_times_in_their_own_offset() {
         assert_eq!(parse_date("2024-03-05"), Some(date("2024-03-05")));
-        assert_eq!(parse_date("2023-11-02T14:30:00+01:00"), Some(date("2023-11-02")));
-        assert_eq!(parse_date("2023-11-02T23:30:00-05:00"), Some(date("2023-11-02")));
+        assert_eq!(
+            parse_date("2023-11-02T14:30:00+01:00"),
+            Some(date("2023-11-02"))
+        );
+        assert_eq!(
+            parse_date("2023-11-02T23:30:00-05:00"),
+            Some(date("2023-11-02"))
+        );
         assert_eq!(parse_date("2024/03/05"), Some(date("2024-03-05")));
         assert_eq!(parse_date("20240305"), Some(date("2024-03-05")));
     }
 
     #[test]
     fn parse_date_reads_reuters_and_rfc_2822_dates() {
-        assert_eq!(parse_date("26-FEB-1987 15:01:01.79"), Some(date("1987-02-26")));
-        assert_eq!(parse_date(" 5-MAR-1987 09:12:44.23"), Some(date("1987-03-05")));
-        assert_eq!(parse_date("Tue, 05 Mar 2024 10:00:00 GMT"), Some(date("2024-03-05")));
+        assert_eq!(
+            parse_date("26-FEB-1987 15:01:01.79"),
+            Some(date("1987-02-26"))
+        );
+        assert_eq!(
+            parse_date(" 5-MAR-1987 09:12:44.23"),
+            Some(date("1987-03-05"))
+        );
+        assert_eq!(
+            parse_date("Tue, 05 Mar 2024 10:00:00 GMT"),
+            Some(date("2024-03-05"))
+        );
     }
 
     #[test]
@@ -226,7 +259,10 @@ mod tests {
     #[test]
     fn date_from_path_reads_numeric_dates_in_file_names() {
         let d = |p: &str| date_from_path(Path::new(p));
-        assert_eq!(d("news/2024-03-05-ghana-cocoa.txt"), Some(date("2024-03-05")));
+        assert_eq!(
+            d("news/2024-03-05-ghana-cocoa.txt"),
+            Some(date("2024-03-05"))
+        );
         assert_eq!(d("20240305_slug.json"), Some(date("2024-03-05")));
         assert_eq!(d("ghana-cocoa.txt"), None);
         assert_eq!(d("may-2024-report.txt"), None);

@@ -33,22 +33,64 @@
 use std::collections::{HashMap, HashSet};
 
 use super::gazetteer::{Alias, Gazetteer, Kind, Target};
-use super::text::{Match, Text, case_compatible, longest_matches};
+use super::text::{Text, case_compatible, longest_matches};
 use super::{Location, Part, Span};
 use crate::article::Origin;
 
 /// Words that, right before an ambiguous name, make it a place.
 const LOCATION_PREPOSITIONS: &[&str] = &[
-    "in", "from", "to", "near", "at", "outside", "into", "across", "toward", "towards", "via",
-    "around", "throughout", "of", "visit", "visited", "visiting", "visits", "leave", "left",
-    "leaving", "reach", "reached", "within", "inside", "northern", "southern", "eastern",
-    "western", "central",
+    "in",
+    "from",
+    "to",
+    "near",
+    "at",
+    "outside",
+    "into",
+    "across",
+    "toward",
+    "towards",
+    "via",
+    "around",
+    "throughout",
+    "of",
+    "visit",
+    "visited",
+    "visiting",
+    "visits",
+    "leave",
+    "left",
+    "leaving",
+    "reach",
+    "reached",
+    "within",
+    "inside",
+    "northern",
+    "southern",
+    "eastern",
+    "western",
+    "central",
 ];
 
 const MONTHS_AND_DAYS: &[&str] = &[
-    "january", "february", "march", "april", "may", "june", "july", "august", "september",
-    "october", "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday",
-    "saturday", "sunday",
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
 ];
 
 /// A place name or demonym found in a text.
@@ -77,7 +119,10 @@ pub(crate) fn locations(
     dateline: Option<u32>,
     metadata: &[u32],
 ) -> Vec<Location> {
-    let hits: Vec<Hit> = texts.iter().flat_map(|t| find_hits(g, t, org_spans)).collect();
+    let hits: Vec<Hit> = texts
+        .iter()
+        .flat_map(|t| find_hits(g, t, org_spans))
+        .collect();
     let resolved = resolve(g, texts, &hits, dateline, metadata);
 
     let mut entries: Vec<Location> = Vec::new();
@@ -86,7 +131,7 @@ pub(crate) fn locations(
         *index.entry(place).or_insert_with(|| {
             let p = g.place(place);
             entries.push(Location {
-                name: p.name.clone(),
+                name: p.name.to_string(),
                 facet: p.facet.clone(),
                 mentions: Vec::new(),
                 derived: Vec::new(),
@@ -98,7 +143,10 @@ pub(crate) fn locations(
     };
     for (hit, place) in hits.iter().zip(&resolved) {
         let Some(place) = *place else { continue };
-        let text = texts.iter().find(|t| t.part == hit.part).expect("hit comes from a text");
+        let text = texts
+            .iter()
+            .find(|t| t.part == hit.part)
+            .expect("hit comes from a text");
         let i = entry(place, &mut entries);
         let loc = &mut entries[i];
         let mention = &text.s[hit.start..hit.end];
@@ -156,30 +204,31 @@ pub(crate) fn dateline_place(g: &Gazetteer, dateline: &str) -> Option<u32> {
     g.lookup(&words.join(" "))
 }
 
-/// Returns the aliases of `m` that the text at its range may be.
-fn accepted<'g>(g: &'g Gazetteer, text: &Text<'_>, m: &Match) -> impl Iterator<Item = &'g Alias> {
-    let matched = &text.s[m.start..m.end];
-    let shouted = std::cell::OnceCell::new();
-    let the_before = std::cell::OnceCell::new();
-    g.patterns[m.pattern].iter().filter(move |a| {
-        case_compatible(matched, &a.form)
-            && (a.shout_ok || !*shouted.get_or_init(|| text.shouted(m.start, m.end)))
-            && (!a.needs_the
-                || *the_before.get_or_init(|| {
-                    text.adjacent_word_before(m.start).is_some_and(|w| w.eq_ignore_ascii_case("the"))
-                }))
-    })
+/// True if the text at `start..end` may be `alias`.
+fn accepted(alias: &Alias, text: &Text<'_>, start: usize, end: usize) -> bool {
+    case_compatible(&text.s[start..end], &alias.form)
+        && (alias.shout_ok || !text.shouted(start, end))
+        && (!alias.needs_the
+            || text
+                .adjacent_word_before(start)
+                .is_some_and(|w| w.eq_ignore_ascii_case("the")))
 }
 
 /// Finds the place names and demonyms of one text.
 fn find_hits(g: &Gazetteer, text: &Text<'_>, org_spans: &[OrgSpan]) -> Vec<Hit> {
     let in_org = |start: usize, end: usize| {
-        org_spans.iter().any(|&(p, s, e)| p == text.part && s <= start && end <= e)
+        org_spans
+            .iter()
+            .any(|&(p, s, e)| p == text.part && s <= start && end <= e)
     };
     let is_org = |start: usize, end: usize| {
-        org_spans.iter().any(|&(p, s, e)| p == text.part && s == start && end == e)
+        org_spans
+            .iter()
+            .any(|&(p, s, e)| p == text.part && s == start && end == e)
     };
-    let matches = longest_matches(&g.automaton, text, |m| accepted(g, text, m).next().is_some());
+    let matches = longest_matches(&g.automaton, text, |start, end, pattern| {
+        accepted(&g.patterns[pattern], text, start, end)
+    });
     let mut hits = Vec::new();
     for m in matches {
         let matched = &text.s[m.start..m.end];
@@ -190,7 +239,7 @@ fn find_hits(g: &Gazetteer, text: &Text<'_>, org_spans: &[OrgSpan]) -> Vec<Hit> 
         let mut demonyms = Vec::new();
         let mut state = false;
         let mut all_adjacent = true;
-        for alias in accepted(g, text, &m) {
+        for alias in m.patterns.iter().map(|&p| &g.patterns[p]) {
             match alias.target {
                 Target::Place(p) => {
                     places.push((p, alias.primary));
@@ -260,14 +309,21 @@ fn resolve(
             .map(|&(p, _)| p)
             .filter(|&p| !g.place(p).ambiguous)
             .collect();
-        let country = unambiguous.iter().find(|&&p| g.place(p).kind == Kind::Country);
+        let country = unambiguous
+            .iter()
+            .find(|&&p| g.place(p).kind == Kind::Country);
         if let Some(&c) = country {
             countries.insert(c);
         } else if hit.candidates.len() == 1 && unambiguous.len() == 1 {
             countries.extend(country_of(unambiguous[0]));
         }
     }
-    countries.extend(dateline.into_iter().chain(metadata.iter().copied()).filter_map(country_of));
+    countries.extend(
+        dateline
+            .into_iter()
+            .chain(metadata.iter().copied())
+            .filter_map(country_of),
+    );
 
     let choose = |hit: &Hit| -> u32 {
         let best_non_city = hit
@@ -297,7 +353,12 @@ fn resolve(
         .filter_map(|(_, p)| *p)
         .filter(|&p| g.place(p).kind == Kind::City && !g.place(p).ambiguous)
         .filter_map(country_of)
-        .chain(dateline.into_iter().filter(|&d| g.place(d).kind == Kind::City).filter_map(country_of))
+        .chain(
+            dateline
+                .into_iter()
+                .filter(|&d| g.place(d).kind == Kind::City)
+                .filter_map(country_of),
+        )
         .collect();
     let us = g.lookup("United States");
     let us_context = us.is_some_and(|us| countries.contains(&us) || cities_in.contains(&us));
@@ -312,24 +373,24 @@ fn resolve(
         if hit.derived || !p.ambiguous {
             continue;
         }
-        let text = texts.iter().find(|t| t.part == hit.part).expect("hit comes from a text");
+        let text = texts
+            .iter()
+            .find(|t| t.part == hit.part)
+            .expect("hit comes from a text");
         let previous = text.adjacent_word_before(hit.start).map(str::to_lowercase);
         let previous = previous.as_deref();
-        let ok = if matches!(previous, Some("the" | "a" | "an")) {
-            false
-        } else if hit.state && p.kind == Kind::Country && us_context && !cities_in.contains(&place) {
-            false
-        } else if previous.is_some_and(|w| LOCATION_PREPOSITIONS.contains(&w)) {
-            true
-        } else if neighbour_in_country(g, text, hits, &clear, i, p.country) {
-            true
-        } else {
-            match p.kind {
-                Kind::Country => cities_in.contains(&place),
-                Kind::City => p.country.is_some_and(|c| countries.contains(&c)),
-                Kind::Region => true,
-            }
-        };
+        // An article before the name rules it out ("the Reading room"); a
+        // name that is also a US state in a US story is the state.
+        let ruled_out = matches!(previous, Some("the" | "a" | "an"))
+            || (hit.state && p.kind == Kind::Country && us_context && !cities_in.contains(&place));
+        let ok = !ruled_out
+            && (previous.is_some_and(|w| LOCATION_PREPOSITIONS.contains(&w))
+                || neighbour_in_country(g, text, hits, &clear, i, p.country)
+                || match p.kind {
+                    Kind::Country => cities_in.contains(&place),
+                    Kind::City => p.country.is_some_and(|c| countries.contains(&c)),
+                    Kind::Region => true,
+                });
         if !ok {
             resolved[i] = None;
         }
@@ -422,7 +483,10 @@ mod tests {
 
     #[test]
     fn country_beats_a_city_of_the_same_name() {
-        assert_eq!(locs("Fighting spread in Mali.")[0].facet, "/Africa/Western Africa/Mali");
+        assert_eq!(
+            locs("Fighting spread in Mali.")[0].facet,
+            "/Africa/Western Africa/Mali"
+        );
     }
 
     #[test]
@@ -458,7 +522,14 @@ mod tests {
             .into_iter()
             .map(|l| l.facet)
             .collect();
-        assert_eq!(facets, ["/Africa/Eastern Africa", "/Africa/Sahel", "/Asia/Middle East"]);
+        assert_eq!(
+            facets,
+            [
+                "/Africa/Eastern Africa",
+                "/Africa/Sahel",
+                "/Asia/Middle East"
+            ]
+        );
         let gulf: Vec<String> = locs("Tankers left the Gulf. Gulf War veterans met.")
             .into_iter()
             .map(|l| l.facet)
@@ -482,7 +553,11 @@ mod tests {
         for loc in &l {
             for span in &loc.spans {
                 let text: String = chars[span.start..span.end].iter().collect();
-                assert!(loc.mentions.contains(&text), "{text} not in {:?}", loc.mentions);
+                assert!(
+                    loc.mentions.contains(&text),
+                    "{text} not in {:?}",
+                    loc.mentions
+                );
             }
         }
         let names: Vec<&str> = l.iter().map(|l| l.name.as_str()).collect();
@@ -491,7 +566,11 @@ mod tests {
 
     #[test]
     fn capitals_in_a_shouted_headline_still_match() {
-        let texts = [Text::new("GHANA COCOA ARRIVALS RISE IN ACCRA", Part::Title, true)];
+        let texts = [Text::new(
+            "GHANA COCOA ARRIVALS RISE IN ACCRA",
+            Part::Title,
+            true,
+        )];
         let l = locations(gazetteer(), &texts, &[], None, &[]);
         let names: Vec<&str> = l.iter().map(|l| l.name.as_str()).collect();
         assert_eq!(names, ["Ghana", "Accra"]);
@@ -500,7 +579,11 @@ mod tests {
 
     #[test]
     fn title_case_headlines_keep_places_next_to_capitalised_words() {
-        let texts = [Text::new("Mali Sanctions Bite As Accra Summit Opens", Part::Title, true)];
+        let texts = [Text::new(
+            "Mali Sanctions Bite As Accra Summit Opens",
+            Part::Title,
+            true,
+        )];
         let l = locations(gazetteer(), &texts, &[], None, &[]);
         let names: Vec<&str> = l.iter().map(|l| l.name.as_str()).collect();
         assert_eq!(names, ["Mali", "Accra"]);
@@ -510,13 +593,23 @@ mod tests {
     fn datelines_resolve_to_capitals_and_large_cities() {
         let g = gazetteer();
         let facet = |d: &str| dateline_place(g, d).map(|p| g.place(p).facet.clone());
-        assert_eq!(facet("ANKARA").as_deref(), Some("/Asia/Western Asia/Turkey/Ankara"));
+        assert_eq!(
+            facet("ANKARA").as_deref(),
+            Some("/Asia/Western Asia/Turkey/Ankara")
+        );
         assert_eq!(
             facet("SALVADOR, Feb 26 -").as_deref(),
             Some("/South America/South America/Brazil/Salvador")
         );
-        assert!(facet("BRUSSELS 1996-08-22").unwrap().ends_with("/Belgium/Brussels"));
-        assert_eq!(facet("GHANA").as_deref(), Some("/Africa/Western Africa/Ghana"));
+        assert!(
+            facet("BRUSSELS 1996-08-22")
+                .unwrap()
+                .ends_with("/Belgium/Brussels")
+        );
+        assert_eq!(
+            facet("GHANA").as_deref(),
+            Some("/Africa/Western Africa/Ghana")
+        );
         assert_eq!(facet("NOWHERE-VILLE"), None);
     }
 

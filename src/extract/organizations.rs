@@ -20,29 +20,118 @@ const UNITED_NATIONS: &str = "United Nations";
 /// Words after an ambiguous company name that make it the company
 /// ("Apple Inc", "Ford Motor").
 const COMPANY_SUFFIXES: &[&str] = &[
-    "inc", "corp", "corporation", "co", "ltd", "limited", "plc", "llc", "ag", "sa", "nv", "group",
-    "motor", "motors", "holdings", "computer", "platforms", "shares", "stock", "stores",
+    "inc",
+    "corp",
+    "corporation",
+    "co",
+    "ltd",
+    "limited",
+    "plc",
+    "llc",
+    "ag",
+    "sa",
+    "nv",
+    "group",
+    "motor",
+    "motors",
+    "holdings",
+    "computer",
+    "platforms",
+    "shares",
+    "stock",
+    "stores",
 ];
 
 /// Words near an ambiguous company name, in the same sentence, that make it
 /// the company ("Apple shares", "Shell's chief executive").
 const COMPANY_CONTEXT: &[&str] = &[
-    "shares", "stock", "company", "firm", "ceo", "chief executive", "retailer", "carmaker",
-    "automaker", "giant", "investors", "earnings", "revenue", "profit", "nasdaq", "nyse",
-    "subsidiary", "oil major", "iphone", "e-commerce", "listed", "quarterly",
+    "shares",
+    "stock",
+    "company",
+    "firm",
+    "ceo",
+    "chief executive",
+    "retailer",
+    "carmaker",
+    "automaker",
+    "giant",
+    "investors",
+    "earnings",
+    "revenue",
+    "profit",
+    "nasdaq",
+    "nyse",
+    "subsidiary",
+    "oil major",
+    "iphone",
+    "e-commerce",
+    "listed",
+    "quarterly",
 ];
 
 /// Last words that make a long form an organization's name, for the acronym
 /// rule (so "Gross Domestic Product (GDP)" is not one).
 const ORGANIZATION_WORDS: &[&str] = &[
-    "organization", "organisation", "agency", "association", "bank", "fund", "council",
-    "commission", "committee", "mission", "union", "party", "front", "movement", "group", "army",
-    "force", "forces", "authority", "institute", "foundation", "federation", "corporation",
-    "company", "ministry", "department", "office", "board", "court", "service", "society",
-    "league", "alliance", "community", "programme", "program", "secretariat", "assembly",
-    "parliament", "congress", "bureau", "centre", "center", "university", "network", "coalition",
-    "conference", "forum", "exchange", "trust", "initiative", "administration", "brigade",
-    "brigades", "guard", "militia", "council", "cooperation", "co-operation", "observatory",
+    "organization",
+    "organisation",
+    "agency",
+    "association",
+    "bank",
+    "fund",
+    "council",
+    "commission",
+    "committee",
+    "mission",
+    "union",
+    "party",
+    "front",
+    "movement",
+    "group",
+    "army",
+    "force",
+    "forces",
+    "authority",
+    "institute",
+    "foundation",
+    "federation",
+    "corporation",
+    "company",
+    "ministry",
+    "department",
+    "office",
+    "board",
+    "court",
+    "service",
+    "society",
+    "league",
+    "alliance",
+    "community",
+    "programme",
+    "program",
+    "secretariat",
+    "assembly",
+    "parliament",
+    "congress",
+    "bureau",
+    "centre",
+    "center",
+    "university",
+    "network",
+    "coalition",
+    "conference",
+    "forum",
+    "exchange",
+    "trust",
+    "initiative",
+    "administration",
+    "brigade",
+    "brigades",
+    "guard",
+    "militia",
+    "council",
+    "cooperation",
+    "co-operation",
+    "observatory",
 ];
 
 /// Words an acronym's long form may skip ("Organization of American States").
@@ -103,7 +192,11 @@ impl OrgTable {
     /// Loads the shipped table and builds the matcher.
     pub fn load() -> OrgTable {
         let rows: Vec<[&str; 5]> = records(ORGANIZATIONS).map(|f| take::<5>(&f)).collect();
-        let ids: HashMap<&str, u32> = rows.iter().enumerate().map(|(i, r)| (r[0], i as u32)).collect();
+        let ids: HashMap<&str, u32> = rows
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r[0], i as u32))
+            .collect();
         let facet_of = |mut i: usize| {
             let mut parts = vec![rows[i][0]];
             // Parents are few levels deep; the bound guards against a cycle
@@ -140,7 +233,10 @@ impl OrgTable {
             if index == next {
                 patterns.push(Vec::new());
             }
-            if !patterns[index].iter().any(|a| a.org == org && *a.form == *form) {
+            if !patterns[index]
+                .iter()
+                .any(|a| a.org == org && *a.form == *form)
+            {
                 patterns[index].push(OrgAlias {
                     form: form.into(),
                     org,
@@ -158,7 +254,9 @@ impl OrgTable {
             }
             for alias in &plain {
                 add(alias, org, false);
-                lookup.entry(alias.trim_end_matches('^').to_lowercase()).or_insert(org);
+                lookup
+                    .entry(alias.trim_end_matches('^').to_lowercase())
+                    .or_insert(org);
                 let bare = alias.trim_end_matches('^');
                 if under_un && !bare.starts_with("UN") && !bare.starts_with("U.N.") {
                     for prefix in ["UN ", "U.N. ", "United Nations "] {
@@ -202,11 +300,11 @@ impl OrgTable {
         let mut plain_hits = Vec::new();
         let mut context_hits = Vec::new();
         for text in texts {
-            let matches = longest_matches(&self.automaton, text, |m| {
-                self.best_alias(text, m.start, m.end, m.pattern).is_some()
+            let matches = longest_matches(&self.automaton, text, |start, end, pattern| {
+                self.best_alias(text, start, end, &[pattern]).is_some()
             });
             for m in matches {
-                let Some(alias) = self.best_alias(text, m.start, m.end, m.pattern) else {
+                let Some(alias) = self.best_alias(text, m.start, m.end, &m.patterns) else {
                     continue;
                 };
                 let hit = OrgHit {
@@ -232,8 +330,13 @@ impl OrgTable {
             .chain(metadata.iter().copied())
             .collect();
         for hit in context_hits {
-            let OrgKey::Table(org) = hit.key else { continue };
-            let text = texts.iter().find(|t| t.part == hit.part).expect("hit comes from a text");
+            let OrgKey::Table(org) = hit.key else {
+                continue;
+            };
+            let text = texts
+                .iter()
+                .find(|t| t.part == hit.part)
+                .expect("hit comes from a text");
             if named.contains(&org) || company_context(text, hit.start, hit.end) {
                 plain_hits.push(hit);
             }
@@ -243,7 +346,9 @@ impl OrgTable {
             // A long form wins over a table name inside it ("Security
             // Council" in "Sahel Regional Security Council (SRSC)").
             for long in found.iter().filter(|h| h.long_form) {
-                plain_hits.retain(|h| !(h.part == long.part && long.start <= h.start && h.end <= long.end));
+                plain_hits.retain(|h| {
+                    !(h.part == long.part && long.start <= h.start && h.end <= long.end)
+                });
             }
             plain_hits.extend(found);
         }
@@ -251,12 +356,18 @@ impl OrgTable {
         plain_hits
     }
 
-    /// Returns the alias of pattern `pattern` that the text at `start..end`
-    /// may be, preferring plain aliases.
-    fn best_alias(&self, text: &Text<'_>, start: usize, end: usize, pattern: usize) -> Option<&OrgAlias> {
+    /// Returns the alias of the patterns that the text at `start..end` may
+    /// be, preferring plain aliases.
+    fn best_alias(
+        &self,
+        text: &Text<'_>,
+        start: usize,
+        end: usize,
+        patterns: &[usize],
+    ) -> Option<&OrgAlias> {
         let matched = &text.s[start..end];
         let mut best: Option<&OrgAlias> = None;
-        for alias in &self.patterns[pattern] {
+        for alias in patterns.iter().flat_map(|&p| &self.patterns[p]) {
             if !case_compatible(matched, &alias.form) {
                 continue;
             }
@@ -286,7 +397,9 @@ impl OrgTable {
         let mut search = 0;
         while let Some(open) = s[search..].find('(').map(|i| i + search) {
             search = open + 1;
-            let Some(close) = s[open..].find(')').map(|i| i + open) else { break };
+            let Some(close) = s[open..].find(')').map(|i| i + open) else {
+                break;
+            };
             let acronym = &s[open + 1..close];
             if !is_acronym(acronym) || self.lookup(acronym).is_some() {
                 continue;
@@ -302,7 +415,9 @@ impl OrgTable {
                 h.part == text.part
                     && h.start < long_end
                     && long_start < h.end
-                    && !(long_start <= h.start && h.end <= long_end && h.end - h.start < long_end - long_start)
+                    && !(long_start <= h.start
+                        && h.end <= long_end
+                        && h.end - h.start < long_end - long_start)
             });
             let last = long.rsplit(' ').next().unwrap_or("").to_lowercase();
             if overlaps_known || !ORGANIZATION_WORDS.contains(&last.as_str()) {
@@ -345,7 +460,10 @@ impl OrgTable {
     ) -> Vec<Organization> {
         let mut entries: Vec<(OrgKey, Organization, usize)> = Vec::new();
         let mut index: HashMap<OrgKey, usize> = HashMap::new();
-        let mut entry = |key: &OrgKey, order: usize, entries: &mut Vec<(OrgKey, Organization, usize)>| -> usize {
+        let mut entry = |key: &OrgKey,
+                         order: usize,
+                         entries: &mut Vec<(OrgKey, Organization, usize)>|
+         -> usize {
             if let Some(&i) = index.get(key) {
                 return i;
             }
@@ -371,7 +489,10 @@ impl OrgTable {
             entries.len() - 1
         };
         for (order, hit) in hits.iter().enumerate() {
-            let text = texts.iter().find(|t| t.part == hit.part).expect("hit comes from a text");
+            let text = texts
+                .iter()
+                .find(|t| t.part == hit.part)
+                .expect("hit comes from a text");
             let i = entry(&hit.key, order, &mut entries);
             let org = &mut entries[i].1;
             let mention = &text.s[hit.start..hit.end];
@@ -407,7 +528,10 @@ impl OrgTable {
                 org.sources.push(Origin::Metadata);
             }
         }
-        let mut out: Vec<(Organization, usize)> = entries.into_iter().map(|(_, o, order)| (o, order)).collect();
+        let mut out: Vec<(Organization, usize)> = entries
+            .into_iter()
+            .map(|(_, o, order)| (o, order))
+            .collect();
         for (org, _) in &mut out {
             org.sources.sort();
         }
@@ -447,7 +571,9 @@ fn company_context(text: &Text<'_>, start: usize, end: usize) -> bool {
     let from = text.s[..start]
         .rfind(['.', '!', '?', '\n'])
         .map_or(0, |i| i + 1);
-    let to = text.s[end..].find(['.', '!', '?', '\n']).map_or(text.s.len(), |i| i + end);
+    let to = text.s[end..]
+        .find(['.', '!', '?', '\n'])
+        .map_or(text.s.len(), |i| i + end);
     let sentence = text.s[from..to].to_lowercase();
     COMPANY_CONTEXT.iter().any(|w| {
         sentence.match_indices(w).any(|(i, _)| {
@@ -538,9 +664,16 @@ mod tests {
             iwc-wheat iwcc iws iwto lafta mfa oapec oecd opec un unctad who worldbank";
         let codes: Vec<String> = codes.split(' ').map(|c| c.replace('-', " ")).collect();
         assert_eq!(codes.len(), 56);
-        let missing: Vec<&String> = codes.iter().filter(|c| table().lookup(c).is_none()).collect();
+        let missing: Vec<&String> = codes
+            .iter()
+            .filter(|c| table().lookup(c).is_none())
+            .collect();
         assert!(missing.is_empty(), "unresolved: {missing:?}");
-        let facet = |code: &str| table().orgs[table().lookup(code).unwrap() as usize].facet.clone();
+        let facet = |code: &str| {
+            table().orgs[table().lookup(code).unwrap() as usize]
+                .facet
+                .clone()
+        };
         assert_eq!(facet("ec"), "/European Union");
         assert_eq!(facet("worldbank"), "/World Bank");
     }
@@ -548,14 +681,23 @@ mod tests {
     #[test]
     fn bodies_of_the_un_sit_under_it_and_match_with_a_un_prefix() {
         let f = facets("The UN Security Council met. Later the U.N. World Food Programme spoke.");
-        assert!(f.contains(&"/United Nations/Security Council".to_string()), "{f:?}");
-        assert!(f.contains(&"/United Nations/World Food Programme".to_string()), "{f:?}");
+        assert!(
+            f.contains(&"/United Nations/Security Council".to_string()),
+            "{f:?}"
+        );
+        assert!(
+            f.contains(&"/United Nations/World Food Programme".to_string()),
+            "{f:?}"
+        );
         assert!(!f.contains(&"/United Nations".to_string()), "{f:?}");
     }
 
     #[test]
     fn who_is_the_health_agency_only_when_written_in_capitals_outside_questions() {
-        assert_eq!(facets("The WHO said cases fell."), ["/United Nations/World Health Organization"]);
+        assert_eq!(
+            facets("The WHO said cases fell."),
+            ["/United Nations/World Health Organization"]
+        );
         assert!(facets("Officials who spoke said cases fell.").is_empty());
         assert!(facets("WHO is to blame?").is_empty());
     }
@@ -565,7 +707,10 @@ mod tests {
         assert!(facets("She ate an apple and an Apple pie.").is_empty());
         assert!(facets("Harrison Ford starred.").is_empty());
         assert_eq!(facets("Apple shares rose 3%."), ["/Apple"]);
-        assert_eq!(facets("Ford Motor Co said sales rose. Ford also said..."), ["/Ford"]);
+        assert_eq!(
+            facets("Ford Motor Co said sales rose. Ford also said..."),
+            ["/Ford"]
+        );
         assert!(facets("The Amazon rainforest burned.").is_empty());
     }
 
@@ -591,7 +736,10 @@ mod tests {
         let o = orgs("The Economic Community of West African States (ECOWAS) met.");
         assert_eq!(o.len(), 1);
         assert_eq!(o[0].facet, "/ECOWAS");
-        assert_eq!(o[0].mentions, ["Economic Community of West African States", "ECOWAS"]);
+        assert_eq!(
+            o[0].mentions,
+            ["Economic Community of West African States", "ECOWAS"]
+        );
     }
 
     #[test]

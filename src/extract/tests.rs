@@ -71,7 +71,9 @@ fn extractor_is_send_and_sync() {
 
 #[test]
 fn seed_article_yields_its_places_and_organizations() {
-    let Some(article) = seed_article() else { return };
+    let Some(article) = seed_article() else {
+        return;
+    };
     let e = extractor().extract(&article);
 
     let ankara = location(&e, "Ankara");
@@ -86,10 +88,20 @@ fn seed_article_yields_its_places_and_organizations() {
     assert_eq!(mali.facet, "/Africa/Western Africa/Mali");
     assert!(mali.derived.contains(&"Malian".to_string()));
     assert!(!mali.mentions.contains(&"Malian".to_string()));
-    assert_eq!(location(&e, "Accra").facet, "/Africa/Western Africa/Ghana/Accra");
+    assert_eq!(
+        location(&e, "Accra").facet,
+        "/Africa/Western Africa/Ghana/Accra"
+    );
     assert_eq!(location(&e, "Western Africa").mentions, ["West Africa"]);
     assert_eq!(location(&e, "Sahel").facet, "/Africa/Sahel");
-    for name in ["Syria", "Libya", "Ukraine", "Russia", "Niger", "Central African Republic"] {
+    for name in [
+        "Syria",
+        "Libya",
+        "Ukraine",
+        "Russia",
+        "Niger",
+        "Central African Republic",
+    ] {
         location(&e, name);
     }
     assert!(
@@ -101,12 +113,26 @@ fn seed_article_yields_its_places_and_organizations() {
     );
 
     let orgs = org_names(&e);
-    for name in ["Wagner Group", "United Nations", "House of Commons", "MINUSMA", "MINUSCA"] {
+    for name in [
+        "Wagner Group",
+        "United Nations",
+        "House of Commons",
+        "MINUSMA",
+        "MINUSCA",
+    ] {
         assert!(orgs.contains(&name), "no {name} in {orgs:?}");
     }
-    let un = e.organizations.iter().find(|o| o.name == "United Nations").unwrap();
+    let un = e
+        .organizations
+        .iter()
+        .find(|o| o.name == "United Nations")
+        .unwrap();
     assert!(un.mentions.contains(&"UN".to_string()));
-    let minusma = e.organizations.iter().find(|o| o.name == "MINUSMA").unwrap();
+    let minusma = e
+        .organizations
+        .iter()
+        .find(|o| o.name == "MINUSMA")
+        .unwrap();
     assert_eq!(minusma.facet, "/United Nations/MINUSMA");
     assert!(orgs.contains(&"Security Council"), "{orgs:?}");
 }
@@ -135,10 +161,17 @@ fn drought_article_yields_its_places_and_organizations() {
     assert_eq!(horn.facet, "/Africa/Horn of Africa");
     assert_eq!(horn.sources, [Origin::Text, Origin::Title]);
     assert_eq!(location(&e, "Eastern Africa").mentions, ["East Africa"]);
-    assert_eq!(location(&e, "Addis Ababa").facet, "/Africa/Eastern Africa/Ethiopia/Addis Ababa");
+    assert_eq!(
+        location(&e, "Addis Ababa").facet,
+        "/Africa/Eastern Africa/Ethiopia/Addis Ababa"
+    );
     location(&e, "Mogadishu");
 
-    let wfp = e.organizations.iter().find(|o| o.name == "World Food Programme").unwrap();
+    let wfp = e
+        .organizations
+        .iter()
+        .find(|o| o.name == "World Food Programme")
+        .unwrap();
     assert_eq!(wfp.facet, "/United Nations/World Food Programme");
     assert_eq!(wfp.mentions, ["World Food Programme", "WFP"]);
     assert_eq!(wfp.spans.len(), 3);
@@ -147,7 +180,11 @@ fn drought_article_yields_its_places_and_organizations() {
         assert!(orgs.contains(&name), "no {name} in {orgs:?}");
     }
     // "African" inside "African Union" is not a derived mention of Africa.
-    assert!(e.locations.iter().all(|l| l.name != "Africa"), "{:?}", names(&e));
+    assert!(
+        e.locations.iter().all(|l| l.name != "Africa"),
+        "{:?}",
+        names(&e)
+    );
 }
 
 #[test]
@@ -171,7 +208,11 @@ fn metadata_places_and_organizations_resolve_through_the_tables() {
     assert_eq!(names(&e), ["United States", "Germany"]);
     assert!(e.locations.iter().all(|l| l.sources == [Origin::Metadata]));
     assert_eq!(org_names(&e), ["World Bank", "OPEC", "Acme Mining"]);
-    assert!(e.organizations.iter().all(|o| o.sources == [Origin::Metadata]));
+    assert!(
+        e.organizations
+            .iter()
+            .all(|o| o.sources == [Origin::Metadata])
+    );
 }
 
 #[test]
@@ -184,7 +225,10 @@ fn a_place_in_text_and_metadata_lists_both_sources() {
     };
     let e = extractor().extract(&article);
     assert_eq!(e.locations.len(), 1);
-    assert_eq!(e.locations[0].sources, [Origin::Text, Origin::Title, Origin::Metadata]);
+    assert_eq!(
+        e.locations[0].sources,
+        [Origin::Text, Origin::Title, Origin::Metadata]
+    );
     assert_eq!(e.locations[0].spans[0].part, Part::Title);
 }
 
@@ -197,7 +241,10 @@ fn publication_date_comes_from_metadata_first() {
         ..Article::default()
     };
     let e = extractor().extract(&article);
-    assert_eq!(e.published.map(|d| d.to_string()).as_deref(), Some("2024-03-05"));
+    assert_eq!(
+        e.published.map(|d| d.to_string()).as_deref(),
+        Some("2024-03-05")
+    );
     assert_eq!(e.published_source, Some(Origin::Metadata));
 }
 
@@ -208,7 +255,10 @@ fn publication_date_parses_raw_metadata_strings() {
         ..Article::default()
     };
     let e = extractor().extract(&article);
-    assert_eq!(e.published.map(|d| d.to_string()).as_deref(), Some("1987-02-26"));
+    assert_eq!(
+        e.published.map(|d| d.to_string()).as_deref(),
+        Some("1987-02-26")
+    );
     assert_eq!(e.published_source, Some(Origin::Metadata));
 }
 
@@ -220,7 +270,10 @@ fn publication_date_falls_back_to_the_text_then_the_file_name() {
         ..Article::default()
     };
     let e = extractor().extract(&text);
-    assert_eq!(e.published.map(|d| d.to_string()).as_deref(), Some("1996-08-22"));
+    assert_eq!(
+        e.published.map(|d| d.to_string()).as_deref(),
+        Some("1996-08-22")
+    );
     assert_eq!(e.published_source, Some(Origin::Text));
 
     let dateline = Article {
@@ -229,7 +282,10 @@ fn publication_date_falls_back_to_the_text_then_the_file_name() {
         ..Article::default()
     };
     let e = extractor().extract(&dateline);
-    assert_eq!(e.published.map(|d| d.to_string()).as_deref(), Some("2024-03-03"));
+    assert_eq!(
+        e.published.map(|d| d.to_string()).as_deref(),
+        Some("2024-03-03")
+    );
     assert_eq!(e.published_source, Some(Origin::Text));
 
     let file = Article {
@@ -238,7 +294,10 @@ fn publication_date_falls_back_to_the_text_then_the_file_name() {
         ..Article::default()
     };
     let e = extractor().extract(&file);
-    assert_eq!(e.published.map(|d| d.to_string()).as_deref(), Some("2024-03-05"));
+    assert_eq!(
+        e.published.map(|d| d.to_string()).as_deref(),
+        Some("2024-03-05")
+    );
     assert_eq!(e.published_source, Some(Origin::Filename));
 
     let none = Article {
@@ -262,9 +321,17 @@ fn title_spans_point_into_the_title() {
     let body: Vec<char> = article.body.chars().collect();
     for loc in &e.locations {
         for span in &loc.spans {
-            let chars = if span.part == Part::Title { &title } else { &body };
+            let chars = if span.part == Part::Title {
+                &title
+            } else {
+                &body
+            };
             let text: String = chars[span.start..span.end].iter().collect();
-            assert!(loc.mentions.contains(&text), "{text} not in {:?}", loc.mentions);
+            assert!(
+                loc.mentions.contains(&text),
+                "{text} not in {:?}",
+                loc.mentions
+            );
         }
     }
     assert_eq!(names(&e), ["São Paulo", "Ivory Coast"]);
@@ -272,7 +339,9 @@ fn title_spans_point_into_the_title() {
 
 #[test]
 fn extraction_never_panics_on_odd_text() {
-    for body in ["", "(", "()", "(A)", "a (AB", "\u{201c}", "Mali,", ", Jordan", "é(É)", "U.S.", "in"] {
+    for body in [
+        "", "(", "()", "(A)", "a (AB", "\u{201c}", "Mali,", ", Jordan", "é(É)", "U.S.", "in",
+    ] {
         let article = Article {
             title: Some(body.to_string()),
             body: body.to_string(),

@@ -7,32 +7,172 @@ use super::Part;
 /// Words that may start a sentence or sit before a name without being part
 /// of a longer capitalised name ("In Paris", "The UK").
 const FUNCTION_WORDS: &[&str] = &[
-    "a", "about", "across", "after", "against", "also", "an", "and", "as", "at", "before",
-    "between", "both", "but", "by", "despite", "during", "each", "even", "for", "from", "he",
-    "her", "his", "how", "if", "in", "including", "inside", "into", "it", "its", "last", "like",
-    "many", "meanwhile", "more", "most", "near", "neither", "next", "nor", "not", "now", "of",
-    "on", "only", "or", "our", "outside", "over", "several", "she", "since", "so", "some", "such",
-    "than", "that", "the", "their", "then", "there", "these", "they", "this", "those", "through",
-    "to", "under", "unlike", "until", "we", "when", "where", "whether", "which", "while", "with",
-    "within", "without", "yet",
+    "a",
+    "about",
+    "across",
+    "after",
+    "against",
+    "also",
+    "an",
+    "and",
+    "as",
+    "at",
+    "before",
+    "between",
+    "both",
+    "but",
+    "by",
+    "despite",
+    "during",
+    "each",
+    "even",
+    "for",
+    "from",
+    "he",
+    "her",
+    "his",
+    "how",
+    "if",
+    "in",
+    "including",
+    "inside",
+    "into",
+    "it",
+    "its",
+    "last",
+    "like",
+    "many",
+    "meanwhile",
+    "more",
+    "most",
+    "near",
+    "neither",
+    "next",
+    "nor",
+    "not",
+    "now",
+    "of",
+    "on",
+    "only",
+    "or",
+    "our",
+    "outside",
+    "over",
+    "several",
+    "she",
+    "since",
+    "so",
+    "some",
+    "such",
+    "than",
+    "that",
+    "the",
+    "their",
+    "then",
+    "there",
+    "these",
+    "they",
+    "this",
+    "those",
+    "through",
+    "to",
+    "under",
+    "unlike",
+    "until",
+    "we",
+    "when",
+    "where",
+    "whether",
+    "which",
+    "while",
+    "with",
+    "within",
+    "without",
+    "yet",
 ];
 
 /// Titles that put a person's name after them ("President Lincoln").
 const PERSON_TITLES: &[&str] = &[
-    "mr", "mrs", "ms", "miss", "dr", "sir", "dame", "lord", "lady", "king", "queen", "prince",
-    "princess", "president", "senator", "sen", "rep", "representative", "governor", "gov",
-    "general", "gen", "minister", "judge", "justice", "pope", "saint", "coach", "captain",
-    "capt", "colonel", "col", "lieutenant", "lt", "sergeant", "sgt", "major", "maj", "professor",
-    "prof", "rev", "reverend", "father", "sister", "brother", "chancellor", "premier", "sheikh",
-    "emir", "sultan", "imam", "archbishop", "bishop", "cardinal", "baron", "duke", "mayor",
-    "ambassador", "commissioner", "chairman", "secretary", "officer", "agent", "detective",
-    "actor", "actress", "singer", "striker", "midfielder", "defender", "goalkeeper", "player",
+    "mr",
+    "mrs",
+    "ms",
+    "miss",
+    "dr",
+    "sir",
+    "dame",
+    "lord",
+    "lady",
+    "king",
+    "queen",
+    "prince",
+    "princess",
+    "president",
+    "senator",
+    "sen",
+    "rep",
+    "representative",
+    "governor",
+    "gov",
+    "general",
+    "gen",
+    "minister",
+    "judge",
+    "justice",
+    "pope",
+    "saint",
+    "coach",
+    "captain",
+    "capt",
+    "colonel",
+    "col",
+    "lieutenant",
+    "lt",
+    "sergeant",
+    "sgt",
+    "major",
+    "maj",
+    "professor",
+    "prof",
+    "rev",
+    "reverend",
+    "father",
+    "sister",
+    "brother",
+    "chancellor",
+    "premier",
+    "sheikh",
+    "emir",
+    "sultan",
+    "imam",
+    "archbishop",
+    "bishop",
+    "cardinal",
+    "baron",
+    "duke",
+    "mayor",
+    "ambassador",
+    "commissioner",
+    "chairman",
+    "secretary",
+    "officer",
+    "agent",
+    "detective",
+    "actor",
+    "actress",
+    "singer",
+    "striker",
+    "midfielder",
+    "defender",
+    "goalkeeper",
+    "player",
 ];
 
 /// One part of an article, ready for matching.
 pub(crate) struct Text<'a> {
     /// The text itself.
     pub s: &'a str,
+    /// The text ASCII-lower-cased (same byte offsets), for the automata.
+    pub lower: String,
     /// Which part of the article it is.
     pub part: Part,
     /// Byte offset of every char, present only when the text is not ASCII.
@@ -54,6 +194,7 @@ impl<'a> Text<'a> {
         let title_case = headline && !all_caps && is_title_case(s);
         Text {
             s,
+            lower: s.to_ascii_lowercase(),
             part,
             char_starts,
             all_caps,
@@ -126,30 +267,16 @@ impl<'a> Text<'a> {
         Some(trimmed[..len].trim_end_matches(['.', '\'', '’']))
     }
 
-    /// The word before byte `start` whatever separates them, and whether
-    /// only spaces do.
-    pub fn previous_word(&self, start: usize) -> Option<&'a str> {
-        let trimmed = self.s[..start].trim_end_matches(|c: char| !is_word_char(c));
-        let word_start = trimmed
-            .char_indices()
-            .rev()
-            .take_while(|&(_, c)| is_word_char(c))
-            .last()
-            .map(|(i, _)| i)?;
-        Some(&trimmed[word_start..])
-    }
-
     /// True if the text before byte `start` ends a sentence or a line, so a
     /// capital letter at `start` says nothing.
     pub fn starts_sentence(&self, start: usize) -> bool {
         let head = self.s[..start].trim_end_matches([' ', '\t', '\u{a0}']);
-        match head.chars().next_back() {
-            None | Some('\n' | '\r' | '.' | '!' | '?' | ':' | ';' | '"' | '“' | '‘' | '(' | '[') => {
-                true
-            }
-            Some('\'') => true,
-            _ => false,
-        }
+        matches!(
+            head.chars().next_back(),
+            None | Some(
+                '\n' | '\r' | '.' | '!' | '?' | ':' | ';' | '"' | '\'' | '“' | '‘' | '(' | '['
+            )
+        )
     }
 
     /// True if the sentence around `start..end` ends with a question mark.
@@ -185,7 +312,8 @@ impl<'a> Text<'a> {
     /// True if a person's title stands right before `start` ("President
     /// Lincoln", "Mr. Jordan").
     pub fn person_title_before(&self, start: usize) -> bool {
-        self.adjacent_word_before(start).is_some_and(is_person_title)
+        self.adjacent_word_before(start)
+            .is_some_and(is_person_title)
     }
 
     /// True if `start..end` is inside a run of ALL-CAPS words (a shouted
@@ -195,21 +323,24 @@ impl<'a> Text<'a> {
             return true;
         }
         let caps = |w: Option<&str>| {
-            w.is_some_and(|w| w.chars().any(char::is_alphabetic) && !w.chars().any(char::is_lowercase))
+            w.is_some_and(|w| {
+                w.chars().any(char::is_alphabetic) && !w.chars().any(char::is_lowercase)
+            })
         };
         caps(self.adjacent_word_before(start)) || caps(self.adjacent_word_after(end))
     }
 }
 
-/// A match of an automaton pattern in a text, in bytes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// A match of automaton patterns in a text, in bytes.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Match {
     /// Start byte.
     pub start: usize,
     /// End byte, exclusive.
     pub end: usize,
-    /// Automaton pattern index.
-    pub pattern: usize,
+    /// Every accepted pattern with exactly this range (several places or
+    /// organizations may share a spelling).
+    pub patterns: Vec<usize>,
 }
 
 /// Finds the leftmost-longest non-overlapping matches that sit on word
@@ -221,22 +352,26 @@ pub(crate) struct Match {
 pub(crate) fn longest_matches(
     automaton: &aho_corasick::AhoCorasick,
     text: &Text<'_>,
-    mut accept: impl FnMut(&Match) -> bool,
+    mut accept: impl FnMut(usize, usize, usize) -> bool,
 ) -> Vec<Match> {
-    let mut found: Vec<Match> = automaton
-        .find_overlapping_iter(text.s)
-        .map(|m| Match {
-            start: m.start(),
-            end: m.end(),
-            pattern: m.pattern().as_usize(),
+    let mut found: Vec<(usize, usize, usize)> = automaton
+        .find_overlapping_iter(&text.lower)
+        .map(|m| (m.start(), m.end(), m.pattern().as_usize()))
+        .filter(|&(start, end, pattern)| {
+            text.is_word_boundary(start, end) && accept(start, end, pattern)
         })
-        .filter(|m| text.is_word_boundary(m.start, m.end) && accept(m))
         .collect();
-    found.sort_by_key(|m| (m.start, std::cmp::Reverse(m.end)));
-    let mut chosen: Vec<Match> = Vec::with_capacity(found.len());
-    for m in found {
-        if chosen.last().is_none_or(|last| m.start >= last.end) {
-            chosen.push(m);
+    found.sort_unstable_by_key(|&(start, end, pattern)| (start, std::cmp::Reverse(end), pattern));
+    let mut chosen: Vec<Match> = Vec::new();
+    for (start, end, pattern) in found {
+        match chosen.last_mut() {
+            Some(last) if last.start == start && last.end == end => last.patterns.push(pattern),
+            Some(last) if start < last.end => {}
+            _ => chosen.push(Match {
+                start,
+                end,
+                patterns: vec![pattern],
+            }),
         }
     }
     chosen
@@ -270,7 +405,10 @@ pub(crate) fn is_person_title(word: &str) -> bool {
 fn is_title_case(s: &str) -> bool {
     let mut content = 0;
     let mut capitalised = 0;
-    for word in s.split(|c: char| !is_word_char(c)).filter(|w| w.chars().any(char::is_alphabetic)) {
+    for word in s
+        .split(|c: char| !is_word_char(c))
+        .filter(|w| w.chars().any(char::is_alphabetic))
+    {
         if is_function_word(word) {
             continue;
         }
@@ -332,7 +470,6 @@ mod tests {
     fn neighbour_words_stop_at_punctuation() {
         let t = Text::new("Amman, Jordan said Paris Hilton", Part::Body, false);
         assert_eq!(t.adjacent_word_before(7), None);
-        assert_eq!(t.previous_word(7), Some("Amman"));
         assert!(t.capitalised_word_after(24));
     }
 
