@@ -2,6 +2,7 @@
 //! every name they go by, loaded from the data files shipped in
 //! `src/extract/data/` (see `generate.py` there for how they are made).
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
@@ -28,7 +29,7 @@ pub(crate) enum Kind {
 #[derive(Debug)]
 pub(crate) struct Place {
     /// The English GeoNames name, or the region's name.
-    pub name: String,
+    pub name: &'static str,
     /// `/Continent/Region/Country[/City]`.
     pub facet: String,
     /// Level in the hierarchy.
@@ -64,7 +65,7 @@ pub(crate) enum Target {
 #[derive(Debug)]
 pub(crate) struct Alias {
     /// The spelling, with the capitals the text must have.
-    pub form: Box<str>,
+    pub form: Cow<'static, str>,
     /// What it names.
     pub target: Target,
     /// True for the place's own name (not an alternate name).
@@ -83,48 +84,53 @@ pub(crate) struct Alias {
 pub(crate) struct Gazetteer {
     /// Every place; indexes are `u32` place ids.
     pub places: Vec<Place>,
-    /// Aliases grouped by automaton pattern (ASCII-lower-cased spelling).
-    pub patterns: Vec<Vec<Alias>>,
-    /// Finds every pattern, ASCII case-insensitively, overlapping.
+    /// One alias per automaton pattern; a spelling several places share
+    /// is several patterns that match together.
+    pub patterns: Vec<Alias>,
+    /// Finds every pattern in ASCII-lower-cased text, overlapping.
     pub automaton: AhoCorasick,
-    /// Lower-cased name (any alias, metadata-only names) to the best place.
-    lookup: HashMap<String, (u32, Rank)>,
+    /// Lower-cased metadata-only names (Reuters codes) to their place.
+    metadata_names: HashMap<String, u32>,
 }
 
-/// Orders candidates for a name looked up without context: countries, then
-/// regions, then own names before alternate names, capitals, population.
-type Rank = (u8, bool, bool, u64);
-
 /// Collects aliases before the automaton is built.
-#[derive(Default)]
+///
+/// Start-up time matters (every process builds this), and this code runs
+/// unoptimised in debug builds, so loading avoids a hash map and an
+/// allocation per name: spellings borrow the shipped text, and automaton
+/// keys borrow an ASCII-lower-cased copy of it at the same byte offsets.
 struct Builder {
     places: Vec<Place>,
-    keys: HashMap<String, usize>,
-    patterns: Vec<Vec<Alias>>,
-    lookup: HashMap<String, (u32, Rank)>,
+    patterns: Vec<Alias>,
+    keys: Vec<Cow<'static, str>>,
+    metadata_names: HashMap<String, u32>,
 }
 
 impl Builder {
-    fn add_alias(&mut self, form: &str, target: Target, primary: bool, flags: AliasFlags) {
-        let (form, shout_ok) = match form.strip_suffix('*') {
-            Some(f) => (f, false),
-            None => (form, true),
+    fn add_alias(
+        &mut self,
+        form: Cow<'static, str>,
+        target: Target,
+        primary: bool,
+        flags: AliasFlags,
+    ) {
+        let (form, shout_ok) = match form {
+            Cow::Borrowed(f) => match f.strip_suffix('*') {
+                Some(f) => (Cow::Borrowed(f), false),
+                None => (Cow::Borrowed(f), true),
+            },
+            Cow::Owned(f) => (Cow::Owned(f), true),
         };
-        if form.chars().filter(|c| c.is_alphanumeric()).count() < 2 {
+        if form.len() < 2 {
             return;
         }
-        let key = form.to_ascii_lowercase();
-        let next = self.patterns.len();
-        let index = *self.keys.entry(key).or_insert(next);
-        if index == next {
-            self.patterns.push(Vec::new());
-        }
-        let group = &mut self.patterns[index];
-        if group.iter().any(|a| a.target == target && *a.form == *form) {
-            return;
-        }
-        group.push(Alias {
-            form: form.into(),
+        let key = match form {
+            Cow::Borrowed(f) => lowered(f),
+            Cow::Owned(ref f) => Cow::Owned(f.to_ascii_lowercase()),
+        };
+        self.keys.push(key);
+        self.patterns.push(Alias {
+            form,
             target,
             primary,
             shout_ok,
@@ -132,23 +138,36 @@ impl Builder {
             adjacency: flags.adjacency,
         });
     }
+}
 
-    fn add_lookup(&mut self, name: &str, place: u32, primary: bool) {
-        let p = &self.places[place as usize];
-        let kind = match p.kind {
-            Kind::Country => 3,
-            Kind::Region => 2,
-            Kind::City => 1,
-        };
-        let rank = (kind, primary, p.capital, p.population);
-        let key = name.trim_end_matches('*').to_lowercase();
-        match self.lookup.get(&key) {
-            Some((_, best)) if *best >= rank => {}
-            _ => {
-                self.lookup.insert(key, (place, rank));
-            }
+/// The data files, ASCII-lower-cased once, so an automaton key is a slice
+/// of these at the same offsets as its spelling in the original.
+static LOWERED: std::sync::OnceLock<[String; 3]> = std::sync::OnceLock::new();
+
+/// Returns the lower-cased key of a spelling borrowed from a data file.
+fn lowered(form: &'static str) -> Cow<'static, str> {
+    let lowered =
+        LOWERED.get_or_init(|| [GAZETTEER, COUNTRIES, REGIONS].map(str::to_ascii_lowercase));
+    let address = form.as_ptr() as usize;
+    for (source, lower) in [GAZETTEER, COUNTRIES, REGIONS].iter().zip(lowered) {
+        let start = source.as_ptr() as usize;
+        if (start..start + source.len()).contains(&address) {
+            let offset = address - start;
+            return Cow::Borrowed(&lower[offset..offset + form.len()]);
         }
     }
+    Cow::Owned(form.to_ascii_lowercase())
+}
+
+/// Orders candidates for a name looked up without context: countries, then
+/// regions, then own names before alternate names, capitals, population.
+fn rank(place: &Place, primary: bool) -> (u8, bool, bool, u64) {
+    let kind = match place.kind {
+        Kind::Country => 3,
+        Kind::Region => 2,
+        Kind::City => 1,
+    };
+    (kind, primary, place.capital, place.population)
 }
 
 #[derive(Clone, Copy, Default)]
@@ -160,7 +179,12 @@ struct AliasFlags {
 impl Gazetteer {
     /// Loads the shipped data files and builds the matcher.
     pub fn load() -> Gazetteer {
-        let mut b = Builder::default();
+        let mut b = Builder {
+            places: Vec::with_capacity(7000),
+            patterns: Vec::with_capacity(30_000),
+            keys: Vec::with_capacity(30_000),
+            metadata_names: HashMap::new(),
+        };
         let mut by_iso: HashMap<&str, u32> = HashMap::new();
 
         // Countries first, so a city can point at its country.
@@ -169,7 +193,7 @@ impl Gazetteer {
             let id = b.places.len() as u32;
             by_iso.insert(iso, id);
             b.places.push(Place {
-                name: name.to_string(),
+                name,
                 facet: facet.to_string(),
                 kind: Kind::Country,
                 country: Some(id),
@@ -189,13 +213,11 @@ impl Gazetteer {
         let country_count = b.places.len() as u32;
         for id in 0..country_count {
             let place = &b.places[id as usize];
-            let name = place.name.clone();
             let flags = AliasFlags {
                 adjacency: place.ambiguous,
                 ..AliasFlags::default()
             };
-            b.add_alias(&name, Target::Place(id), true, flags);
-            b.add_lookup(&name, id, true);
+            b.add_alias(Cow::Borrowed(place.name), Target::Place(id), true, flags);
         }
         for fields in records(COUNTRIES) {
             let [iso, aliases, demonyms, metadata, _] = take::<5>(&fields);
@@ -205,19 +227,18 @@ impl Gazetteer {
                 ..AliasFlags::default()
             };
             for alias in names(aliases) {
-                b.add_alias(alias, Target::Place(id), true, flags);
-                b.add_lookup(alias, id, true);
+                b.add_alias(Cow::Borrowed(alias), Target::Place(id), true, flags);
             }
             for demonym in names(demonyms) {
                 add_demonym(&mut b, demonym, id);
             }
             for name in names(metadata) {
-                b.add_lookup(name, id, true);
+                b.metadata_names.insert(name.to_lowercase(), id);
             }
         }
 
         // News regions and continents; a facet may span several rows.
-        let mut region_ids: HashMap<String, u32> = HashMap::new();
+        let mut region_ids: HashMap<&str, u32> = HashMap::new();
         for fields in records(REGIONS) {
             let [facet, aliases, derived, flags] = take::<4>(&fields);
             let flags = AliasFlags {
@@ -226,14 +247,14 @@ impl Gazetteer {
             };
             if facet == "-" {
                 for alias in names(aliases).chain(names(derived)) {
-                    b.add_alias(alias, Target::Blocker, true, flags);
+                    b.add_alias(Cow::Borrowed(alias), Target::Blocker, true, flags);
                 }
                 continue;
             }
-            let id = *region_ids.entry(facet.to_string()).or_insert_with(|| {
+            let id = *region_ids.entry(facet).or_insert_with(|| {
                 let id = b.places.len() as u32;
                 b.places.push(Place {
-                    name: facet.rsplit('/').next().unwrap_or(facet).to_string(),
+                    name: facet.rsplit('/').next().unwrap_or(facet),
                     facet: facet.to_string(),
                     kind: Kind::Region,
                     country: None,
@@ -244,14 +265,17 @@ impl Gazetteer {
                 id
             });
             for alias in names(aliases) {
-                b.add_alias(alias, Target::Place(id), true, flags);
-                b.add_lookup(alias, id, true);
+                b.add_alias(Cow::Borrowed(alias), Target::Place(id), true, flags);
             }
             for demonym in names(derived) {
                 add_demonym(&mut b, demonym, id);
             }
         }
 
+        let city_flags = AliasFlags {
+            adjacency: true,
+            ..AliasFlags::default()
+        };
         for fields in records(GAZETTEER).filter(|f| f[0] == "T") {
             let [_, _id, iso, name, population, flags, alternates] = take::<7>(&fields);
             let Some(&country) = by_iso.get(iso) else {
@@ -259,54 +283,67 @@ impl Gazetteer {
             };
             let id = b.places.len() as u32;
             let country_facet = &b.places[country as usize].facet;
+            let mut facet = String::with_capacity(country_facet.len() + name.len() + 1);
+            facet.push_str(country_facet);
+            facet.push('/');
+            facet.push_str(name);
             b.places.push(Place {
-                name: name.to_string(),
-                facet: format!("{country_facet}/{name}"),
+                name,
+                facet,
                 kind: Kind::City,
                 country: Some(country),
                 population: population.parse().unwrap_or(0),
                 capital: flags.contains('c'),
                 ambiguous: flags.contains('a'),
             });
-            let flags = AliasFlags {
-                adjacency: true,
-                ..AliasFlags::default()
-            };
-            b.add_alias(name, Target::Place(id), true, flags);
-            b.add_lookup(name, id, true);
+            b.add_alias(Cow::Borrowed(name), Target::Place(id), true, city_flags);
             for (i, alt) in names(alternates).enumerate() {
                 // The first extra name is the ASCII folding of the own name
                 // when there is one; treat it as the own name.
                 let primary = i == 0 && alt.is_ascii() && !name.is_ascii();
-                b.add_alias(alt, Target::Place(id), primary, flags);
-                b.add_lookup(alt, id, primary);
+                b.add_alias(Cow::Borrowed(alt), Target::Place(id), primary, city_flags);
             }
         }
         for fields in records(GAZETTEER).filter(|f| f[0] == "S") {
-            b.add_alias(fields[1], Target::State, true, AliasFlags::default());
+            b.add_alias(
+                Cow::Borrowed(fields[1]),
+                Target::State,
+                true,
+                AliasFlags::default(),
+            );
         }
 
-        let keys: Vec<&str> = {
-            let mut keys = vec![""; b.patterns.len()];
-            for (key, &i) in &b.keys {
-                keys[i] = key.as_str();
-            }
-            keys
-        };
+        let keys: Vec<&str> = b.keys.iter().map(|k| k.as_ref()).collect();
         let automaton = build_automaton(&keys);
         Gazetteer {
             places: b.places,
             patterns: b.patterns,
             automaton,
-            lookup: b.lookup,
+            metadata_names: b.metadata_names,
         }
     }
 
     /// Returns the place a name stands for without context (metadata, a
-    /// dateline): a country, else a region, else the largest city.
+    /// dateline): a country, else a region, else the capital or largest
+    /// city; any spelling, case-insensitively.
     pub fn lookup(&self, name: &str) -> Option<u32> {
-        let key = name.trim().to_lowercase();
-        self.lookup.get(&key).map(|&(id, _)| id)
+        let name = name.trim();
+        if let Some(&id) = self.metadata_names.get(&name.to_lowercase()) {
+            return Some(id);
+        }
+        let lower = name.to_ascii_lowercase();
+        self.automaton
+            .find_overlapping_iter(&lower)
+            .filter(|m| m.start() == 0 && m.end() == lower.len())
+            .filter_map(|m| {
+                let alias = &self.patterns[m.pattern().as_usize()];
+                match alias.target {
+                    Target::Place(p) => Some((p, alias.primary)),
+                    _ => None,
+                }
+            })
+            .max_by_key(|&(p, primary)| rank(self.place(p), primary))
+            .map(|(p, _)| p)
     }
 
     /// Returns the place with this id.
@@ -316,21 +353,33 @@ impl Gazetteer {
 }
 
 /// Adds a demonym and, for those ending in -an or -i, its plural.
-fn add_demonym(b: &mut Builder, demonym: &str, place: u32) {
-    b.add_alias(demonym, Target::Demonym(place), true, AliasFlags::default());
+fn add_demonym(b: &mut Builder, demonym: &'static str, place: u32) {
+    b.add_alias(
+        Cow::Borrowed(demonym),
+        Target::Demonym(place),
+        true,
+        AliasFlags::default(),
+    );
     if demonym.ends_with("an") || demonym.ends_with('i') {
         let plural = format!("{demonym}s");
-        b.add_alias(&plural, Target::Demonym(place), true, AliasFlags::default());
+        b.add_alias(
+            Cow::Owned(plural),
+            Target::Demonym(place),
+            true,
+            AliasFlags::default(),
+        );
     }
 }
 
-/// Builds the matcher over lower-case keys.
-pub(crate) fn build_automaton(keys: &[&str]) -> AhoCorasick {
+/// Builds the matcher over ASCII-lower-case keys; it is run over
+/// ASCII-lower-cased text.
+pub(crate) fn build_automaton<K: AsRef<[u8]>>(keys: &[K]) -> AhoCorasick {
     // A contiguous NFA builds fast and scans fast enough for tens of
-    // thousands of names; a DFA would take far longer to build.
+    // thousands of names; a DFA would take far longer to build. Lower-casing
+    // the text instead of asking for ASCII case-insensitive matching halves
+    // the build time.
     AhoCorasickBuilder::new()
         .match_kind(MatchKind::Standard)
-        .ascii_case_insensitive(true)
         .kind(Some(AhoCorasickKind::ContiguousNFA))
         .build(keys)
         .expect("the shipped names build an automaton")
@@ -406,7 +455,7 @@ mod tests {
     #[test]
     fn country_aliases_and_historical_names_resolve() {
         let g = gazetteer();
-        let name = |alias: &str| g.place(g.lookup(alias).unwrap()).name.clone();
+        let name = |alias: &str| g.place(g.lookup(alias).unwrap()).name;
         assert_eq!(name("U.S."), "United States");
         assert_eq!(name("Britain"), "United Kingdom");
         assert_eq!(name("Burma"), "Myanmar");

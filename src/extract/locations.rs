@@ -33,7 +33,7 @@
 use std::collections::{HashMap, HashSet};
 
 use super::gazetteer::{Alias, Gazetteer, Kind, Target};
-use super::text::{Match, Text, case_compatible, longest_matches};
+use super::text::{Text, case_compatible, longest_matches};
 use super::{Location, Part, Span};
 use crate::article::Origin;
 
@@ -131,7 +131,7 @@ pub(crate) fn locations(
         *index.entry(place).or_insert_with(|| {
             let p = g.place(place);
             entries.push(Location {
-                name: p.name.clone(),
+                name: p.name.to_string(),
                 facet: p.facet.clone(),
                 mentions: Vec::new(),
                 derived: Vec::new(),
@@ -204,20 +204,14 @@ pub(crate) fn dateline_place(g: &Gazetteer, dateline: &str) -> Option<u32> {
     g.lookup(&words.join(" "))
 }
 
-/// Returns the aliases of `m` that the text at its range may be.
-fn accepted<'g>(g: &'g Gazetteer, text: &Text<'_>, m: &Match) -> impl Iterator<Item = &'g Alias> {
-    let matched = &text.s[m.start..m.end];
-    let shouted = std::cell::OnceCell::new();
-    let the_before = std::cell::OnceCell::new();
-    g.patterns[m.pattern].iter().filter(move |a| {
-        case_compatible(matched, &a.form)
-            && (a.shout_ok || !*shouted.get_or_init(|| text.shouted(m.start, m.end)))
-            && (!a.needs_the
-                || *the_before.get_or_init(|| {
-                    text.adjacent_word_before(m.start)
-                        .is_some_and(|w| w.eq_ignore_ascii_case("the"))
-                }))
-    })
+/// True if the text at `start..end` may be `alias`.
+fn accepted(alias: &Alias, text: &Text<'_>, start: usize, end: usize) -> bool {
+    case_compatible(&text.s[start..end], &alias.form)
+        && (alias.shout_ok || !text.shouted(start, end))
+        && (!alias.needs_the
+            || text
+                .adjacent_word_before(start)
+                .is_some_and(|w| w.eq_ignore_ascii_case("the")))
 }
 
 /// Finds the place names and demonyms of one text.
@@ -232,8 +226,8 @@ fn find_hits(g: &Gazetteer, text: &Text<'_>, org_spans: &[OrgSpan]) -> Vec<Hit> 
             .iter()
             .any(|&(p, s, e)| p == text.part && s == start && end == e)
     };
-    let matches = longest_matches(&g.automaton, text, |m| {
-        accepted(g, text, m).next().is_some()
+    let matches = longest_matches(&g.automaton, text, |start, end, pattern| {
+        accepted(&g.patterns[pattern], text, start, end)
     });
     let mut hits = Vec::new();
     for m in matches {
@@ -245,7 +239,7 @@ fn find_hits(g: &Gazetteer, text: &Text<'_>, org_spans: &[OrgSpan]) -> Vec<Hit> 
         let mut demonyms = Vec::new();
         let mut state = false;
         let mut all_adjacent = true;
-        for alias in accepted(g, text, &m) {
+        for alias in m.patterns.iter().map(|&p| &g.patterns[p]) {
             match alias.target {
                 Target::Place(p) => {
                     places.push((p, alias.primary));
@@ -385,22 +379,18 @@ fn resolve(
             .expect("hit comes from a text");
         let previous = text.adjacent_word_before(hit.start).map(str::to_lowercase);
         let previous = previous.as_deref();
-        let ok = if matches!(previous, Some("the" | "a" | "an")) {
-            false
-        } else if hit.state && p.kind == Kind::Country && us_context && !cities_in.contains(&place)
-        {
-            false
-        } else if previous.is_some_and(|w| LOCATION_PREPOSITIONS.contains(&w)) {
-            true
-        } else if neighbour_in_country(g, text, hits, &clear, i, p.country) {
-            true
-        } else {
-            match p.kind {
-                Kind::Country => cities_in.contains(&place),
-                Kind::City => p.country.is_some_and(|c| countries.contains(&c)),
-                Kind::Region => true,
-            }
-        };
+        // An article before the name rules it out ("the Reading room"); a
+        // name that is also a US state in a US story is the state.
+        let ruled_out = matches!(previous, Some("the" | "a" | "an"))
+            || (hit.state && p.kind == Kind::Country && us_context && !cities_in.contains(&place));
+        let ok = !ruled_out
+            && (previous.is_some_and(|w| LOCATION_PREPOSITIONS.contains(&w))
+                || neighbour_in_country(g, text, hits, &clear, i, p.country)
+                || match p.kind {
+                    Kind::Country => cities_in.contains(&place),
+                    Kind::City => p.country.is_some_and(|c| countries.contains(&c)),
+                    Kind::Region => true,
+                });
         if !ok {
             resolved[i] = None;
         }

@@ -300,11 +300,11 @@ impl OrgTable {
         let mut plain_hits = Vec::new();
         let mut context_hits = Vec::new();
         for text in texts {
-            let matches = longest_matches(&self.automaton, text, |m| {
-                self.best_alias(text, m.start, m.end, m.pattern).is_some()
+            let matches = longest_matches(&self.automaton, text, |start, end, pattern| {
+                self.best_alias(text, start, end, &[pattern]).is_some()
             });
             for m in matches {
-                let Some(alias) = self.best_alias(text, m.start, m.end, m.pattern) else {
+                let Some(alias) = self.best_alias(text, m.start, m.end, &m.patterns) else {
                     continue;
                 };
                 let hit = OrgHit {
@@ -356,18 +356,18 @@ impl OrgTable {
         plain_hits
     }
 
-    /// Returns the alias of pattern `pattern` that the text at `start..end`
-    /// may be, preferring plain aliases.
+    /// Returns the alias of the patterns that the text at `start..end` may
+    /// be, preferring plain aliases.
     fn best_alias(
         &self,
         text: &Text<'_>,
         start: usize,
         end: usize,
-        pattern: usize,
+        patterns: &[usize],
     ) -> Option<&OrgAlias> {
         let matched = &text.s[start..end];
         let mut best: Option<&OrgAlias> = None;
-        for alias in &self.patterns[pattern] {
+        for alias in patterns.iter().flat_map(|&p| &self.patterns[p]) {
             if !case_compatible(matched, &alias.form) {
                 continue;
             }

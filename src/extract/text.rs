@@ -171,6 +171,8 @@ const PERSON_TITLES: &[&str] = &[
 pub(crate) struct Text<'a> {
     /// The text itself.
     pub s: &'a str,
+    /// The text ASCII-lower-cased (same byte offsets), for the automata.
+    pub lower: String,
     /// Which part of the article it is.
     pub part: Part,
     /// Byte offset of every char, present only when the text is not ASCII.
@@ -192,6 +194,7 @@ impl<'a> Text<'a> {
         let title_case = headline && !all_caps && is_title_case(s);
         Text {
             s,
+            lower: s.to_ascii_lowercase(),
             part,
             char_starts,
             all_caps,
@@ -264,31 +267,16 @@ impl<'a> Text<'a> {
         Some(trimmed[..len].trim_end_matches(['.', '\'', '’']))
     }
 
-    /// The word before byte `start` whatever separates them, and whether
-    /// only spaces do.
-    pub fn previous_word(&self, start: usize) -> Option<&'a str> {
-        let trimmed = self.s[..start].trim_end_matches(|c: char| !is_word_char(c));
-        let word_start = trimmed
-            .char_indices()
-            .rev()
-            .take_while(|&(_, c)| is_word_char(c))
-            .last()
-            .map(|(i, _)| i)?;
-        Some(&trimmed[word_start..])
-    }
-
     /// True if the text before byte `start` ends a sentence or a line, so a
     /// capital letter at `start` says nothing.
     pub fn starts_sentence(&self, start: usize) -> bool {
         let head = self.s[..start].trim_end_matches([' ', '\t', '\u{a0}']);
-        match head.chars().next_back() {
-            None
-            | Some('\n' | '\r' | '.' | '!' | '?' | ':' | ';' | '"' | '“' | '‘' | '(' | '[') => {
-                true
-            }
-            Some('\'') => true,
-            _ => false,
-        }
+        matches!(
+            head.chars().next_back(),
+            None | Some(
+                '\n' | '\r' | '.' | '!' | '?' | ':' | ';' | '"' | '\'' | '“' | '‘' | '(' | '['
+            )
+        )
     }
 
     /// True if the sentence around `start..end` ends with a question mark.
@@ -343,15 +331,16 @@ impl<'a> Text<'a> {
     }
 }
 
-/// A match of an automaton pattern in a text, in bytes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// A match of automaton patterns in a text, in bytes.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Match {
     /// Start byte.
     pub start: usize,
     /// End byte, exclusive.
     pub end: usize,
-    /// Automaton pattern index.
-    pub pattern: usize,
+    /// Every accepted pattern with exactly this range (several places or
+    /// organizations may share a spelling).
+    pub patterns: Vec<usize>,
 }
 
 /// Finds the leftmost-longest non-overlapping matches that sit on word
@@ -363,22 +352,26 @@ pub(crate) struct Match {
 pub(crate) fn longest_matches(
     automaton: &aho_corasick::AhoCorasick,
     text: &Text<'_>,
-    mut accept: impl FnMut(&Match) -> bool,
+    mut accept: impl FnMut(usize, usize, usize) -> bool,
 ) -> Vec<Match> {
-    let mut found: Vec<Match> = automaton
-        .find_overlapping_iter(text.s)
-        .map(|m| Match {
-            start: m.start(),
-            end: m.end(),
-            pattern: m.pattern().as_usize(),
+    let mut found: Vec<(usize, usize, usize)> = automaton
+        .find_overlapping_iter(&text.lower)
+        .map(|m| (m.start(), m.end(), m.pattern().as_usize()))
+        .filter(|&(start, end, pattern)| {
+            text.is_word_boundary(start, end) && accept(start, end, pattern)
         })
-        .filter(|m| text.is_word_boundary(m.start, m.end) && accept(m))
         .collect();
-    found.sort_by_key(|m| (m.start, std::cmp::Reverse(m.end)));
-    let mut chosen: Vec<Match> = Vec::with_capacity(found.len());
-    for m in found {
-        if chosen.last().is_none_or(|last| m.start >= last.end) {
-            chosen.push(m);
+    found.sort_unstable_by_key(|&(start, end, pattern)| (start, std::cmp::Reverse(end), pattern));
+    let mut chosen: Vec<Match> = Vec::new();
+    for (start, end, pattern) in found {
+        match chosen.last_mut() {
+            Some(last) if last.start == start && last.end == end => last.patterns.push(pattern),
+            Some(last) if start < last.end => {}
+            _ => chosen.push(Match {
+                start,
+                end,
+                patterns: vec![pattern],
+            }),
         }
     }
     chosen
@@ -477,7 +470,6 @@ mod tests {
     fn neighbour_words_stop_at_punctuation() {
         let t = Text::new("Amman, Jordan said Paris Hilton", Part::Body, false);
         assert_eq!(t.adjacent_word_before(7), None);
-        assert_eq!(t.previous_word(7), Some("Amman"));
         assert!(t.capitalised_word_after(24));
     }
 
