@@ -132,7 +132,7 @@ pub(crate) fn locations(
             let p = g.place(place);
             entries.push(Location {
                 name: p.name.to_string(),
-                facet: p.facet.clone(),
+                facet: g.facet(place),
                 mentions: Vec::new(),
                 derived: Vec::new(),
                 sources: Vec::new(),
@@ -193,15 +193,29 @@ pub(crate) fn locations(
 /// Resolves a dateline as written ("ANKARA", "BRUSSELS 1996-08-22",
 /// "SALVADOR, Feb 26 -") to a place.
 pub(crate) fn dateline_place(g: &Gazetteer, dateline: &str) -> Option<u32> {
-    let head = dateline.split([',', '(', '-', '–', '—']).next()?.trim();
+    let head = dateline.split([',', '(', '/']).next()?.trim();
     let words: Vec<&str> = head
         .split_whitespace()
-        .take_while(|w| !w.chars().any(|c| c.is_ascii_digit()) && !is_month_or_day(w))
+        .take_while(|w| {
+            !w.chars().any(|c| c.is_ascii_digit())
+                && !is_month_or_day(w)
+                && !matches!(*w, "-" | "–" | "—")
+        })
         .collect();
     if words.is_empty() {
         return None;
     }
-    g.lookup(&words.join(" "))
+    let name = words.join(" ");
+    g.lookup(&name).or_else(|| {
+        // Datelines abbreviate Saint as "ST" or "ST." where GeoNames
+        // writes "St." or "Saint".
+        let rest = name
+            .strip_prefix("ST ")
+            .or_else(|| name.strip_prefix("ST. "))
+            .or_else(|| name.strip_prefix("St "))?;
+        g.lookup(&format!("St. {rest}"))
+            .or_else(|| g.lookup(&format!("Saint {rest}")))
+    })
 }
 
 /// True if the text at `start..end` may be `alias`.
@@ -592,7 +606,7 @@ mod tests {
     #[test]
     fn datelines_resolve_to_capitals_and_large_cities() {
         let g = gazetteer();
-        let facet = |d: &str| dateline_place(g, d).map(|p| g.place(p).facet.clone());
+        let facet = |d: &str| dateline_place(g, d).map(|p| g.facet(p));
         assert_eq!(
             facet("ANKARA").as_deref(),
             Some("/Asia/Western Asia/Turkey/Ankara")
@@ -611,6 +625,13 @@ mod tests {
             Some("/Africa/Western Africa/Ghana")
         );
         assert_eq!(facet("NOWHERE-VILLE"), None);
+        assert!(facet("WINSTON-SALEM").unwrap().ends_with("/Winston-Salem"));
+        assert!(
+            facet("ST LOUIS")
+                .unwrap()
+                .ends_with("/United States/St. Louis")
+        );
+        assert!(facet("ANKARA - ").unwrap().ends_with("/Ankara"));
     }
 
     #[test]

@@ -200,7 +200,11 @@ fn entries_are_ordered_by_mention_count() {
 fn metadata_places_and_organizations_resolve_through_the_tables() {
     let article = Article {
         body: "Prices rose.".to_string(),
-        given_locations: vec!["usa".into(), "west germany".into(), "atlantis".into()],
+        given_locations: vec![
+            "usa".into(),
+            "west germany".into(),
+            "nowhere-upon-xyzzy".into(),
+        ],
         given_organizations: vec!["worldbank".into(), "opec".into(), "acme mining".into()],
         ..Article::default()
     };
