@@ -195,5 +195,3 @@ fn publication_date(article: &Article) -> (Option<Date>, Option<Origin>) {
 
 #[cfg(test)]
 mod tests;
-#[cfg(test)]
-mod tmp_bench;

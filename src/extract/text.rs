@@ -326,12 +326,12 @@ impl<'a> Text<'a> {
         // At the start of a sentence every word is capitalised; an -ing,
         // -ed or -ly word there is a verb or adverb ("Visiting Paris"),
         // anything else likely a given name ("Lindsay Davenport").
-        let opens_sentence = self.starts_sentence(word_start);
         let verb_or_adverb = ["ing", "ed", "ly"].iter().any(|s| lower.ends_with(s));
+        let part_of_name = !verb_or_adverb || !self.starts_sentence(word_start);
         is_capitalised(word)
             && !is_function_word(word)
             && !PLACE_MODIFIERS.contains(&lower.as_str())
-            && !(opens_sentence && verb_or_adverb)
+            && part_of_name
             && !is_person_title(word)
     }
 
