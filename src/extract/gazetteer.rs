@@ -30,7 +30,9 @@ pub(crate) enum Kind {
 pub(crate) struct Place {
     /// The English GeoNames name, or the region's name.
     pub name: &'static str,
-    /// `/Continent/Region/Country[/City]`.
+    /// `/Continent/Region` or `/Continent/Region/Country`; empty for a
+    /// city, whose facet [`Gazetteer::facet`] builds from its country's
+    /// (so loading allocates nothing per city).
     pub facet: String,
     /// Level in the hierarchy.
     pub kind: Kind,
@@ -91,6 +93,21 @@ pub(crate) struct Gazetteer {
     pub automaton: AhoCorasick,
     /// Lower-cased metadata-only names (Reuters codes) to their place.
     metadata_names: HashMap<String, u32>,
+    /// Country ids by ISO code.
+    by_iso: HashMap<&'static str, u32>,
+    /// Smaller cities, for datelines and metadata only; loaded on first use
+    /// because most lookups never need them and start-up time matters.
+    minor: std::sync::OnceLock<Minor>,
+}
+
+/// Cities too small to be matched in text, which a dateline or metadata
+/// may still name ("COMMACK, N.Y.").
+#[derive(Debug)]
+struct Minor {
+    /// The places; the id of `places[i]` is the number of main places + i.
+    places: Vec<Place>,
+    /// Lower-cased name and place id, sorted by name.
+    keys: Vec<(&'static str, u32)>,
 }
 
 /// Collects aliases before the automaton is built.
@@ -188,7 +205,7 @@ impl Gazetteer {
         let mut by_iso: HashMap<&str, u32> = HashMap::new();
 
         // Countries first, so a city can point at its country.
-        for fields in records(GAZETTEER).filter(|f| f[0] == "C") {
+        for fields in records_of(GAZETTEER, "C") {
             let [_, iso, name, facet, population, _capital] = take::<6>(&fields);
             let id = b.places.len() as u32;
             by_iso.insert(iso, id);
@@ -276,20 +293,15 @@ impl Gazetteer {
             adjacency: true,
             ..AliasFlags::default()
         };
-        for fields in records(GAZETTEER).filter(|f| f[0] == "T") {
+        for fields in records_of(GAZETTEER, "T") {
             let [_, _id, iso, name, population, flags, alternates] = take::<7>(&fields);
             let Some(&country) = by_iso.get(iso) else {
                 continue;
             };
             let id = b.places.len() as u32;
-            let country_facet = &b.places[country as usize].facet;
-            let mut facet = String::with_capacity(country_facet.len() + name.len() + 1);
-            facet.push_str(country_facet);
-            facet.push('/');
-            facet.push_str(name);
             b.places.push(Place {
                 name,
-                facet,
+                facet: String::new(),
                 kind: Kind::City,
                 country: Some(country),
                 population: population.parse().unwrap_or(0),
@@ -304,7 +316,7 @@ impl Gazetteer {
                 b.add_alias(Cow::Borrowed(alt), Target::Place(id), primary, city_flags);
             }
         }
-        for fields in records(GAZETTEER).filter(|f| f[0] == "S") {
+        for fields in records_of(GAZETTEER, "S") {
             b.add_alias(
                 Cow::Borrowed(fields[1]),
                 Target::State,
@@ -320,6 +332,51 @@ impl Gazetteer {
             patterns: b.patterns,
             automaton,
             metadata_names: b.metadata_names,
+            by_iso,
+            minor: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// Returns the smaller cities, loading them on first use.
+    fn minor(&self) -> &Minor {
+        self.minor.get_or_init(|| {
+            let first_id = self.places.len() as u32;
+            let mut minor = Minor {
+                places: Vec::with_capacity(32_000),
+                keys: Vec::with_capacity(32_000),
+            };
+            for fields in records_of(GAZETTEER, "D") {
+                let [_, key, name, iso, population, ..] = fields;
+                let Some(&country) = self.by_iso.get(iso) else {
+                    continue;
+                };
+                minor.keys.push((key, first_id + minor.places.len() as u32));
+                minor.places.push(Place {
+                    name,
+                    facet: String::new(),
+                    kind: Kind::City,
+                    country: Some(country),
+                    population: population.parse().unwrap_or(0),
+                    capital: false,
+                    ambiguous: false,
+                });
+            }
+            debug_assert!(
+                minor.keys.windows(2).all(|w| w[0].0 < w[1].0),
+                "D lines are sorted"
+            );
+            minor
+        })
+    }
+
+    /// Returns the facet of a place: `/Continent/Region[/Country[/City]]`.
+    pub fn facet(&self, id: u32) -> String {
+        let place = self.place(id);
+        match (place.kind, place.country) {
+            (Kind::City, Some(country)) => {
+                format!("{}/{}", self.place(country).facet, place.name)
+            }
+            _ => place.facet.clone(),
         }
     }
 
@@ -332,7 +389,8 @@ impl Gazetteer {
             return Some(id);
         }
         let lower = name.to_ascii_lowercase();
-        self.automaton
+        let known = self
+            .automaton
             .find_overlapping_iter(&lower)
             .filter(|m| m.start() == 0 && m.end() == lower.len())
             .filter_map(|m| {
@@ -343,12 +401,24 @@ impl Gazetteer {
                 }
             })
             .max_by_key(|&(p, primary)| rank(self.place(p), primary))
-            .map(|(p, _)| p)
+            .map(|(p, _)| p);
+        known.or_else(|| {
+            let key = name.to_lowercase();
+            let minor = self.minor();
+            minor
+                .keys
+                .binary_search_by(|(k, _)| (*k).cmp(key.as_str()))
+                .ok()
+                .map(|i| minor.keys[i].1)
+        })
     }
 
     /// Returns the place with this id.
     pub fn place(&self, id: u32) -> &Place {
-        &self.places[id as usize]
+        match self.places.get(id as usize) {
+            Some(place) => place,
+            None => &self.minor().places[id as usize - self.places.len()],
+        }
     }
 }
 
@@ -386,10 +456,27 @@ pub(crate) fn build_automaton<K: AsRef<[u8]>>(keys: &[K]) -> AhoCorasick {
 }
 
 /// Yields the tab-separated fields of each data line (comments skipped).
-pub(crate) fn records(data: &str) -> impl Iterator<Item = Vec<&str>> {
+pub(crate) fn records(data: &str) -> impl Iterator<Item = [&str; 8]> {
     data.lines()
         .filter(|l| !l.is_empty() && !l.starts_with('#'))
-        .map(|l| l.split('\t').collect())
+        .map(split_fields)
+}
+
+/// Yields the fields of the lines of one record kind (`C`, `T`...),
+/// splitting only those lines.
+fn records_of<'a>(data: &'a str, kind: &'static str) -> impl Iterator<Item = [&'a str; 8]> {
+    data.lines()
+        .filter(move |l| {
+            l.len() > kind.len() && l.starts_with(kind) && l.as_bytes()[kind.len()] == b'\t'
+        })
+        .map(split_fields)
+}
+
+/// Splits a line on tabs into at most 8 fields, empty past the end,
+/// without allocating.
+fn split_fields(line: &str) -> [&str; 8] {
+    let mut fields = line.split('\t');
+    std::array::from_fn(|_| fields.next().unwrap_or(""))
 }
 
 /// Returns the first `N` fields, empty where the line is shorter.
@@ -424,6 +511,7 @@ mod tests {
             let parts: Vec<&str> = c.facet.split('/').collect();
             assert_eq!(parts.len(), 4, "{} has facet {}", c.name, c.facet);
             assert!(parts.iter().skip(1).all(|p| !p.is_empty()), "{}", c.facet);
+            assert!(c.facet.ends_with(&format!("/{}", c.name)));
         }
     }
 
@@ -432,17 +520,18 @@ mod tests {
         let g = gazetteer();
         let cities = g.places.iter().filter(|p| p.kind == Kind::City).count();
         assert!((6000..7000).contains(&cities), "{cities} cities");
+        let smaller = g.minor().places.len();
+        assert!(smaller > 25_000, "{smaller} smaller cities");
         assert!(
-            g.places
-                .iter()
-                .any(|p| p.facet == "/Africa/Western Africa/Ghana/Accra")
+            (0..g.places.len())
+                .any(|id| g.facet(id as u32) == "/Africa/Western Africa/Ghana/Accra")
         );
     }
 
     #[test]
     fn continents_come_from_geonames_and_regions_from_m49() {
         let g = gazetteer();
-        let facet = |name: &str| g.place(g.lookup(name).unwrap()).facet.clone();
+        let facet = |name: &str| g.facet(g.lookup(name).unwrap());
         assert_eq!(facet("Mexico"), "/North America/Central America/Mexico");
         assert_eq!(facet("Russia"), "/Europe/Eastern Europe/Russia");
         assert_eq!(facet("Turkey"), "/Asia/Western Asia/Turkey");
@@ -505,11 +594,20 @@ mod tests {
     #[test]
     fn lookup_prefers_the_capital_or_largest_city() {
         let g = gazetteer();
-        let facet = |name: &str| g.place(g.lookup(name).unwrap()).facet.clone();
+        let facet = |name: &str| g.facet(g.lookup(name).unwrap());
         assert_eq!(
             facet("SALVADOR"),
             "/South America/South America/Brazil/Salvador"
         );
         assert!(facet("LONDON").ends_with("/United Kingdom/London"));
+        assert_eq!(
+            facet("NEW YORK"),
+            "/North America/Northern America/United States/New York City"
+        );
+        // A town too small to be matched in text still resolves a dateline.
+        assert_eq!(
+            facet("COMMACK"),
+            "/North America/Northern America/United States/Commack"
+        );
     }
 }

@@ -106,6 +106,11 @@ struct Hit {
     derived: bool,
     /// True if the name is also a US state.
     state: bool,
+    /// True if every alias of the name is subject to the longer-name rules
+    /// (cities, names that are also given names).
+    adjacent: bool,
+    /// True if the name opens a sentence, where a capital says nothing.
+    sentence_start: bool,
 }
 
 /// A span of an organization name, which place matching defers to.
@@ -119,10 +124,20 @@ pub(crate) fn locations(
     dateline: Option<u32>,
     metadata: &[u32],
 ) -> Vec<Location> {
-    let hits: Vec<Hit> = texts
-        .iter()
-        .flat_map(|t| find_hits(g, t, org_spans))
-        .collect();
+    let mut hits = Vec::new();
+    let mut surnames = Vec::new();
+    for text in texts {
+        find_hits(g, text, org_spans, &mut hits, &mut surnames);
+    }
+    // A name seen as the end of a person's name ("Lindsay Davenport") is
+    // that person when it comes back alone ("Davenport won").
+    hits.retain(|h| {
+        let text = texts
+            .iter()
+            .find(|t| t.part == h.part)
+            .expect("hit comes from a text");
+        !(h.adjacent && surnames.contains(&&text.s[h.start..h.end]))
+    });
     let resolved = resolve(g, texts, &hits, dateline, metadata);
 
     let mut entries: Vec<Location> = Vec::new();
@@ -132,7 +147,7 @@ pub(crate) fn locations(
             let p = g.place(place);
             entries.push(Location {
                 name: p.name.to_string(),
-                facet: p.facet.clone(),
+                facet: g.facet(place),
                 mentions: Vec::new(),
                 derived: Vec::new(),
                 sources: Vec::new(),
@@ -193,15 +208,29 @@ pub(crate) fn locations(
 /// Resolves a dateline as written ("ANKARA", "BRUSSELS 1996-08-22",
 /// "SALVADOR, Feb 26 -") to a place.
 pub(crate) fn dateline_place(g: &Gazetteer, dateline: &str) -> Option<u32> {
-    let head = dateline.split([',', '(', '-', '–', '—']).next()?.trim();
+    let head = dateline.split([',', '(', '/']).next()?.trim();
     let words: Vec<&str> = head
         .split_whitespace()
-        .take_while(|w| !w.chars().any(|c| c.is_ascii_digit()) && !is_month_or_day(w))
+        .take_while(|w| {
+            !w.chars().any(|c| c.is_ascii_digit())
+                && !is_month_or_day(w)
+                && !matches!(*w, "-" | "–" | "—")
+        })
         .collect();
     if words.is_empty() {
         return None;
     }
-    g.lookup(&words.join(" "))
+    let name = words.join(" ");
+    g.lookup(&name).or_else(|| {
+        // Datelines abbreviate Saint as "ST" or "ST." where GeoNames
+        // writes "St." or "Saint".
+        let rest = name
+            .strip_prefix("ST ")
+            .or_else(|| name.strip_prefix("ST. "))
+            .or_else(|| name.strip_prefix("St "))?;
+        g.lookup(&format!("St. {rest}"))
+            .or_else(|| g.lookup(&format!("Saint {rest}")))
+    })
 }
 
 /// True if the text at `start..end` may be `alias`.
@@ -215,7 +244,13 @@ fn accepted(alias: &Alias, text: &Text<'_>, start: usize, end: usize) -> bool {
 }
 
 /// Finds the place names and demonyms of one text.
-fn find_hits(g: &Gazetteer, text: &Text<'_>, org_spans: &[OrgSpan]) -> Vec<Hit> {
+fn find_hits<'t>(
+    g: &Gazetteer,
+    text: &Text<'t>,
+    org_spans: &[OrgSpan],
+    hits: &mut Vec<Hit>,
+    surnames: &mut Vec<&'t str>,
+) {
     let in_org = |start: usize, end: usize| {
         org_spans
             .iter()
@@ -229,9 +264,8 @@ fn find_hits(g: &Gazetteer, text: &Text<'_>, org_spans: &[OrgSpan]) -> Vec<Hit> 
     let matches = longest_matches(&g.automaton, text, |start, end, pattern| {
         accepted(&g.patterns[pattern], text, start, end)
     });
-    let mut hits = Vec::new();
     for m in matches {
-        let matched = &text.s[m.start..m.end];
+        let matched: &'t str = &text.s[m.start..m.end];
         if is_month_or_day(matched) || is_org(m.start, m.end) {
             continue;
         }
@@ -250,7 +284,10 @@ fn find_hits(g: &Gazetteer, text: &Text<'_>, org_spans: &[OrgSpan]) -> Vec<Hit> 
                 Target::Blocker => {}
             }
         }
-        if places.is_empty() {
+        // A demonym beats a town of the same spelling ("Brits").
+        let demonym_first =
+            !demonyms.is_empty() && places.iter().all(|&(p, _)| g.place(p).kind == Kind::City);
+        if places.is_empty() || demonym_first {
             // A demonym of several countries ("Dominican") means the
             // larger one.
             let best = demonyms.iter().max_by_key(|&&p| g.place(p).population);
@@ -264,6 +301,8 @@ fn find_hits(g: &Gazetteer, text: &Text<'_>, org_spans: &[OrgSpan]) -> Vec<Hit> 
                     candidates: vec![(p, true)],
                     derived: true,
                     state: false,
+                    adjacent: false,
+                    sentence_start: false,
                 });
             }
             continue;
@@ -271,11 +310,14 @@ fn find_hits(g: &Gazetteer, text: &Text<'_>, org_spans: &[OrgSpan]) -> Vec<Hit> 
         if text.person_title_before(m.start) {
             continue;
         }
-        if all_adjacent
-            && !text.caps_uninformative()
-            && (text.capitalised_word_after(m.end) || text.capitalised_word_before(m.start))
-        {
-            continue;
+        if all_adjacent && !text.caps_uninformative() {
+            if text.capitalised_word_before(m.start) {
+                surnames.push(matched);
+                continue;
+            }
+            if text.capitalised_word_after(m.end) || compound_tail(text.s, m.start) {
+                continue;
+            }
         }
         hits.push(Hit {
             part: text.part,
@@ -284,9 +326,20 @@ fn find_hits(g: &Gazetteer, text: &Text<'_>, org_spans: &[OrgSpan]) -> Vec<Hit> 
             candidates: places,
             derived: false,
             state,
+            adjacent: all_adjacent,
+            sentence_start: text.starts_sentence(m.start),
         });
     }
-    hits
+}
+
+/// True if the match ends a hyphenated proper name ("T-Mobile"), not a
+/// lower-case prefix ("pro-Russia").
+fn compound_tail(s: &str, start: usize) -> bool {
+    let mut before = s[..start].chars().rev();
+    before.next() == Some('-')
+        && before
+            .next()
+            .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit())
 }
 
 /// Chooses a place for every hit, or none when an ambiguous name lacks
@@ -388,7 +441,11 @@ fn resolve(
                 || neighbour_in_country(g, text, hits, &clear, i, p.country)
                 || match p.kind {
                     Kind::Country => cities_in.contains(&place),
-                    Kind::City => p.country.is_some_and(|c| countries.contains(&c)),
+                    // A common word opening a sentence ("Mobile phones
+                    // ...") needs more than its country named elsewhere.
+                    Kind::City => {
+                        !hit.sentence_start && p.country.is_some_and(|c| countries.contains(&c))
+                    }
                     Kind::Region => true,
                 });
         if !ok {
@@ -473,6 +530,26 @@ mod tests {
         let tbilisi = names("Protests grew in Georgia's capital Tbilisi.");
         assert!(tbilisi.contains(&"Georgia".to_string()), "{tbilisi:?}");
         assert!(tbilisi.contains(&"Tbilisi".to_string()), "{tbilisi:?}");
+    }
+
+    #[test]
+    fn a_surname_stays_a_person_when_it_comes_back_alone() {
+        let n = names("Lindsay Davenport beat Venus Williams in the US. Davenport said little.");
+        assert_eq!(n, ["United States"]);
+        let london = names("Fans in West London cheered. London was quiet.");
+        assert_eq!(london, ["London"]);
+    }
+
+    #[test]
+    fn common_words_and_compounds_are_not_cities() {
+        assert!(names("T-Mobile cut prices.").is_empty());
+        assert_eq!(
+            names("Mobile phone sales rose in the US."),
+            ["United States"]
+        );
+        let brits = locs("Brits abroad spent more.");
+        assert_eq!(brits[0].name, "United Kingdom");
+        assert_eq!(brits[0].derived, ["Brits"]);
     }
 
     #[test]
@@ -592,7 +669,7 @@ mod tests {
     #[test]
     fn datelines_resolve_to_capitals_and_large_cities() {
         let g = gazetteer();
-        let facet = |d: &str| dateline_place(g, d).map(|p| g.place(p).facet.clone());
+        let facet = |d: &str| dateline_place(g, d).map(|p| g.facet(p));
         assert_eq!(
             facet("ANKARA").as_deref(),
             Some("/Asia/Western Asia/Turkey/Ankara")
@@ -611,6 +688,13 @@ mod tests {
             Some("/Africa/Western Africa/Ghana")
         );
         assert_eq!(facet("NOWHERE-VILLE"), None);
+        assert!(facet("WINSTON-SALEM").unwrap().ends_with("/Winston-Salem"));
+        assert!(
+            facet("ST LOUIS")
+                .unwrap()
+                .ends_with("/United States/St. Louis")
+        );
+        assert!(facet("ANKARA - ").unwrap().ends_with("/Ankara"));
     }
 
     #[test]

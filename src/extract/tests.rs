@@ -75,6 +75,7 @@ fn seed_article_yields_its_places_and_organizations() {
         return;
     };
     let e = extractor().extract(&article);
+    check_invariants(&article, &e);
 
     let ankara = location(&e, "Ankara");
     assert_eq!(ankara.facet, "/Asia/Western Asia/Turkey/Ankara");
@@ -147,7 +148,9 @@ The International Monetary Fund said the crisis would weigh on growth across Eas
 
 #[test]
 fn drought_article_yields_its_places_and_organizations() {
-    let e = extractor().extract(&plain_article(NAIROBI));
+    let article = plain_article(NAIROBI);
+    let e = extractor().extract(&article);
+    check_invariants(&article, &e);
 
     let nairobi = location(&e, "Nairobi");
     assert_eq!(nairobi.facet, "/Africa/Eastern Africa/Kenya/Nairobi");
@@ -200,7 +203,11 @@ fn entries_are_ordered_by_mention_count() {
 fn metadata_places_and_organizations_resolve_through_the_tables() {
     let article = Article {
         body: "Prices rose.".to_string(),
-        given_locations: vec!["usa".into(), "west germany".into(), "atlantis".into()],
+        given_locations: vec![
+            "usa".into(),
+            "west germany".into(),
+            "nowhere-upon-xyzzy".into(),
+        ],
         given_organizations: vec!["worldbank".into(), "opec".into(), "acme mining".into()],
         ..Article::default()
     };
@@ -350,4 +357,98 @@ fn extraction_never_panics_on_odd_text() {
         };
         extractor().extract(&article);
     }
+}
+
+// A skipped test must say why, or a missing data folder would pass
+// silently.
+#[allow(clippy::print_stderr)]
+fn bbc_articles() -> Vec<Article> {
+    let Some(dir) = shared_data().map(|d| d.join("bbc")) else {
+        eprintln!("skipped: BBC corpus not found (set DATELINE_SHARED_DATA)");
+        return Vec::new();
+    };
+    let mut articles = Vec::new();
+    for topic in ["business", "entertainment", "politics", "sport", "tech"] {
+        let Ok(entries) = std::fs::read_dir(dir.join(topic)) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let Ok(bytes) = std::fs::read(entry.path()) else {
+                continue;
+            };
+            let text = String::from_utf8_lossy(&bytes);
+            let (title, body) = text.split_once('\n').unwrap_or((&text, ""));
+            articles.push(Article {
+                title: Some(title.to_string()),
+                body: body.to_string(),
+                path: entry.path(),
+                ..Article::default()
+            });
+        }
+    }
+    articles
+}
+
+/// Checks what every extraction promises: spans point at their mention,
+/// mentions are distinct, facets are well formed.
+fn check_invariants(article: &Article, e: &Entities) {
+    let title: Vec<char> = article.title.as_deref().unwrap_or("").chars().collect();
+    let body: Vec<char> = article.body.chars().collect();
+    let span_text = |span: &Span| -> String {
+        let chars = if span.part == Part::Title {
+            &title
+        } else {
+            &body
+        };
+        chars[span.start..span.end].iter().collect()
+    };
+    let well_formed =
+        |facet: &str| facet.starts_with('/') && facet[1..].split('/').all(|s| !s.trim().is_empty());
+    for loc in &e.locations {
+        assert!(well_formed(&loc.facet), "{}", loc.facet);
+        assert!(!loc.sources.is_empty());
+        for span in &loc.spans {
+            let list = if span.derived {
+                &loc.derived
+            } else {
+                &loc.mentions
+            };
+            assert!(
+                list.contains(&span_text(span)),
+                "{:?} in {:?}",
+                span,
+                article.path
+            );
+        }
+        let distinct: std::collections::HashSet<&String> = loc.mentions.iter().collect();
+        assert_eq!(distinct.len(), loc.mentions.len());
+        assert!(loc.derived.iter().all(|d| !loc.mentions.contains(d)));
+    }
+    for org in &e.organizations {
+        assert!(well_formed(&org.facet), "{}", org.facet);
+        for span in &org.spans {
+            assert!(
+                org.mentions.contains(&span_text(span)),
+                "{span:?} in {:?}",
+                article.path
+            );
+        }
+    }
+}
+
+#[test]
+fn extraction_keeps_its_promises_on_the_bbc_corpus() {
+    let articles = bbc_articles();
+    let mut with_places = 0;
+    for article in &articles {
+        let e = extractor().extract(article);
+        check_invariants(article, &e);
+        with_places += usize::from(!e.locations.is_empty());
+    }
+    // Nearly every news story names a place.
+    assert!(
+        with_places * 10 >= articles.len() * 8,
+        "{with_places} of {}",
+        articles.len()
+    );
 }

@@ -91,6 +91,32 @@ const FUNCTION_WORDS: &[&str] = &[
     "yet",
 ];
 
+/// Capitalised words that qualify a place rather than join it in a longer
+/// name ("East London", "Greater Manchester").
+const PLACE_MODIFIERS: &[&str] = &[
+    "north",
+    "south",
+    "east",
+    "west",
+    "northern",
+    "southern",
+    "eastern",
+    "western",
+    "central",
+    "greater",
+    "downtown",
+    "upper",
+    "lower",
+    "inner",
+    "outer",
+    "old",
+    "metropolitan",
+    "rural",
+    "urban",
+    "suburban",
+    "occupied",
+];
+
 /// Titles that put a person's name after them ("President Lincoln").
 const PERSON_TITLES: &[&str] = &[
     "mr",
@@ -296,9 +322,16 @@ impl<'a> Text<'a> {
         let Some((word_start, word)) = self.adjacent_before(start) else {
             return false;
         };
+        let lower = word.to_lowercase();
+        // At the start of a sentence every word is capitalised; an -ing,
+        // -ed or -ly word there is a verb or adverb ("Visiting Paris"),
+        // anything else likely a given name ("Lindsay Davenport").
+        let verb_or_adverb = ["ing", "ed", "ly"].iter().any(|s| lower.ends_with(s));
+        let part_of_name = !verb_or_adverb || !self.starts_sentence(word_start);
         is_capitalised(word)
             && !is_function_word(word)
-            && !self.starts_sentence(word_start)
+            && !PLACE_MODIFIERS.contains(&lower.as_str())
+            && part_of_name
             && !is_person_title(word)
     }
 

@@ -22,14 +22,18 @@ Output gazetteer.tsv, one record a line, fields separated by tabs:
   C  iso2  name  facet  population  capital
   T  geonameid  iso2  name  population  flags  alternate|names
   S  us-state-name
+  D  key  name  iso2  population
 Flags of a city: `c` capital of its country, `a` ambiguous (the name is also a
 common English word or a given name, so a text mention needs location
 context).
 
-Which cities: population >= 100,000 (about 6,200 cities: every city a
+Which cities are matched in text: population >= 100,000 (about 6,200 cities: every city a
 general news archive names often, while keeping the table small enough to
 load in well under 200 ms), plus every national capital whatever its size
-(Andorra la Vella, Banjul, Vaduz...).
+(Andorra la Vella, Banjul, Vaduz...). Every other city of the GeoNames table
+(population >= 15,000) is listed too, by name only, so that a dateline or a
+metadata place such as "COMMACK, N.Y." resolves; those are never matched in
+text, where small-town names are mostly noise.
 
 Which names of a city: its GeoNames name, an ASCII folding of it when that
 differs ("Sao Paulo"), and, for cities of 500,000 people or more and for
@@ -49,8 +53,9 @@ alternate name is dropped when it
   - is a common English word (lower-case entry of the word list) or is made
     only of such words ("Garden City", "Big Apple");
   - is a common given name or surname (GIVEN_NAMES below, written by hand);
-  - equals a country name, alias or demonym, a news region, a US state or
-    an organization name or alias (Hamm's alternate name "Hamas");
+  - equals a country name, alias or demonym, a news region or an
+    organization name or alias (Hamm's alternate name "Hamas"); a US state
+    name may stay ("New York" for New York City);
   - equals the GeoNames name of a larger city elsewhere (so an exonym of a
     small town cannot take the name of a big one).
 A GeoNames name itself is never dropped, but a one-word name is flagged
@@ -218,8 +223,6 @@ def main():
         fields += [""] * (4 - len(fields))
         for n in split_names(fields[1]) + split_names(fields[2]):
             reserved.add(n.lower())
-    for s in states:
-        reserved.add(s.lower())
     for fields in read_tsv("organizations.tsv"):
         fields += [""] * (5 - len(fields))
         for n in [fields[0]] + split_names(fields[2]) + split_names(fields[3]):
@@ -283,6 +286,7 @@ def main():
         "# C iso2 name facet population capital-geonameid",
         "# T geonameid iso2 name population flags alternate-names",
         "# S us-state-name",
+        "# D key name iso2 population (smaller cities, for datelines and metadata only)",
     ]
     for iso in sorted(countries):
         c = countries[iso]
@@ -322,6 +326,26 @@ def main():
         lines.append(f"T\t{gid}\t{c['countrycode']}\t{name}\t{c['population']}\t{flags}\t{'|'.join(names)}")
     for s in sorted(states):
         lines.append(f"S\t{s}")
+
+    # Smaller cities, for datelines and metadata only (never matched in
+    # text): one line per lower-cased name, the most populous town of that
+    # name, sorted by the UTF-8 bytes of the key so the loader can binary
+    # search without building an index.
+    chosen_ids = {c["geonameid"] for c in chosen}
+    minor = {}
+    for c in cities.values():
+        if c["geonameid"] in chosen_ids or c["countrycode"] not in countries:
+            continue
+        name = c["name"].strip().replace("/", "-")
+        for key in {name.lower(), ascii_fold(name).lower()}:
+            if key in reserved or key in MONTHS_AND_DAYS or key in biggest_primary:
+                continue
+            if key not in minor or minor[key]["population"] < c["population"]:
+                minor[key] = c
+    for key in sorted(minor, key=lambda k: k.encode("utf-8")):
+        c = minor[key]
+        name = c["name"].strip().replace("/", "-")
+        lines.append(f"D\t{key}\t{name}\t{c['countrycode']}\t{c['population']}")
 
     with open(os.path.join(HERE, "gazetteer.tsv"), "w", encoding="utf-8") as f:
         f.write("\n".join(lines) + "\n")
