@@ -8,11 +8,11 @@ use std::collections::HashMap;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 
 /// Generated from GeoNames by `data/generate.py`.
-const GAZETTEER: &str = include_str!("data/gazetteer.tsv");
+pub(crate) const GAZETTEER: &str = include_str!("data/gazetteer.tsv");
 /// Country aliases, historical names and demonyms, written by hand.
-const COUNTRIES: &str = include_str!("data/countries.tsv");
+pub(crate) const COUNTRIES: &str = include_str!("data/countries.tsv");
 /// Continents and news regions, written by hand.
-const REGIONS: &str = include_str!("data/regions.tsv");
+pub(crate) const REGIONS: &str = include_str!("data/regions.tsv");
 
 /// What level of the facet hierarchy a place sits at.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -464,7 +464,10 @@ pub(crate) fn records(data: &str) -> impl Iterator<Item = [&str; 8]> {
 
 /// Yields the fields of the lines of one record kind (`C`, `T`...),
 /// splitting only those lines.
-fn records_of<'a>(data: &'a str, kind: &'static str) -> impl Iterator<Item = [&'a str; 8]> {
+pub(crate) fn records_of<'a>(
+    data: &'a str,
+    kind: &'static str,
+) -> impl Iterator<Item = [&'a str; 8]> {
     data.lines()
         .filter(move |l| {
             l.len() > kind.len() && l.starts_with(kind) && l.as_bytes()[kind.len()] == b'\t'

@@ -21,12 +21,14 @@ use serde::{Deserialize, Serialize};
 
 use crate::article::{Article, Date, Origin};
 
+mod aliases;
 mod dates;
 mod gazetteer;
 mod locations;
 mod organizations;
 mod text;
 
+pub use aliases::alias_facets;
 pub use dates::parse_date;
 
 use gazetteer::Gazetteer;

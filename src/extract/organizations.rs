@@ -188,37 +188,42 @@ pub(crate) enum OrgKey {
     Named(String),
 }
 
+/// The rows of the organization table, each with its facet path
+/// (`/Parent/Name`).
+pub(crate) fn rows_with_facets() -> Vec<([&'static str; 5], String)> {
+    let rows: Vec<[&str; 5]> = records(ORGANIZATIONS).map(|f| take::<5>(&f)).collect();
+    let ids: HashMap<&str, usize> = rows.iter().enumerate().map(|(i, r)| (r[0], i)).collect();
+    let facet_of = |mut i: usize| {
+        let mut parts = vec![rows[i][0]];
+        // Parents are few levels deep; the bound guards against a cycle
+        // in a hand-edited file.
+        for _ in 0..4 {
+            match ids.get(rows[i][1]) {
+                Some(&p) if !rows[i][1].is_empty() => {
+                    parts.push(rows[p][0]);
+                    i = p;
+                }
+                _ => break,
+            }
+        }
+        parts.reverse();
+        format!("/{}", parts.join("/"))
+    };
+    (0..rows.len()).map(|i| (rows[i], facet_of(i))).collect()
+}
+
 impl OrgTable {
     /// Loads the shipped table and builds the matcher.
     pub fn load() -> OrgTable {
-        let rows: Vec<[&str; 5]> = records(ORGANIZATIONS).map(|f| take::<5>(&f)).collect();
-        let ids: HashMap<&str, u32> = rows
+        let rows = rows_with_facets();
+        let orgs: Vec<Org> = rows
             .iter()
-            .enumerate()
-            .map(|(i, r)| (r[0], i as u32))
-            .collect();
-        let facet_of = |mut i: usize| {
-            let mut parts = vec![rows[i][0]];
-            // Parents are few levels deep; the bound guards against a cycle
-            // in a hand-edited file.
-            for _ in 0..4 {
-                match ids.get(rows[i][1]) {
-                    Some(&p) if !rows[i][1].is_empty() => {
-                        parts.push(rows[p as usize][0]);
-                        i = p as usize;
-                    }
-                    _ => break,
-                }
-            }
-            parts.reverse();
-            format!("/{}", parts.join("/"))
-        };
-        let orgs: Vec<Org> = (0..rows.len())
-            .map(|i| Org {
-                name: rows[i][0].to_string(),
-                facet: facet_of(i),
+            .map(|(row, facet)| Org {
+                name: row[0].to_string(),
+                facet: facet.clone(),
             })
             .collect();
+        let rows: Vec<[&str; 5]> = rows.into_iter().map(|(row, _)| row).collect();
 
         let mut keys: HashMap<String, usize> = HashMap::new();
         let mut patterns: Vec<Vec<OrgAlias>> = Vec::new();

@@ -33,8 +33,10 @@ pub(crate) fn facet_paths(searcher: &Searcher, field: Field) -> Result<BTreeSet<
 /// letter case). Otherwise the value is a name matched, ignoring case and
 /// accents, against every component of every path: `Mali` finds
 /// `/Africa/Western Africa/Mali`, `Africa` finds `/Africa`. Several matches
-/// are all returned (the caller ORs them).
-pub(crate) fn resolve(value: &str, paths: &BTreeSet<String>) -> Vec<String> {
+/// are all returned (the caller ORs them). `aliases` are paths the value is
+/// another name for (`UK` for the United Kingdom); those in the index count
+/// as matches too.
+pub(crate) fn resolve(value: &str, paths: &BTreeSet<String>, aliases: &[String]) -> Vec<String> {
     let value = value.trim();
     if value.starts_with('/') {
         let wanted = fold(value.trim_end_matches('/'));
@@ -48,7 +50,11 @@ pub(crate) fn resolve(value: &str, paths: &BTreeSet<String>) -> Vec<String> {
             .collect();
     }
     let wanted = fold(value);
-    let mut found = BTreeSet::new();
+    let mut found: BTreeSet<String> = aliases
+        .iter()
+        .filter(|a| paths.contains(*a))
+        .cloned()
+        .collect();
     for path in paths {
         let components: Vec<&str> = path.split('/').skip(1).collect();
         if components.last().is_some_and(|last| fold(last) == wanted) {
@@ -148,30 +154,42 @@ mod tests {
     #[test]
     fn a_name_resolves_to_the_shallowest_matching_nodes() {
         assert_eq!(
-            resolve("mali", &paths()),
+            resolve("mali", &paths(), &[]),
             [
                 "/Africa/Western Africa/Mali",
                 "/Asia/Eastern Asia/China/Mali"
             ]
         );
         assert_eq!(
-            resolve("Accra", &paths()),
+            resolve("Accra", &paths(), &[]),
             ["/Africa/Western Africa/Ghana/Accra"]
         );
-        assert_eq!(resolve("africa", &paths()), ["/Africa"]);
+        assert_eq!(resolve("africa", &paths(), &[]), ["/Africa"]);
+    }
+
+    #[test]
+    fn aliases_count_only_when_the_index_has_their_path() {
+        let aliases = [
+            "/Africa/Western Africa/Ghana".to_string(),
+            "/Europe/Northern Europe/United Kingdom".to_string(),
+        ];
+        assert_eq!(
+            resolve("gold coast", &paths(), &aliases),
+            ["/Africa/Western Africa/Ghana"]
+        );
     }
 
     #[test]
     fn an_exact_path_wins_and_paths_ignore_case() {
         assert_eq!(
-            resolve("/Africa/Western Africa/Mali", &paths()),
+            resolve("/Africa/Western Africa/Mali", &paths(), &[]),
             ["/Africa/Western Africa/Mali"]
         );
         assert_eq!(
-            resolve("/africa/western africa", &paths()),
+            resolve("/africa/western africa", &paths(), &[]),
             ["/Africa/Western Africa"]
         );
-        assert!(resolve("/Europe", &paths()).is_empty());
+        assert!(resolve("/Europe", &paths(), &[]).is_empty());
     }
 
     #[test]

@@ -252,7 +252,8 @@ impl NewsIndex {
                     filter::facet_paths(&searcher, self.fields.facet(facet))?,
                 );
             }
-            let paths = filter::resolve(&filter.value, &path_cache[facet]);
+            let aliases = crate::extract::alias_facets(facet, &filter.value);
+            let paths = filter::resolve(&filter.value, &path_cache[facet], &aliases);
             by_facet
                 .entry(facet)
                 .or_default()
