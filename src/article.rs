@@ -119,8 +119,11 @@ pub struct Article {
     pub published: Option<Date>,
     /// The raw date string of the metadata, always kept when there is one.
     pub published_raw: Option<String>,
-    /// The dateline as written (`ANKARA`, `LONDON`), if the article has one.
+    /// The dateline's place as written (`ANKARA`, `LONDON`), if the article has one.
     pub dateline: Option<String>,
+    /// A dateline standing on its own line, whole (`BRUSSELS 1996-08-22`):
+    /// it is not part of the body, and its date may be the article's.
+    pub dateline_line: Option<String>,
     /// Place names given by the input's metadata (front matter
     /// `locations`, Reuters `PLACES` codes with `-` turned into spaces).
     pub given_locations: Vec<String>,

@@ -268,9 +268,10 @@ fn article_from(
         .map(|c| if c.is_control() && c != '\n' { ' ' } else { c })
         .collect();
     let lines: Vec<&str> = body.split('\n').collect();
-    let (body, found_dateline) = text::body_and_dateline(&lines, Wrap::Detect);
-    article.body = body;
-    article.dateline = string_at(object, &["dateline"]).or(found_dateline);
+    let body = text::body_and_dateline(&lines, Wrap::Detect);
+    article.body = body.text;
+    article.dateline = string_at(object, &["dateline"]).or(body.dateline);
+    article.dateline_line = body.dateline_line;
     article.title = string_at(object, &TITLE_KEYS);
     article.url = string_at(object, &URL_KEYS);
     article.source = match object.get("source") {

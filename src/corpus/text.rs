@@ -161,7 +161,9 @@ pub(super) fn read(source: &Source<'_>, text: &str) -> FileContents {
         article.title = Some(collapse_whitespace(first));
         rest = skip_blank(after);
     }
-    (article.body, article.dateline) = body_and_dateline(rest, Wrap::Detect);
+    let body = body_and_dateline(rest, Wrap::Detect);
+    (article.body, article.dateline, article.dateline_line) =
+        (body.text, body.dateline, body.dateline_line);
     if let Some(meta) = meta {
         meta.apply(&mut article);
     }
@@ -174,16 +176,28 @@ pub(super) fn read(source: &Source<'_>, text: &str) -> FileContents {
     out
 }
 
+/// What [`body_and_dateline`] found.
+pub(crate) struct Body {
+    pub text: String,
+    /// The dateline's place as written (`NAIROBI`).
+    pub dateline: Option<String>,
+    /// A dateline line taken out of the body, whole (`NAIROBI 2024-03-05`),
+    /// so that its date is not lost.
+    pub dateline_line: Option<String>,
+}
+
 /// Normalises body lines into a body, taking out a dateline that stands on
 /// the first line and recognising one that leads the first paragraph.
-pub(crate) fn body_and_dateline(lines: &[&str], wrap: Wrap) -> (String, Option<String>) {
+pub(crate) fn body_and_dateline(lines: &[&str], wrap: Wrap) -> Body {
     let mut lines = skip_blank(lines);
     let mut place = None;
+    let mut dateline_line = None;
     if let Some((first, after)) = lines.split_first()
         && !after.iter().all(|line| line.trim().is_empty())
         && let Some(found) = dateline::standalone(first)
     {
         place = Some(found.to_string());
+        dateline_line = Some(collapse_whitespace(first));
         lines = after;
     }
     let paragraphs = paragraphs(lines, wrap);
@@ -193,7 +207,11 @@ pub(crate) fn body_and_dateline(lines: &[&str], wrap: Wrap) -> (String, Option<S
             .and_then(|p| dateline::leading(p))
             .map(str::to_string);
     }
-    (paragraphs.join("\n\n"), place)
+    Body {
+        text: paragraphs.join("\n\n"),
+        dateline: place,
+        dateline_line,
+    }
 }
 
 fn skip_blank<'a, 'b>(lines: &'a [&'b str]) -> &'a [&'b str] {
@@ -262,6 +280,7 @@ mod tests {
             "Budget talks stall\n\nNAIROBI, March 3\n\n{PROSE}\n"
         ));
         assert_eq!(a.dateline.as_deref(), Some("NAIROBI"));
+        assert_eq!(a.dateline_line.as_deref(), Some("NAIROBI, March 3"));
         assert_eq!(a.body, PROSE);
     }
 

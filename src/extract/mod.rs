@@ -182,8 +182,9 @@ fn publication_date(article: &Article) -> (Option<Date>, Option<Origin>) {
         return (Some(date), Some(Origin::Metadata));
     }
     let text_date = article
-        .dateline
+        .dateline_line
         .as_deref()
+        .or(article.dateline.as_deref())
         .and_then(dates::find_date)
         .or_else(|| dates::find_date(&article.body));
     if let Some(date) = text_date {

@@ -284,7 +284,8 @@ fn publication_date_falls_back_to_the_text_then_the_file_name() {
     assert_eq!(e.published_source, Some(Origin::Text));
 
     let dateline = Article {
-        dateline: Some("ACCRA, March 3, 2024".into()),
+        dateline: Some("ACCRA".into()),
+        dateline_line: Some("ACCRA, March 3, 2024".into()),
         body: "Cocoa arrivals rose.".into(),
         ..Article::default()
     };
