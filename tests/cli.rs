@@ -473,6 +473,20 @@ fn exit_codes_are_0_hits_1_none_2_errors_with_empty_stdout() {
 }
 
 #[test]
+fn indexing_a_missing_path_is_an_error_naming_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let index = dir.path().join("index");
+    let output = run(
+        dateline()
+            .args(["index", "no-such-folder", "--index"])
+            .arg(&index),
+        2,
+    );
+    assert!(String::from_utf8_lossy(&output.stderr).contains("`no-such-folder`"));
+    assert!(!index.exists(), "no index is created for a failed run");
+}
+
+#[test]
 fn query_errors_name_the_column() {
     let output = run(
         dateline()

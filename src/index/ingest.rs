@@ -143,6 +143,7 @@ impl NewsIndex {
         progress: &mut dyn FnMut(&Progress),
     ) -> Result<IngestReport> {
         let started = Instant::now();
+        check_roots(roots)?;
         let mut writer = self.writer(options)?;
         let extractor = Arc::new(Extractor::new());
         let exclude: Vec<PathBuf> = self.path().map(Path::to_path_buf).into_iter().collect();
@@ -416,6 +417,15 @@ impl Primaries {
     fn insert_if_absent(&mut self, hash: u64, primary: Primary) {
         self.map.entry(hash).or_insert(PrimaryRef::Known(primary));
     }
+}
+
+/// Fails on the first root that does not exist: a mistyped path is an
+/// error, not an empty run.
+pub fn check_roots(roots: &[PathBuf]) -> Result<()> {
+    for root in roots {
+        std::fs::metadata(root).map_err(|e| Error::io(root, e))?;
+    }
+    Ok(())
 }
 
 fn read_worker(

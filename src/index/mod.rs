@@ -12,7 +12,7 @@ use crate::error::{Error, Result};
 use crate::schema::{Fields, SCHEMA_VERSION, Schema};
 
 pub use document::{StoredArticle, content_hash};
-pub use ingest::{IngestOptions, IngestReport, Progress};
+pub use ingest::{IngestOptions, IngestReport, Progress, check_roots};
 
 /// The file, beside tantivy's own, that records the schema an index was built with.
 const SCHEMA_FILE: &str = "dateline-schema.toml";

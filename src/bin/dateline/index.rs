@@ -14,6 +14,7 @@ pub fn run(args: IndexArgs) -> Result<ExitCode, CliError> {
         Some(path) => Schema::from_file(path)?,
         None => Schema::default(),
     };
+    dateline::index::check_roots(&args.paths)?;
     let dir = args.location.path();
     let index = NewsIndex::open_or_create_in_dir(&dir, schema)?;
     let mut options = IngestOptions {
