@@ -164,21 +164,18 @@ pub fn search_results(out: &mut impl Write, results: &SearchResults, bold: bool)
             writeln!(out, "   also at: {}", hit.also_at.join(", "))?;
         }
         for passage in &hit.passages {
-            let text: String = passage
+            // One line per passage; swapping newlines for spaces keeps the
+            // highlight offsets valid.
+            let flat: String = passage
                 .text
-                .split_whitespace()
-                .collect::<Vec<_>>()
-                .join(" ");
-            // Whitespace was collapsed: recompute highlight offsets on the original only when unchanged.
-            let shown = if text == passage.text {
-                highlighted(&text, &passage.highlights, bold)
-            } else {
-                highlighted(&passage.text, &passage.highlights, bold)
-                    .split_whitespace()
-                    .collect::<Vec<_>>()
-                    .join(" ")
-            };
-            writeln!(out, "   > {shown}")?;
+                .chars()
+                .map(|c| if c == '\n' { ' ' } else { c })
+                .collect();
+            writeln!(
+                out,
+                "   > {}",
+                highlighted(&flat, &passage.highlights, bold)
+            )?;
         }
         writeln!(out)?;
     }
