@@ -4,7 +4,7 @@
 
 mod common;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
@@ -319,4 +319,331 @@ fn an_index_of_another_schema_version_names_rebuild_as_the_fix() {
     let rebuilt = ws.index(&["--rebuild", "news"]);
     assert_eq!(rebuilt["articles_indexed"], 4);
     assert_eq!(ws.total("alphanonce"), 1);
+}
+
+/// What must become of one awkward fixture.
+enum Expect {
+    /// Its nonce is found in exactly one article.
+    Found(&'static str),
+    /// The report names the file with this kind and a message holding this.
+    Named(&'static str, &'static str),
+}
+
+/// Copies the static awkward fixtures and adds those that cannot be
+/// committed (links, permissions, FIFOs, big files), returning what each
+/// must give. Paths are relative to the returned folder.
+fn awkward_folder(dir: &std::path::Path) -> (PathBuf, Vec<(String, Expect)>) {
+    use Expect::{Found, Named};
+    let folder = dir.join("awkward");
+    std::fs::create_dir_all(&folder).unwrap();
+    let fixtures = common::root().join("tests/fixtures/awkward");
+    for entry in std::fs::read_dir(&fixtures).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(entry.path(), folder.join(entry.file_name())).unwrap();
+    }
+    let mut expect: Vec<(&str, Expect)> = vec![
+        ("latin1.txt", Found("latinonenonce")),
+        ("windows1252.txt", Found("cpwinnonce")),
+        ("utf16le-bom.txt", Found("utfsixteenlenonce")),
+        ("utf16be-bom.txt", Found("utfsixteenbenonce")),
+        ("utf8-bom.md", Found("utfeightbomnonce")),
+        ("invalid-utf8.txt", Found("badutfeightnonce")),
+        ("binary.txt", Named("binary", "binary file")),
+        ("empty.txt", Named("empty", "empty file")),
+        ("whitespace-only.txt", Named("empty", "only whitespace")),
+        ("zero-bytes.json", Named("empty", "empty file")),
+        ("truncated.json", Named("malformed", "invalid JSON")),
+        ("deeply-nested.json", Named("malformed", "recursion limit")),
+        ("one-bad-line.jsonl", Found("jsonlgoodonenonce")),
+        ("one-bad-line.jsonl", Found("jsonlgoodthreenonce")),
+        ("one-bad-line.jsonl", Named("malformed", "invalid JSON")),
+        ("wrong-types.json", Named("not_article", "")),
+        ("unclosed-tag.sgm", Named("malformed", "is not closed")),
+        ("unclosed-tag.sgm", Found("sgmlsecondnonce")),
+        ("bad-front-matter.md", Named("malformed", "front matter")),
+        ("nul-bytes.txt", Found("nulbytesnonce")),
+        ("control-chars.txt", Found("controlcharsnonce")),
+        ("no-body.html", Named("empty", "no article text")),
+        ("html-script-only.html", Named("empty", "no article text")),
+        ("crlf.txt", Found("crlfnonce")),
+        ("cr-only.txt", Found("cronlynonce")),
+        ("UPPER-CASE.TXT", Found("uppercaseextnonce")),
+        ("name with spaces ünïcode.txt", Found("unicodenamenonce")),
+        ("front-matter-only.md", Found("frontonlynonce")),
+        ("entities.sgm", Found("sgmlentitiesnonce")),
+        ("json-with-bom.json", Found("jsonbomnonce")),
+    ];
+    // Generated: a very long line, a file over the size limit, a folder
+    // named like a file, links, a FIFO, an unreadable file.
+    let long_line = format!(
+        "Long line story\n\n{} longlinenonce {}\n",
+        "harbour cargo ".repeat(60_000),
+        "tide ".repeat(60_000)
+    );
+    std::fs::write(folder.join("long-line.txt"), long_line).unwrap();
+    expect.push(("long-line.txt", Found("longlinenonce")));
+    let too_large = format!("Too large\n\n{} toolargenonce\n", "word ".repeat(500_000));
+    std::fs::write(folder.join("too-large.txt"), too_large).unwrap();
+    expect.push(("too-large.txt", Named("too_large", "more than the limit")));
+    std::fs::create_dir_all(folder.join("folder.txt")).unwrap();
+    std::fs::write(folder.join("folder.txt/inner.txt"), story("folderdotnonce")).unwrap();
+    expect.push(("folder.txt/inner.txt", Found("folderdotnonce")));
+    std::os::unix::fs::symlink(folder.join("missing.txt"), folder.join("broken-link.txt")).unwrap();
+    expect.push((
+        "broken-link.txt",
+        Named("unreadable", "broken symbolic link"),
+    ));
+    std::fs::create_dir_all(folder.join("sub")).unwrap();
+    std::os::unix::fs::symlink(&folder, folder.join("sub/loop")).unwrap();
+    expect.push(("sub/loop", Named("walk", "symbolic link loop")));
+    let fifo = Command::new("mkfifo").arg(folder.join("pipe.txt")).status();
+    if fifo.is_ok_and(|s| s.success()) {
+        expect.push(("pipe.txt", Named("unreadable", "not a regular file")));
+    }
+    let locked = folder.join("unreadable.txt");
+    std::fs::write(&locked, story("unreadablenonce")).unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o000)).unwrap();
+    if std::fs::read(&locked).is_err() {
+        expect.push(("unreadable.txt", Named("unreadable", "permission denied")));
+    } else {
+        // Root reads anything: the file is then simply an article.
+        eprintln!("running as root: unreadable.txt is readable and must be found");
+        expect.push(("unreadable.txt", Found("unreadablenonce")));
+    }
+    // Unreadable even for root: opening works, reading fails (EIO).
+    if Path::new("/proc/self/mem").exists() {
+        std::os::unix::fs::symlink("/proc/self/mem", folder.join("proc-mem.txt")).unwrap();
+        expect.push(("proc-mem.txt", Named("unreadable", "cannot read")));
+    }
+    let expect = expect
+        .into_iter()
+        .map(|(name, e)| (name.to_string(), e))
+        .collect();
+    (folder, expect)
+}
+
+#[test]
+fn every_awkward_fixture_is_found_exactly_once_or_named_with_its_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let (folder, expect) = awkward_folder(dir.path());
+    assert!(expect.len() >= 30, "{} fixtures", expect.len());
+    let index = dir.path().join("index");
+    let output = run(
+        dateline()
+            .args([
+                "index",
+                "--quiet",
+                "--json",
+                "--max-file-size",
+                "2000000",
+                "--index",
+            ])
+            .arg(&index)
+            .arg(&folder),
+        0,
+    );
+    let report = json(&output);
+    let problems = report["problems"].as_array().unwrap();
+    let named = |name: &str, kind: &str, message: &str| {
+        let path = folder.join(name);
+        problems.iter().any(|p| {
+            Path::new(p["path"].as_str().unwrap()) == path
+                && p["kind"] == kind
+                && p["message"].as_str().unwrap().contains(message)
+        })
+    };
+    let news = dateline::NewsIndex::open_in_dir(&index).unwrap();
+    let mut failures = Vec::new();
+    for (name, expect) in &expect {
+        match expect {
+            Expect::Found(word) => {
+                let results = news.search(&dateline::SearchRequest::new(*word)).unwrap();
+                let ids: Vec<&str> = results.hits.iter().map(|h| h.id.as_str()).collect();
+                let from_file = ids.iter().all(|id| id.contains(name.as_str()));
+                if results.total_articles != 1 || !from_file {
+                    failures.push(format!("{name}: `{word}` found in {ids:?}"));
+                }
+            }
+            Expect::Named(kind, message) => {
+                if !named(name, kind, message) {
+                    failures.push(format!("{name}: not named as {kind} `{message}`"));
+                }
+            }
+        }
+    }
+    // Every problem is about a fixture listed above.
+    for problem in problems {
+        let path = PathBuf::from(problem["path"].as_str().unwrap());
+        let known = expect.iter().any(|(name, _)| folder.join(name) == path);
+        if !known {
+            failures.push(format!("unexpected problem {problem}"));
+        }
+    }
+    // Nonces of refused files are not indexed under any other id.
+    for word in [
+        "binarynonce",
+        "toolargenonce",
+        "truncatedjsonnonce",
+        "jsonlbadlinenonce",
+    ] {
+        let results = news.search(&dateline::SearchRequest::new(word)).unwrap();
+        if results.total_articles != 0 {
+            failures.push(format!("`{word}` was indexed"));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{}\n--- report\n{report:#}",
+        failures.join("\n")
+    );
+
+    // --strict turns the skips into exit code 2, with the same report.
+    let strict = run(
+        dateline()
+            .args(["index", "--quiet", "--strict", "--rebuild"])
+            .args(["--max-file-size", "2000000", "--index"])
+            .arg(&index)
+            .arg(&folder),
+        2,
+    );
+    assert!(String::from_utf8_lossy(&strict.stderr).contains("binary file"));
+    // A second run reads nothing but reports the same problems.
+    let again = json(&run(
+        dateline()
+            .args([
+                "index",
+                "--quiet",
+                "--json",
+                "--max-file-size",
+                "2000000",
+                "--index",
+            ])
+            .arg(&index)
+            .arg(&folder),
+        0,
+    ));
+    assert_eq!(again["files_changed"], 0, "{again:#}");
+    assert_eq!(again["skipped"], report["skipped"]);
+}
+
+#[test]
+fn strict_exits_0_when_nothing_was_skipped() {
+    let ws = Workspace::new();
+    run(
+        &mut ws.command(&["index", "--quiet", "--strict", "news"]),
+        0,
+    );
+}
+
+#[test]
+fn a_file_deleted_between_the_walk_and_the_read_is_named_unreadable() {
+    let ws = Workspace::new();
+    let found: Vec<PathBuf> = dateline::corpus::walk(&[ws.path("news")], &[])
+        .filter_map(Result::ok)
+        .collect();
+    assert_eq!(found.len(), 4);
+    std::fs::remove_file(&found[0]).unwrap();
+    let contents = dateline::corpus::read_file(&found[0], &Default::default());
+    assert!(contents.articles.is_empty());
+    assert_eq!(
+        contents.problems[0].kind,
+        dateline::corpus::ProblemKind::Unreadable
+    );
+    assert!(contents.problems[0].message.contains("no such file"));
+}
+
+/// Runs a command to its end and returns its output and peak resident
+/// memory in bytes (from `wait4`, so the peak is exact).
+fn run_measured(command: &mut Command) -> (std::process::ExitStatus, u64) {
+    use std::os::unix::process::ExitStatusExt;
+    let child = command
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let pid = child.id() as libc::pid_t;
+    let mut status = 0;
+    // SAFETY: rusage is plain data, filled in by the kernel.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: the pid is our child's, not yet waited for; std's Child is
+    // forgotten so it never waits for it again.
+    let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    std::mem::forget(child);
+    assert_eq!(waited, pid);
+    // ru_maxrss is in kilobytes on Linux.
+    (
+        std::process::ExitStatus::from_raw(status),
+        usage.ru_maxrss as u64 * 1024,
+    )
+}
+
+/// Writes a one-article text file of about `bytes` bytes holding `word` once,
+/// near its end.
+fn write_huge(path: &Path, bytes: usize, word: &str) {
+    use std::io::Write;
+    let mut file = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
+    writeln!(file, "An archive of harbour reports\n").unwrap();
+    let paragraph = "The harbour board met again on Monday and the cargo figures for the week \
+                     were read out, ship by ship, while the pilots waited for the tide to turn. ";
+    let mut written = 0;
+    let mut n = 0u64;
+    while written < bytes {
+        // Numbered paragraphs, so passages differ.
+        let line = format!("{paragraph}Report {n} closes here.\n\n");
+        file.write_all(line.as_bytes()).unwrap();
+        written += line.len();
+        n += 1;
+    }
+    writeln!(file, "The last report mentions {word} once.").unwrap();
+}
+
+/// Indexes one huge file with `binary` and checks its peak memory against
+/// the bound 250 MB + the file's size; returns the peak.
+fn index_huge(binary: &Path, megabytes: usize, word: &str) -> u64 {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("huge.txt");
+    write_huge(&file, megabytes * 1_000_000, word);
+    let size = std::fs::metadata(&file).unwrap().len();
+    let index = dir.path().join("index");
+    let (status, peak) = run_measured(
+        Command::new(binary)
+            .args(["index", "--quiet", "--index"])
+            .arg(&index)
+            .arg(&file),
+    );
+    assert!(status.success(), "{status:?}");
+    let news = dateline::NewsIndex::open_in_dir(&index).unwrap();
+    let results = news.search(&dateline::SearchRequest::new(word)).unwrap();
+    assert_eq!(results.total_articles, 1);
+    eprintln!(
+        "{megabytes} MB file ({size} bytes): peak RSS {} MB",
+        peak / 1_000_000
+    );
+    peak
+}
+
+#[test]
+fn a_20_mb_article_is_indexed_within_250_mb_plus_its_size() {
+    let peak = index_huge(
+        Path::new(env!("CARGO_BIN_EXE_dateline")),
+        20,
+        "twentymbnonce",
+    );
+    assert!(peak <= 250_000_000 + 20_000_000, "peak RSS {peak} bytes");
+}
+
+#[test]
+fn a_file_over_max_file_size_is_skipped_with_a_message() {
+    let ws = Workspace::new();
+    let output = run(
+        &mut ws.command(&["index", "--quiet", "--max-file-size", "100", "news"]),
+        0,
+    );
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("more than the limit of 100 bytes"),
+        "{stderr}"
+    );
+    assert_eq!(ws.total("alphanonce"), 0);
 }

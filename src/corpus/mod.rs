@@ -55,7 +55,8 @@ pub use walk::{Format, is_candidate, not_article_reason, walk};
 #[serde(rename_all = "snake_case")]
 pub enum ProblemKind {
     /// Not an article: README/LICENSE/NOTICE, unknown extension, a text file
-    /// without prose, JSON without a body string. Counted, not listed.
+    /// without prose, JSON without a body string. Counted; listed in the
+    /// ingest report only when the file was read (not for a name).
     NotArticle,
     /// Empty or whitespace only.
     Empty,
@@ -225,7 +226,7 @@ pub fn bytes_hash(bytes: &[u8]) -> u64 {
 
 fn decode_and_parse(path: &Path, bytes: Vec<u8>) -> FileContents {
     let mut contents = FileContents::default();
-    let text = match decode::decode(&bytes) {
+    let text = match decode::decode_owned(bytes) {
         Ok(decoded) => {
             if let Some(warning) = decoded.warning {
                 contents.problems.push(Problem {
@@ -241,7 +242,6 @@ fn decode_and_parse(path: &Path, bytes: Vec<u8>) -> FileContents {
             return FileContents::problem(Problem::new(path, ProblemKind::Binary, message));
         }
     };
-    drop(bytes);
     if text.trim().is_empty() {
         let message = if text.is_empty() {
             "empty file"

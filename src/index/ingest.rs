@@ -101,7 +101,8 @@ pub struct IngestReport {
     pub duplicates: usize,
     /// Skipped files and articles by reason (`not_article`, `empty`, ...).
     pub skipped: BTreeMap<String, usize>,
-    /// Every problem except `not_article` skips, in walk order.
+    /// Every problem in walk order, except `not_article` skips decided by a
+    /// file's name alone.
     pub problems: Vec<Problem>,
     /// Input bytes read.
     pub bytes_read: u64,
@@ -112,14 +113,17 @@ pub struct IngestReport {
 }
 
 impl IngestReport {
-    fn record(&mut self, problem: Problem) {
+    /// Counts a problem and lists it, except a `not_article` skip decided
+    /// by the file's name (README, unknown extension), which only counts: a
+    /// file that was read and held no article is listed with its reason.
+    fn record(&mut self, problem: Problem, read: bool) {
         if problem.kind.is_skip() {
             *self
                 .skipped
                 .entry(problem.kind.as_str().to_string())
                 .or_default() += 1;
         }
-        if problem.kind != ProblemKind::NotArticle {
+        if read || problem.kind != ProblemKind::NotArticle {
             self.problems.push(problem);
         }
     }
@@ -376,7 +380,7 @@ impl NewsIndex {
             if matches!(problem.kind, ProblemKind::Walk | ProblemKind::Unreadable) {
                 seen.shielded.push(canonical_or_absolute(&problem.path));
             }
-            report.record(problem);
+            report.record(problem, work.path.is_some());
         }
         if let Some(canonical) = work.canonical {
             seen.files.insert(canonical);
@@ -387,7 +391,7 @@ impl NewsIndex {
             FileState::Unchanged { entry, touched } => {
                 report.files_unchanged += 1;
                 for problem in &entry.problems {
-                    report.record(problem.clone());
+                    report.record(problem.clone(), true);
                 }
                 if touched {
                     report.files_read += 1;
@@ -449,13 +453,15 @@ impl NewsIndex {
             writer.add_document(doc)?;
             return Ok(());
         }
+        let id = prepared.article.id.clone();
         let block = document::article_block(
             &self.fields,
-            &prepared.article,
+            prepared.article,
             &prepared.entities,
             &prepared.passages,
             prepared.hash,
         );
+        drop(prepared.entities);
         writer.run(
             block
                 .into_iter()
@@ -463,13 +469,7 @@ impl NewsIndex {
                 .collect::<Vec<_>>(),
         )?;
         report.articles_indexed += 1;
-        primaries.insert_if_absent(
-            prepared.hash,
-            Primary {
-                id: prepared.article.id,
-                path: own_path,
-            },
-        );
+        primaries.insert_if_absent(prepared.hash, Primary { id, path: own_path });
         Ok(())
     }
 
