@@ -4,9 +4,11 @@
 mod args;
 mod extract;
 mod index;
+mod remove;
 mod render;
 mod search;
 mod show;
+mod stats;
 
 use std::process::ExitCode;
 
@@ -21,6 +23,8 @@ fn main() -> ExitCode {
         Command::Search(args) => search::run(args),
         Command::Extract(args) => extract::run(args),
         Command::Show(args) => show::run(args),
+        Command::Stats(args) => stats::run(args),
+        Command::Remove(args) => remove::run(args),
         Command::Completions { shell } => {
             clap_complete::generate(
                 shell,
