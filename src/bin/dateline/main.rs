@@ -2,6 +2,7 @@
 //! outcome to an exit code.
 
 mod args;
+mod eval;
 mod extract;
 mod index;
 mod render;
@@ -21,6 +22,7 @@ fn main() -> ExitCode {
         Command::Search(args) => search::run(args),
         Command::Extract(args) => extract::run(args),
         Command::Show(args) => show::run(args),
+        Command::Eval(command) => eval::run(command),
         Command::Completions { shell } => {
             clap_complete::generate(
                 shell,
