@@ -37,6 +37,9 @@ pub enum Error {
     /// A filter value that cannot be used, such as a malformed date (user input).
     #[error("invalid filter: {0}")]
     Filter(String),
+    /// Evaluation input (queries, judgments) is malformed (user input).
+    #[error("{0}")]
+    Eval(String),
     /// No article has the requested id (user input).
     #[error("no article with id `{0}`")]
     ArticleNotFound(String),

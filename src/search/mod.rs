@@ -10,6 +10,9 @@
 mod filter;
 mod highlight;
 mod query;
+mod rank;
+
+pub use rank::{Aggregation, QuerySyntax, Ranking, ScoreParts};
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::Bound;
@@ -71,8 +74,17 @@ pub struct SearchRequest {
     pub passages: usize,
     /// Order of hits.
     pub sort: Sort,
-    /// Values per facet in the counts.
+    /// Values per facet in the counts (0: no counts are made).
     pub facet_limit: usize,
+    /// How the query text is read.
+    #[serde(default)]
+    pub syntax: QuerySyntax,
+    /// Ranking parameters.
+    #[serde(default)]
+    pub ranking: Ranking,
+    /// Attach to each hit how its score was made.
+    #[serde(default)]
+    pub explain: bool,
 }
 
 impl Default for SearchRequest {
@@ -87,6 +99,9 @@ impl Default for SearchRequest {
             passages: 2,
             sort: Sort::Relevance,
             facet_limit: 10,
+            syntax: QuerySyntax::Full,
+            ranking: Ranking::default(),
+            explain: false,
         }
     }
 }
@@ -162,6 +177,9 @@ pub struct Hit {
     /// The best passages, best first; the lead passages when only the
     /// headline matched.
     pub passages: Vec<PassageHit>,
+    /// How the score was made (with `explain` in the request).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub explain: Option<ScoreParts>,
 }
 
 /// A facet value and how many matching articles have it.
@@ -219,11 +237,19 @@ struct Candidate {
     published: Option<i64>,
     /// Matched passages: (passage doc, score).
     passages: Vec<(DocId, f32)>,
+    parts: ScoreParts,
 }
 
-/// Per-article accumulation while scanning one segment.
-struct Acc {
-    best: Vec<f32>,
+/// Facet counts per (facet, counted at the parent of the active node).
+type Counts = BTreeMap<(&'static str, bool), HashMap<String, usize>>;
+
+/// Every matching article of a request, sorted, and what hits need.
+struct Found {
+    candidates: Vec<Candidate>,
+    counts: Counts,
+    resolved_filters: Vec<ResolvedFilter>,
+    highlighter: Highlighter,
+    body_analyzer: tantivy::tokenizer::TextAnalyzer,
 }
 
 /// One group of filters that must all hold: one facet's filters.
@@ -236,238 +262,14 @@ impl NewsIndex {
     /// Runs a search.
     pub fn search(&self, request: &SearchRequest) -> Result<SearchResults> {
         let searcher = self.reader.searcher();
-        let facet_names = self.facet_names();
-        let clauses = query::parse(&request.query, &facet_names)?;
-
-        // Filters, grouped by facet.
-        let mut resolved_filters = Vec::new();
-        let mut by_facet: BTreeMap<&'static str, Vec<String>> = BTreeMap::new();
-        let mut path_cache: HashMap<&'static str, std::collections::BTreeSet<String>> =
-            HashMap::new();
-        for filter in &request.filters {
-            let facet = self.schema.facet_name(&filter.facet)?;
-            if !path_cache.contains_key(facet) {
-                path_cache.insert(
-                    facet,
-                    filter::facet_paths(&searcher, self.fields.facet(facet))?,
-                );
-            }
-            let aliases = crate::extract::alias_facets(facet, &filter.value);
-            let paths = filter::resolve(&filter.value, &path_cache[facet], &aliases);
-            by_facet
-                .entry(facet)
-                .or_default()
-                .extend(paths.iter().cloned());
-            resolved_filters.push(ResolvedFilter {
-                facet: facet.to_string(),
-                value: filter.value.clone(),
-                paths,
-            });
-        }
-        let from = request
-            .from
-            .as_deref()
-            .map(|t| filter::parse_bound(t, false))
-            .transpose()?;
-        let to = request
-            .to
-            .as_deref()
-            .map(|t| filter::parse_bound(t, true))
-            .transpose()?;
-        if let (Some(from), Some(to)) = (from, to)
-            && from > to
-        {
-            return Err(Error::Filter(format!("--from {from} is after --to {to}")));
-        }
-
-        let disabled = || EnableScoring::disabled_from_searcher(&searcher);
-        let mut groups = Vec::new();
-        for (facet, paths) in &by_facet {
-            let field = self.fields.facet(facet);
-            let terms: Vec<Box<dyn Query>> = paths
-                .iter()
-                .filter_map(|p| Facet::from_text(p).ok())
-                .map(|f| -> Box<dyn Query> {
-                    Box::new(TermQuery::new(
-                        Term::from_facet(field, &f),
-                        IndexRecordOption::Basic,
-                    ))
-                })
-                .collect();
-            let mut query: Box<dyn Query> = Box::new(BooleanQuery::union(terms));
-            if *facet == "date" && (from.is_some() || to.is_some()) {
-                query = Box::new(BooleanQuery::intersection(vec![
-                    query,
-                    self.date_range(from, to),
-                ]));
-            }
-            groups.push(FilterGroup {
-                facet,
-                weight: query.weight(disabled())?,
-            });
-        }
-        if !by_facet.contains_key("date") && (from.is_some() || to.is_some()) {
-            groups.push(FilterGroup {
-                facet: "date",
-                weight: self.date_range(from, to).weight(disabled())?,
-            });
-        }
-
-        // Clauses → weights.
-        let mut highlighter = Highlighter::default();
-        let mut body_analyzer = self.schema.analyzer(&self.schema.text.body.analyzer);
-        let mut title_analyzer = self.schema.analyzer(&self.schema.text.title.analyzer);
-        // BM25 statistics per kind of document: a title competes with other
-        // titles (one per article), a passage with other passages.
-        let articles_stats = KindStats::new(&searcher, self.fields.kind, KIND_ARTICLE)?;
-        let passages_stats = KindStats::new(&searcher, self.fields.kind, KIND_PASSAGE)?;
-        let mut positive: Vec<(Occur, Vec<Box<dyn Weight>>)> = Vec::new();
-        let mut negative: Vec<Box<dyn Weight>> = Vec::new();
-        for clause in &clauses {
-            let mut parts: Vec<(Box<dyn Query>, &KindStats)> = Vec::new();
-            if clause.scope != Scope::Body {
-                let tokens = analyze(&mut title_analyzer, &clause.text);
-                if let Some(q) = text_query(self.fields.title, &tokens) {
-                    parts.push((
-                        Box::new(BoostQuery::new(q, self.schema.text.title.boost)),
-                        &articles_stats,
-                    ));
-                }
-            }
-            if clause.scope != Scope::Title {
-                let tokens = analyze(&mut body_analyzer, &clause.text);
-                if let Some(q) = text_query(self.fields.passage, &tokens) {
-                    parts.push((
-                        Box::new(BoostQuery::new(q, self.schema.text.body.boost)),
-                        &passages_stats,
-                    ));
-                }
-                if clause.occur != Occur::MustNot {
-                    highlighter.add(tokens);
-                }
-            }
-            if parts.is_empty() {
-                continue; // only stop words or punctuation
-            }
-            if clause.occur == Occur::MustNot {
-                let query = BooleanQuery::union(parts.into_iter().map(|(q, _)| q).collect());
-                negative.push(query.weight(disabled())?);
-            } else {
-                let weights = parts
-                    .into_iter()
-                    .map(|(q, stats)| {
-                        q.weight(EnableScoring::enabled_from_statistics_provider(
-                            stats, &searcher,
-                        ))
-                    })
-                    .collect::<tantivy::Result<Vec<_>>>()?;
-                positive.push((clause.occur, weights));
-            }
-        }
-        let all_articles = TermQuery::new(
-            Term::from_field_text(self.fields.kind, KIND_ARTICLE),
-            IndexRecordOption::Basic,
-        )
-        .weight(disabled())?;
-
-        // Scan every segment.
-        let mut candidates = Vec::new();
-        // Counts for each facet's active node and, for when a selected
-        // leaf has no children, for its parent (so its siblings show).
-        let mut counts: BTreeMap<(&'static str, bool), HashMap<String, usize>> = BTreeMap::new();
-        let active: HashMap<&'static str, [String; 2]> = FACETS
-            .iter()
-            .map(|&f| {
-                let paths = by_facet.get(f).map(Vec::as_slice).unwrap_or(&[]);
-                let node = if paths.len() == 1 {
-                    paths[0].clone()
-                } else {
-                    String::new()
-                };
-                let parent = node
-                    .rsplit_once('/')
-                    .map(|(p, _)| p.to_string())
-                    .unwrap_or_default();
-                (f, [node, parent])
-            })
-            .collect();
-        for (segment_ord, segment) in searcher.segment_readers().iter().enumerate() {
-            let scan = SegmentScan {
-                segment,
-                positive: &positive,
-                negative: &negative,
-                all_articles: &*all_articles,
-            };
-            let matched = scan.matches()?;
-            let group_sets: Vec<HashSet<DocId>> = groups
-                .iter()
-                .map(|g| docs_of(&*g.weight, segment))
-                .collect::<Result<_>>()?;
-            let published = segment.fast_fields().date("published").ok();
-            let mut facet_readers = HashMap::new();
-            for facet in FACETS {
-                facet_readers.insert(
-                    facet,
-                    (
-                        segment.facet_reader(facet)?,
-                        [HashMap::new(), HashMap::new()],
-                    ),
-                );
-            }
-            let mut finals: HashMap<DocId, usize> = HashMap::new();
-            for (doc, score) in &matched.articles {
-                let passes: Vec<bool> = group_sets.iter().map(|set| set.contains(doc)).collect();
-                if passes.iter().all(|&p| p) {
-                    finals.insert(*doc, candidates.len());
-                    candidates.push(Candidate {
-                        segment: segment_ord as u32,
-                        doc: *doc,
-                        score: *score,
-                        published: published
-                            .as_ref()
-                            .and_then(|c| c.first(*doc))
-                            .map(|d: DateTime| d.into_timestamp_secs()),
-                        passages: Vec::new(),
-                    });
-                }
-                for facet in FACETS {
-                    let others_pass = groups
-                        .iter()
-                        .zip(&passes)
-                        .all(|(g, &p)| p || g.facet == facet);
-                    if others_pass {
-                        let (reader, caches) = facet_readers
-                            .get_mut(facet)
-                            .expect("every facet has a reader");
-                        for (level, node) in active[facet].iter().enumerate() {
-                            let counts = counts.entry((facet, level == 1)).or_default();
-                            count_facets(reader, &mut caches[level], *doc, node, counts)?;
-                        }
-                    }
-                }
-            }
-            for (passage, (article, score)) in matched.passages {
-                if let Some(&i) = finals.get(&article) {
-                    candidates[i].passages.push((passage, score));
-                }
-            }
-        }
-
+        let Found {
+            candidates,
+            counts,
+            resolved_filters,
+            highlighter,
+            mut body_analyzer,
+        } = self.find(&searcher, request)?;
         let total_articles = candidates.len();
-        match request.sort {
-            Sort::Relevance => candidates.sort_by(|a, b| {
-                b.score
-                    .total_cmp(&a.score)
-                    .then(b.published.cmp(&a.published))
-                    .then((a.segment, a.doc).cmp(&(b.segment, b.doc)))
-            }),
-            Sort::Date => candidates.sort_by(|a, b| {
-                b.published
-                    .cmp(&a.published)
-                    .then(b.score.total_cmp(&a.score))
-                    .then((a.segment, a.doc).cmp(&(b.segment, b.doc)))
-            }),
-        }
         let mut hits = Vec::new();
         for (i, candidate) in candidates
             .into_iter()
@@ -511,6 +313,341 @@ impl NewsIndex {
                 date: top("date"),
             },
             resolved_filters,
+        })
+    }
+
+    /// Ranks articles only: the requested page as (article id, score),
+    /// without passages, highlights or facet counts. For evaluation runs.
+    pub fn rank(&self, request: &SearchRequest) -> Result<Vec<(String, f32)>> {
+        let searcher = self.reader.searcher();
+        let request = SearchRequest {
+            facet_limit: 0,
+            ..request.clone()
+        };
+        let found = self.find(&searcher, &request)?;
+        let mut ranked = Vec::new();
+        for candidate in found
+            .candidates
+            .into_iter()
+            .skip(request.offset)
+            .take(request.limit)
+        {
+            let doc: TantivyDocument =
+                searcher.doc(DocAddress::new(candidate.segment, candidate.doc))?;
+            if let Some(id) = doc.get_first(self.fields.id).and_then(|v| v.as_str()) {
+                ranked.push((id.to_string(), candidate.score));
+            }
+        }
+        Ok(ranked)
+    }
+
+    /// Finds every matching article, sorted, with facet counts.
+    fn find(&self, searcher: &Searcher, request: &SearchRequest) -> Result<Found> {
+        let facet_names = self.facet_names();
+        let clauses = match request.syntax {
+            QuerySyntax::Full => query::parse(&request.query, &facet_names)?,
+            QuerySyntax::Natural => query::parse_natural(&request.query),
+        };
+
+        // Filters, grouped by facet.
+        let mut resolved_filters = Vec::new();
+        let mut by_facet: BTreeMap<&'static str, Vec<String>> = BTreeMap::new();
+        let mut path_cache: HashMap<&'static str, std::collections::BTreeSet<String>> =
+            HashMap::new();
+        for filter in &request.filters {
+            let facet = self.schema.facet_name(&filter.facet)?;
+            if !path_cache.contains_key(facet) {
+                path_cache.insert(
+                    facet,
+                    filter::facet_paths(searcher, self.fields.facet(facet))?,
+                );
+            }
+            let aliases = crate::extract::alias_facets(facet, &filter.value);
+            let paths = filter::resolve(&filter.value, &path_cache[facet], &aliases);
+            by_facet
+                .entry(facet)
+                .or_default()
+                .extend(paths.iter().cloned());
+            resolved_filters.push(ResolvedFilter {
+                facet: facet.to_string(),
+                value: filter.value.clone(),
+                paths,
+            });
+        }
+        let from = request
+            .from
+            .as_deref()
+            .map(|t| filter::parse_bound(t, false))
+            .transpose()?;
+        let to = request
+            .to
+            .as_deref()
+            .map(|t| filter::parse_bound(t, true))
+            .transpose()?;
+        if let (Some(from), Some(to)) = (from, to)
+            && from > to
+        {
+            return Err(Error::Filter(format!("--from {from} is after --to {to}")));
+        }
+
+        let disabled = || EnableScoring::disabled_from_searcher(searcher);
+        let mut groups = Vec::new();
+        for (facet, paths) in &by_facet {
+            let field = self.fields.facet(facet);
+            let terms: Vec<Box<dyn Query>> = paths
+                .iter()
+                .filter_map(|p| Facet::from_text(p).ok())
+                .map(|f| -> Box<dyn Query> {
+                    Box::new(TermQuery::new(
+                        Term::from_facet(field, &f),
+                        IndexRecordOption::Basic,
+                    ))
+                })
+                .collect();
+            let mut query: Box<dyn Query> = Box::new(BooleanQuery::union(terms));
+            if *facet == "date" && (from.is_some() || to.is_some()) {
+                query = Box::new(BooleanQuery::intersection(vec![
+                    query,
+                    self.date_range(from, to),
+                ]));
+            }
+            groups.push(FilterGroup {
+                facet,
+                weight: query.weight(disabled())?,
+            });
+        }
+        if !by_facet.contains_key("date") && (from.is_some() || to.is_some()) {
+            groups.push(FilterGroup {
+                facet: "date",
+                weight: self.date_range(from, to).weight(disabled())?,
+            });
+        }
+
+        // Clauses → plans.
+        let ranking = &request.ranking;
+        let mut highlighter = Highlighter::default();
+        let mut body_analyzer = self.schema.analyzer(&self.schema.text.body.analyzer);
+        let mut title_analyzer = self.schema.analyzer(&self.schema.text.title.analyzer);
+        // BM25 statistics per kind of document: a title competes with other
+        // titles (one per article), a passage with other passages.
+        let articles_stats = KindStats::new(searcher, self.fields.kind, KIND_ARTICLE)?;
+        let passages_stats = KindStats::new(searcher, self.fields.kind, KIND_PASSAGE)?;
+        let body_tokens = searcher
+            .segment_readers()
+            .iter()
+            .map(|s| {
+                s.inverted_index(self.fields.passage)
+                    .map(|i| i.total_num_tokens())
+            })
+            .sum::<tantivy::Result<u64>>()?;
+        let stats = BodyStats {
+            passages: passages_stats.num_docs,
+            articles: articles_stats.num_docs,
+            avg_passage: body_tokens as f32 / passages_stats.num_docs as f32,
+            avg_article: body_tokens as f32 / articles_stats.num_docs as f32,
+        };
+        let title_boost = ranking.title_boost.unwrap_or(self.schema.text.title.boost);
+        let body_boost = self.schema.text.body.boost;
+        let needs_article = matches!(ranking.aggregation, Aggregation::Article | Aggregation::Mix)
+            || request.explain;
+        let mut plans: Vec<ClausePlan> = Vec::new();
+        let mut negative: Vec<Box<dyn Weight>> = Vec::new();
+        for clause in &clauses {
+            let mut title = None;
+            let mut body = None;
+            if clause.scope != Scope::Body && title_boost > 0.0 {
+                let tokens = analyze(&mut title_analyzer, &clause.text);
+                title = text_query(self.fields.title, &tokens)
+                    .map(|q| -> Box<dyn Query> { Box::new(BoostQuery::new(q, title_boost)) });
+            }
+            if clause.scope != Scope::Title {
+                let tokens = analyze(&mut body_analyzer, &clause.text);
+                body = match tokens.as_slice() {
+                    [] => None,
+                    [one] => {
+                        let term = Term::from_field_text(self.fields.passage, one);
+                        let passage_freq = searcher.doc_freq(&term)?;
+                        let article_freq = if needs_article {
+                            article_freq(searcher, &term)?
+                        } else {
+                            0
+                        };
+                        Some(BodyPlan::Term {
+                            term,
+                            idf_passage: body_boost * rank::idf(passage_freq, stats.passages),
+                            idf_article: body_boost * rank::idf(article_freq, stats.articles),
+                        })
+                    }
+                    _ => text_query(self.fields.passage, &tokens).map(|q| {
+                        BodyPlan::Query(Box::new(BoostQuery::new(q, body_boost)) as Box<dyn Query>)
+                    }),
+                };
+                if clause.occur != Occur::MustNot {
+                    highlighter.add(tokens);
+                }
+            }
+            if clause.occur == Occur::MustNot {
+                let mut parts: Vec<Box<dyn Query>> = title.into_iter().collect();
+                match body {
+                    Some(BodyPlan::Term { term, .. }) => {
+                        parts.push(Box::new(TermQuery::new(term, IndexRecordOption::Basic)))
+                    }
+                    Some(BodyPlan::Query(q)) => parts.push(q),
+                    _ => {}
+                }
+                if !parts.is_empty() {
+                    negative.push(BooleanQuery::union(parts).weight(disabled())?);
+                }
+                continue;
+            }
+            if title.is_none() && body.is_none() {
+                continue; // only stop words or punctuation
+            }
+            let title = title
+                .map(|q| {
+                    q.weight(EnableScoring::enabled_from_statistics_provider(
+                        &articles_stats,
+                        searcher,
+                    ))
+                })
+                .transpose()?;
+            let body = match body {
+                Some(BodyPlan::Query(q)) => Some(BodyWeight::Query(q.weight(
+                    EnableScoring::enabled_from_statistics_provider(&passages_stats, searcher),
+                )?)),
+                Some(BodyPlan::Term {
+                    term,
+                    idf_passage,
+                    idf_article,
+                }) => Some(BodyWeight::Term {
+                    term,
+                    idf_passage,
+                    idf_article,
+                }),
+                None => None,
+            };
+            plans.push(ClausePlan {
+                occur: clause.occur,
+                title,
+                body,
+            });
+        }
+        let all_articles = TermQuery::new(
+            Term::from_field_text(self.fields.kind, KIND_ARTICLE),
+            IndexRecordOption::Basic,
+        )
+        .weight(disabled())?;
+
+        // Scan every segment.
+        let mut candidates = Vec::new();
+        // Counts for each facet's active node and, for when a selected
+        // leaf has no children, for its parent (so its siblings show).
+        let mut counts: Counts = BTreeMap::new();
+        let active: HashMap<&'static str, [String; 2]> = FACETS
+            .iter()
+            .map(|&f| {
+                let paths = by_facet.get(f).map(Vec::as_slice).unwrap_or(&[]);
+                let node = if paths.len() == 1 {
+                    paths[0].clone()
+                } else {
+                    String::new()
+                };
+                let parent = node
+                    .rsplit_once('/')
+                    .map(|(p, _)| p.to_string())
+                    .unwrap_or_default();
+                (f, [node, parent])
+            })
+            .collect();
+        for (segment_ord, segment) in searcher.segment_readers().iter().enumerate() {
+            let scan = SegmentScan {
+                segment,
+                plans: &plans,
+                negative: &negative,
+                all_articles: &*all_articles,
+                passage_field: self.fields.passage,
+                stats: &stats,
+                ranking,
+            };
+            let matched = scan.matches()?;
+            let group_sets: Vec<HashSet<DocId>> = groups
+                .iter()
+                .map(|g| docs_of(&*g.weight, segment))
+                .collect::<Result<_>>()?;
+            let published = segment.fast_fields().date("published").ok();
+            let mut facet_readers = HashMap::new();
+            for facet in FACETS {
+                facet_readers.insert(
+                    facet,
+                    (
+                        segment.facet_reader(facet)?,
+                        [HashMap::new(), HashMap::new()],
+                    ),
+                );
+            }
+            let mut finals: HashMap<DocId, usize> = HashMap::new();
+            for (doc, parts) in &matched.articles {
+                let passes: Vec<bool> = group_sets.iter().map(|set| set.contains(doc)).collect();
+                if passes.iter().all(|&p| p) {
+                    finals.insert(*doc, candidates.len());
+                    candidates.push(Candidate {
+                        segment: segment_ord as u32,
+                        doc: *doc,
+                        score: parts.total(ranking),
+                        parts: parts.clone(),
+                        published: published
+                            .as_ref()
+                            .and_then(|c| c.first(*doc))
+                            .map(|d: DateTime| d.into_timestamp_secs()),
+                        passages: Vec::new(),
+                    });
+                }
+                if request.facet_limit == 0 {
+                    continue;
+                }
+                for facet in FACETS {
+                    let others_pass = groups
+                        .iter()
+                        .zip(&passes)
+                        .all(|(g, &p)| p || g.facet == facet);
+                    if others_pass {
+                        let (reader, caches) = facet_readers
+                            .get_mut(facet)
+                            .expect("every facet has a reader");
+                        for (level, node) in active[facet].iter().enumerate() {
+                            let counts = counts.entry((facet, level == 1)).or_default();
+                            count_facets(reader, &mut caches[level], *doc, node, counts)?;
+                        }
+                    }
+                }
+            }
+            for (passage, (article, score)) in matched.passages {
+                if let Some(&i) = finals.get(&article) {
+                    candidates[i].passages.push((passage, score));
+                }
+            }
+        }
+
+        match request.sort {
+            Sort::Relevance => candidates.sort_by(|a, b| {
+                b.score
+                    .total_cmp(&a.score)
+                    .then(b.published.cmp(&a.published))
+                    .then((a.segment, a.doc).cmp(&(b.segment, b.doc)))
+            }),
+            Sort::Date => candidates.sort_by(|a, b| {
+                b.published
+                    .cmp(&a.published)
+                    .then(b.score.total_cmp(&a.score))
+                    .then((a.segment, a.doc).cmp(&(b.segment, b.doc)))
+            }),
+        }
+        Ok(Found {
+            candidates,
+            counts,
+            resolved_filters,
+            highlighter,
+            body_analyzer,
         })
     }
 
@@ -671,27 +808,83 @@ impl NewsIndex {
                     .collect(),
             ),
             passages,
+            explain: request.explain.then_some(candidate.parts),
         })
     }
 }
 
-/// Matches of one segment: article docs with scores, and scored passages.
+/// Matches of one segment: article docs with their score parts, and
+/// scored passages.
 struct SegmentMatches {
-    articles: Vec<(DocId, f32)>,
+    articles: Vec<(DocId, ScoreParts)>,
     /// passage doc → (article doc, summed score)
     passages: HashMap<DocId, (DocId, f32)>,
 }
 
+/// Corpus-wide statistics of the body, per passage and per article.
+struct BodyStats {
+    passages: u64,
+    articles: u64,
+    avg_passage: f32,
+    avg_article: f32,
+}
+
+/// A clause before its weights are made.
+enum BodyPlan {
+    /// One analyzed term, scored by Dateline's own BM25 so that passage and
+    /// whole-article scores come from the same postings.
+    Term {
+        term: Term,
+        idf_passage: f32,
+        idf_article: f32,
+    },
+    /// A phrase, scored by tantivy per passage.
+    Query(Box<dyn Query>),
+}
+
+enum BodyWeight {
+    Term {
+        term: Term,
+        idf_passage: f32,
+        idf_article: f32,
+    },
+    Query(Box<dyn Weight>),
+}
+
+/// One positive clause: its headline and body matchers.
+struct ClausePlan {
+    occur: Occur,
+    title: Option<Box<dyn Weight>>,
+    body: Option<BodyWeight>,
+}
+
+/// Per-article accumulation while scanning one segment.
+#[derive(Default)]
+struct Acc {
+    title: Vec<f32>,
+    /// Term frequency per clause summed over the passages (terms), or the
+    /// best passage score (phrases).
+    body: Vec<f32>,
+    matched: Vec<bool>,
+}
+
 struct SegmentScan<'a> {
     segment: &'a SegmentReader,
-    positive: &'a [(Occur, Vec<Box<dyn Weight>>)],
+    plans: &'a [ClausePlan],
     negative: &'a [Box<dyn Weight>],
     all_articles: &'a dyn Weight,
+    passage_field: tantivy::schema::Field,
+    stats: &'a BodyStats,
+    ranking: &'a Ranking,
 }
 
 impl SegmentScan<'_> {
     fn matches(&self) -> Result<SegmentMatches> {
+        use tantivy::DocSet;
+        use tantivy::postings::Postings;
+
         let parent = self.segment.fast_fields().u64("parent")?;
+        let article_of = |doc: DocId| doc + parent.first(doc).unwrap_or(0) as DocId;
         let alive = self.segment.alive_bitset();
         let is_alive = |doc: DocId| alive.is_none_or(|a| a.is_alive(doc));
         let mut excluded = HashSet::new();
@@ -699,71 +892,191 @@ impl SegmentScan<'_> {
             let mut scorer = weight.scorer(self.segment, 1.0)?;
             let mut doc = scorer.doc();
             while doc != TERMINATED {
-                excluded.insert(doc + parent.first(doc).unwrap_or(0) as DocId);
+                excluded.insert(article_of(doc));
                 doc = scorer.advance();
             }
         }
         let mut passages: HashMap<DocId, (DocId, f32)> = HashMap::new();
         let mut articles = Vec::new();
-        if self.positive.is_empty() {
+        if self.plans.is_empty() {
             let mut scorer = self.all_articles.scorer(self.segment, 1.0)?;
             let mut doc = scorer.doc();
             while doc != TERMINATED {
                 if is_alive(doc) && !excluded.contains(&doc) {
-                    articles.push((doc, 0.0));
+                    articles.push((doc, ScoreParts::default()));
                 }
                 doc = scorer.advance();
             }
             return Ok(SegmentMatches { articles, passages });
         }
-        // One slot per (clause, part): a clause scores the best title match
-        // plus the best passage match of the article.
-        let slots: Vec<usize> = self
-            .positive
-            .iter()
-            .enumerate()
-            .flat_map(|(i, (_, parts))| std::iter::repeat_n(i, parts.len()))
-            .collect();
+        let n = self.plans.len();
+        let fieldnorms = self.segment.get_fieldnorms_reader(self.passage_field)?;
+        let inverted = self.segment.inverted_index(self.passage_field)?;
         let mut acc: HashMap<DocId, Acc> = HashMap::new();
-        let weights = self.positive.iter().flat_map(|(_, parts)| parts.iter());
-        for (slot, weight) in weights.enumerate() {
-            let mut scorer = weight.scorer(self.segment, 1.0)?;
-            let mut doc = scorer.doc();
-            while doc != TERMINATED {
-                let article = doc + parent.first(doc).unwrap_or(0) as DocId;
-                if is_alive(doc) && is_alive(article) {
-                    let score = scorer.score();
-                    let entry = acc.entry(article).or_insert_with(|| Acc {
-                        best: vec![0.0; slots.len()],
-                    });
-                    entry.best[slot] = entry.best[slot].max(score);
-                    if article != doc {
-                        passages.entry(doc).or_insert((article, 0.0)).1 += score;
+        let new_acc = || Acc {
+            title: vec![0.0; n],
+            body: vec![0.0; n],
+            matched: vec![false; n],
+        };
+        // Per passage, its score for each clause.
+        let mut clause_scores: HashMap<DocId, (DocId, Vec<f32>)> = HashMap::new();
+        for (i, plan) in self.plans.iter().enumerate() {
+            if let Some(weight) = &plan.title {
+                let mut scorer = weight.scorer(self.segment, 1.0)?;
+                let mut doc = scorer.doc();
+                while doc != TERMINATED {
+                    if is_alive(doc) && article_of(doc) == doc {
+                        let entry = acc.entry(doc).or_insert_with(new_acc);
+                        entry.title[i] = scorer.score();
+                        entry.matched[i] = true;
+                    }
+                    doc = scorer.advance();
+                }
+            }
+            match &plan.body {
+                None => {}
+                Some(BodyWeight::Term {
+                    term, idf_passage, ..
+                }) => {
+                    let Some(mut postings) = inverted
+                        .read_postings(term, IndexRecordOption::WithFreqs)
+                        .map_err(engine_io)?
+                    else {
+                        continue;
+                    };
+                    let mut doc = postings.doc();
+                    while doc != TERMINATED {
+                        let article = article_of(doc);
+                        if article != doc && is_alive(doc) && is_alive(article) {
+                            let tf = postings.term_freq() as f32;
+                            let len = fieldnorms.fieldnorm(doc) as f32;
+                            let score = idf_passage
+                                * rank::tf_part(self.ranking, tf, len, self.stats.avg_passage);
+                            clause_scores
+                                .entry(doc)
+                                .or_insert_with(|| (article, vec![0.0; n]))
+                                .1[i] += score;
+                            let entry = acc.entry(article).or_insert_with(new_acc);
+                            entry.body[i] += tf;
+                            entry.matched[i] = true;
+                        }
+                        doc = postings.advance();
                     }
                 }
-                doc = scorer.advance();
+                Some(BodyWeight::Query(weight)) => {
+                    let mut scorer = weight.scorer(self.segment, 1.0)?;
+                    let mut doc = scorer.doc();
+                    while doc != TERMINATED {
+                        let article = article_of(doc);
+                        if article != doc && is_alive(doc) && is_alive(article) {
+                            let score = scorer.score();
+                            clause_scores
+                                .entry(doc)
+                                .or_insert_with(|| (article, vec![0.0; n]))
+                                .1[i] += score;
+                            let entry = acc.entry(article).or_insert_with(new_acc);
+                            entry.body[i] = entry.body[i].max(score);
+                            entry.matched[i] = true;
+                        }
+                        doc = scorer.advance();
+                    }
+                }
             }
+        }
+        // Passage totals, grouped by article.
+        let mut by_article: HashMap<DocId, (Vec<f32>, Vec<f32>)> = HashMap::new();
+        for (doc, (article, scores)) in clause_scores {
+            let total: f32 = scores.iter().sum();
+            let (totals, best) = by_article
+                .entry(article)
+                .or_insert_with(|| (Vec::new(), vec![0.0; n]));
+            totals.push(total);
+            for (b, s) in best.iter_mut().zip(&scores) {
+                *b = b.max(*s);
+            }
+            passages.insert(doc, (article, total));
         }
         for (article, acc) in acc {
             if excluded.contains(&article) {
                 continue;
             }
-            let mut matched = vec![false; self.positive.len()];
-            for (&clause, &best) in slots.iter().zip(&acc.best) {
-                matched[clause] |= best > 0.0;
-            }
             let ok = self
-                .positive
+                .plans
                 .iter()
-                .zip(&matched)
-                .all(|((occur, _), &m)| *occur != Occur::Must || m);
-            if ok && matched.iter().any(|&m| m) {
-                articles.push((article, acc.best.iter().sum()));
+                .zip(&acc.matched)
+                .all(|(plan, &m)| plan.occur != Occur::Must || m);
+            if !ok || !acc.matched.iter().any(|&m| m) {
+                continue;
             }
+            let mut parts = ScoreParts {
+                title: acc.title.iter().sum(),
+                ..ScoreParts::default()
+            };
+            if let Some((mut totals, best)) = by_article.remove(&article) {
+                totals.sort_by(|a, b| b.total_cmp(a));
+                parts.words = best.iter().sum();
+                parts.best_passage = totals[0];
+                parts.top_k = totals.iter().take(self.ranking.top_k.max(1)).sum();
+                parts.matched_passages = totals.len();
+            }
+            // Whole-article BM25 from the passages' statistics.
+            let mut length = 0.0;
+            let mut doc = article;
+            while doc > 0 && article_of(doc - 1) == article {
+                doc -= 1;
+                length += fieldnorms.fieldnorm(doc) as f32;
+            }
+            parts.article = self
+                .plans
+                .iter()
+                .zip(&acc.body)
+                .map(|(plan, &value)| match &plan.body {
+                    Some(BodyWeight::Term { idf_article, .. }) => {
+                        idf_article
+                            * rank::tf_part(self.ranking, value, length, self.stats.avg_article)
+                    }
+                    Some(BodyWeight::Query(_)) => value,
+                    None => 0.0,
+                })
+                .sum();
+            articles.push((article, parts));
         }
         passages.retain(|_, (article, _)| !excluded.contains(article));
         Ok(SegmentMatches { articles, passages })
     }
+}
+
+/// An I/O failure inside the index files: the engine's, not the user's.
+fn engine_io(error: std::io::Error) -> Error {
+    Error::Engine(Box::new(error))
+}
+
+/// Number of distinct articles whose passages hold `term`.
+fn article_freq(searcher: &Searcher, term: &Term) -> Result<u64> {
+    use tantivy::DocSet;
+
+    let mut count = 0;
+    for segment in searcher.segment_readers() {
+        let parent = segment.fast_fields().u64("parent")?;
+        let inverted = segment.inverted_index(term.field())?;
+        let Some(mut postings) = inverted
+            .read_postings(term, IndexRecordOption::Basic)
+            .map_err(engine_io)?
+        else {
+            continue;
+        };
+        let mut last = None;
+        let mut doc = postings.doc();
+        while doc != TERMINATED {
+            let article = doc + parent.first(doc).unwrap_or(0) as DocId;
+            if last != Some(article) {
+                count += 1;
+                last = Some(article);
+            }
+            doc = postings.advance();
+        }
+    }
+    Ok(count)
 }
 
 /// BM25 statistics restricted to one kind of document, so that articles

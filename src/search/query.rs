@@ -205,6 +205,21 @@ pub(crate) fn parse(query: &str, facet_names: &[String]) -> Result<Vec<Clause>> 
     Ok(clauses)
 }
 
+/// Reads a natural-language query: every run of letters and digits is an
+/// optional word searched everywhere; no character is an operator.
+pub(crate) fn parse_natural(query: &str) -> Vec<Clause> {
+    query
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(|w| Clause {
+            occur: Occur::Should,
+            scope: Scope::All,
+            text: w.to_string(),
+            phrase: false,
+        })
+        .collect()
+}
+
 /// End of a token: the next whitespace, or a quote that opens a phrase.
 fn scan_token_end(chars: &[char], from: usize) -> usize {
     let mut j = from;
@@ -334,6 +349,23 @@ mod tests {
     #[test]
     fn colons_inside_words_are_plain_text() {
         assert_eq!(occurs("10:30 deadline").len(), 2);
+    }
+
+    #[test]
+    fn natural_queries_have_no_operators() {
+        let clauses = parse_natural(r#"heat AND -transfer "or" title:x (high-speed)"#);
+        let words: Vec<&str> = clauses.iter().map(|c| c.text.as_str()).collect();
+        assert_eq!(
+            words,
+            [
+                "heat", "AND", "transfer", "or", "title", "x", "high", "speed"
+            ]
+        );
+        assert!(
+            clauses
+                .iter()
+                .all(|c| c.occur == Occur::Should && c.scope == Scope::All)
+        );
     }
 
     #[test]

@@ -85,6 +85,9 @@ A removed article whose file is unchanged stays out on later runs of
 
 Exit codes: 0 all removed, 1 some target matched nothing, 2 error.")]
     Remove(RemoveArgs),
+    /// Measure ranking against relevance judgments
+    #[command(subcommand)]
+    Eval(EvalCommand),
     /// Print a shell completion script
     #[command(
         after_help = "Example: dateline completions bash > ~/.local/share/bash-completion/completions/dateline"
@@ -220,4 +223,123 @@ pub struct RemoveArgs {
     /// Print the summary as JSON
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum EvalCommand {
+    /// Run TREC-style queries and print MAP, nDCG@10, P@10 and R@100
+    #[command(after_help = "\
+Queries: one per line, `qid<TAB>text`. Judgments: TREC qrels, `qid 0 docid grade`.
+Documents are named by file name without extension (docs/cisi-28.txt → cisi-28).
+Averages cover every judged query in the queries file (a query that finds nothing scores 0).
+
+Exit codes: 0 done, 2 error.
+
+Example:
+  dateline index ../shared/data/ir-dev/cisi/docs --index /tmp/cisi
+  dateline eval ranking --index /tmp/cisi --queries ../shared/data/ir-dev/cisi/queries.tsv \\
+      --qrels ../shared/data/ir-dev/cisi/qrels.trec --run-out cisi.run")]
+    Ranking(EvalRankingArgs),
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum SyntaxArg {
+    /// Every word is a search word; no operators
+    Natural,
+    /// The search query syntax (+, -, AND, quotes, scopes)
+    Full,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum AggregationArg {
+    Words,
+    Best,
+    TopK,
+    Article,
+    Mix,
+}
+
+/// Ranking knobs shared by `search` and `eval`, for measuring alternatives.
+#[derive(Debug, Args)]
+pub struct RankingArgs {
+    /// BM25 k1 [default: 1.2]
+    #[arg(long, value_name = "X", help_heading = "Ranking")]
+    pub k1: Option<f32>,
+    /// BM25 b [default: 0.75]
+    #[arg(long, value_name = "X", help_heading = "Ranking")]
+    pub b: Option<f32>,
+    /// How passage scores make the article's score
+    #[arg(long, value_enum, value_name = "HOW", help_heading = "Ranking")]
+    pub aggregation: Option<AggregationArg>,
+    /// Passages summed by --aggregation top-k
+    #[arg(long, value_name = "K", help_heading = "Ranking")]
+    pub top_k: Option<usize>,
+    /// Weight of the whole-article score in --aggregation mix (0 to 1)
+    #[arg(long, value_name = "X", help_heading = "Ranking")]
+    pub mix: Option<f32>,
+    /// Weight of headline matches [default: the schema's title boost]
+    #[arg(long, value_name = "X", help_heading = "Ranking")]
+    pub title_boost: Option<f32>,
+}
+
+impl RankingArgs {
+    pub fn ranking(&self) -> dateline::search::Ranking {
+        use dateline::search::{Aggregation, Ranking};
+        let mut ranking = Ranking::default();
+        if let Some(k1) = self.k1 {
+            ranking.k1 = k1;
+        }
+        if let Some(b) = self.b {
+            ranking.b = b;
+        }
+        if let Some(a) = self.aggregation {
+            ranking.aggregation = match a {
+                AggregationArg::Words => Aggregation::Words,
+                AggregationArg::Best => Aggregation::Best,
+                AggregationArg::TopK => Aggregation::TopK,
+                AggregationArg::Article => Aggregation::Article,
+                AggregationArg::Mix => Aggregation::Mix,
+            };
+        }
+        if let Some(k) = self.top_k {
+            ranking.top_k = k;
+        }
+        if let Some(mix) = self.mix {
+            ranking.mix = mix;
+        }
+        ranking.title_boost = self.title_boost.or(ranking.title_boost);
+        ranking
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct EvalRankingArgs {
+    /// Queries file: `qid<TAB>text` per line
+    #[arg(long, value_name = "FILE")]
+    pub queries: PathBuf,
+    /// Relevance judgments in TREC qrels format
+    #[arg(long, value_name = "FILE")]
+    pub qrels: PathBuf,
+    /// Also write the run in TREC format to FILE
+    #[arg(long, value_name = "FILE", conflicts_with = "run")]
+    pub run_out: Option<PathBuf>,
+    /// Evaluate this TREC run instead of searching (no index needed)
+    #[arg(long, value_name = "FILE")]
+    pub run: Option<PathBuf>,
+    #[command(flatten)]
+    pub location: IndexLocation,
+    /// How query text is read
+    #[arg(long, value_enum, default_value = "natural")]
+    pub syntax: SyntaxArg,
+    /// Documents retrieved per query
+    #[arg(long, default_value_t = 1000, value_name = "N")]
+    pub depth: usize,
+    /// Also print each query's measures
+    #[arg(long)]
+    pub per_query: bool,
+    /// Print the evaluation as JSON
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub ranking: RankingArgs,
 }

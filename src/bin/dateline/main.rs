@@ -2,6 +2,7 @@
 //! outcome to an exit code.
 
 mod args;
+mod eval;
 mod extract;
 mod index;
 mod remove;
@@ -25,6 +26,7 @@ fn main() -> ExitCode {
         Command::Show(args) => show::run(args),
         Command::Stats(args) => stats::run(args),
         Command::Remove(args) => remove::run(args),
+        Command::Eval(command) => eval::run(command),
         Command::Completions { shell } => {
             clap_complete::generate(
                 shell,
