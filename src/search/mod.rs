@@ -227,6 +227,9 @@ pub struct SearchResults {
     pub facets: FacetCounts,
     /// How each filter value was resolved.
     pub resolved_filters: Vec<ResolvedFilter>,
+    /// Words added by feedback and their weights (with `explain`).
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub feedback: Vec<(String, f32)>,
 }
 
 /// A matching article before its page is fetched.
@@ -250,6 +253,8 @@ struct Found {
     resolved_filters: Vec<ResolvedFilter>,
     highlighter: Highlighter,
     body_analyzer: tantivy::tokenizer::TextAnalyzer,
+    /// Feedback words and weights.
+    feedback: Vec<(String, f32)>,
 }
 
 /// One group of filters that must all hold: one facet's filters.
@@ -268,6 +273,7 @@ impl NewsIndex {
             resolved_filters,
             highlighter,
             mut body_analyzer,
+            feedback,
         } = self.find(&searcher, request)?;
         let total_articles = candidates.len();
         let mut hits = Vec::new();
@@ -313,6 +319,11 @@ impl NewsIndex {
                 date: top("date"),
             },
             resolved_filters,
+            feedback: if request.explain {
+                feedback
+            } else {
+                Vec::new()
+            },
         })
     }
 
@@ -344,11 +355,113 @@ impl NewsIndex {
     /// Finds every matching article, sorted, with facet counts.
     fn find(&self, searcher: &Searcher, request: &SearchRequest) -> Result<Found> {
         let facet_names = self.facet_names();
-        let clauses = match request.syntax {
+        let mut clauses = match request.syntax {
             QuerySyntax::Full => query::parse(&request.query, &facet_names)?,
             QuerySyntax::Natural => query::parse_natural(&request.query),
         };
+        let ranking = &request.ranking;
+        // Feedback needs something to feed on: at least one word that is
+        // not excluded.
+        let positive = clauses.iter().any(|c| c.occur != Occur::MustNot);
+        if ranking.feedback_docs > 0 && request.sort == Sort::Relevance && positive {
+            let first = SearchRequest {
+                facet_limit: 0,
+                ..request.clone()
+            };
+            let found = self.find_clauses(searcher, &first, &clauses)?;
+            let top = &found.candidates[..found.candidates.len().min(ranking.feedback_docs)];
+            let extra = self.feedback(searcher, top, &clauses, ranking)?;
+            clauses.extend(extra);
+        }
+        self.find_clauses(searcher, request, &clauses)
+    }
 
+    /// Words typical of the `top` articles and absent from the query, as
+    /// re-ranking clauses: each word's weight is its mean length-normalized
+    /// frequency in those articles times its idf, scaled so the strongest
+    /// gets `feedback_weight`.
+    fn feedback(
+        &self,
+        searcher: &Searcher,
+        top: &[Candidate],
+        clauses: &[query::Clause],
+        ranking: &Ranking,
+    ) -> Result<Vec<query::Clause>> {
+        let mut analyzer = self.schema.analyzer(&self.schema.text.body.analyzer);
+        let asked: HashSet<String> = clauses
+            .iter()
+            .flat_map(|c| analyze(&mut analyzer, &c.text))
+            .collect();
+        // term → (summed normalized frequency, a surface form)
+        let mut weights: HashMap<String, (f32, String)> = HashMap::new();
+        for candidate in top {
+            let doc: TantivyDocument =
+                searcher.doc(DocAddress::new(candidate.segment, candidate.doc))?;
+            let article = stored_article(&self.fields, &doc, Vec::new());
+            let text = format!("{}\n{}", article.title.unwrap_or_default(), article.body);
+            let mut counts: HashMap<String, (f32, String)> = HashMap::new();
+            let mut len: f32 = 0.0;
+            let mut stream = analyzer.token_stream(&text);
+            while stream.advance() {
+                let token = stream.token();
+                len += 1.0;
+                let entry = counts
+                    .entry(token.text.clone())
+                    .or_insert_with(|| (0.0, text[token.offset_from..token.offset_to].to_string()));
+                entry.0 += 1.0;
+            }
+            for (term, (tf, surface)) in counts {
+                if asked.contains(&term) {
+                    continue;
+                }
+                weights.entry(term).or_insert((0.0, surface)).0 += tf / len.max(1.0);
+            }
+        }
+        let passages = searcher.doc_freq(&Term::from_field_text(self.fields.kind, KIND_PASSAGE))?;
+        let mut scored: Vec<(f32, String, Term)> = Vec::new();
+        for (term, (weight, surface)) in weights {
+            let term = Term::from_field_text(self.fields.passage, &term);
+            let df = searcher.doc_freq(&term)?;
+            scored.push((weight * rank::idf(df, passages), surface, term));
+        }
+        scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+        // A word found in one article only (repeated in its passages) says
+        // nothing about what the top articles share; it is dropped.
+        let mut kept = Vec::new();
+        for (weight, surface, term) in scored {
+            if kept.len() == ranking.feedback_terms {
+                break;
+            }
+            if article_freq(searcher, &term, None)? >= 2 {
+                kept.push((weight, surface));
+            }
+        }
+        let scored = kept;
+        let max = scored
+            .first()
+            .map(|(w, _)| *w)
+            .unwrap_or(1.0)
+            .max(f32::MIN_POSITIVE);
+        Ok(scored
+            .into_iter()
+            .map(|(w, surface)| query::Clause {
+                occur: Occur::Should,
+                scope: Scope::All,
+                text: surface,
+                phrase: false,
+                weight: ranking.feedback_weight * w / max,
+                rerank_only: true,
+            })
+            .collect())
+    }
+
+    /// Finds every article matching `clauses`, sorted, with facet counts.
+    fn find_clauses(
+        &self,
+        searcher: &Searcher,
+        request: &SearchRequest,
+        clauses: &[query::Clause],
+    ) -> Result<Found> {
         // Filters, grouped by facet.
         let mut resolved_filters = Vec::new();
         let mut by_facet: BTreeMap<&'static str, Vec<String>> = BTreeMap::new();
@@ -440,25 +553,52 @@ impl NewsIndex {
                     .map(|i| i.total_num_tokens())
             })
             .sum::<tantivy::Result<u64>>()?;
+        let title_tokens = searcher
+            .segment_readers()
+            .iter()
+            .map(|s| {
+                s.inverted_index(self.fields.title)
+                    .map(|i| i.total_num_tokens())
+            })
+            .sum::<tantivy::Result<u64>>()?;
         let stats = BodyStats {
             passages: passages_stats.num_docs,
             articles: articles_stats.num_docs,
             avg_passage: body_tokens as f32 / passages_stats.num_docs as f32,
             avg_article: body_tokens as f32 / articles_stats.num_docs as f32,
+            avg_title: title_tokens as f32 / articles_stats.num_docs as f32,
         };
-        let title_boost = ranking.title_boost.unwrap_or(self.schema.text.title.boost);
+        let title_weight = ranking.title_weight.unwrap_or(self.schema.text.title.boost);
         let body_boost = self.schema.text.body.boost;
         let needs_article = matches!(ranking.aggregation, Aggregation::Article | Aggregation::Mix)
             || request.explain;
         let mut plans: Vec<ClausePlan> = Vec::new();
         let mut negative: Vec<Box<dyn Weight>> = Vec::new();
-        for clause in &clauses {
+        for clause in clauses {
             let mut title = None;
             let mut body = None;
-            if clause.scope != Scope::Body && title_boost > 0.0 {
-                let tokens = analyze(&mut title_analyzer, &clause.text);
-                title = text_query(self.fields.title, &tokens)
-                    .map(|q| -> Box<dyn Query> { Box::new(BoostQuery::new(q, title_boost)) });
+            let title_tokens = analyze(&mut title_analyzer, &clause.text);
+            let title_term = match title_tokens.as_slice() {
+                [one] if clause.scope == Scope::All && title_weight > 0.0 => {
+                    Some(Term::from_field_text(self.fields.title, one))
+                }
+                _ => None,
+            };
+            // The headline is scored on its own when the clause asks for it
+            // (`title:`), when it is a phrase or excluded (BM25F covers
+            // single words only), or when `title_boost` says so.
+            let own_title = clause.scope == Scope::Title
+                || ((title_term.is_none() || clause.occur == Occur::MustNot)
+                    && clause.scope == Scope::All)
+                || ranking.title_boost > 0.0;
+            if clause.scope != Scope::Body && own_title {
+                let boost = match ranking.title_boost {
+                    b if b > 0.0 => b,
+                    _ => title_weight.max(1.0) / 2.0,
+                };
+                title = text_query(self.fields.title, &title_tokens).map(|q| -> Box<dyn Query> {
+                    Box::new(BoostQuery::new(q, boost * clause.weight))
+                });
             }
             if clause.scope != Scope::Title {
                 let tokens = analyze(&mut body_analyzer, &clause.text);
@@ -468,21 +608,27 @@ impl NewsIndex {
                         let term = Term::from_field_text(self.fields.passage, one);
                         let passage_freq = searcher.doc_freq(&term)?;
                         let article_freq = if needs_article {
-                            article_freq(searcher, &term)?
+                            article_freq(searcher, &term, title_term.as_ref())?
                         } else {
                             0
                         };
                         Some(BodyPlan::Term {
                             term,
-                            idf_passage: body_boost * rank::idf(passage_freq, stats.passages),
-                            idf_article: body_boost * rank::idf(article_freq, stats.articles),
+                            title_term: title_term.clone(),
+                            idf_passage: clause.weight
+                                * body_boost
+                                * rank::idf(passage_freq, stats.passages),
+                            idf_article: clause.weight
+                                * body_boost
+                                * rank::idf(article_freq, stats.articles),
                         })
                     }
                     _ => text_query(self.fields.passage, &tokens).map(|q| {
-                        BodyPlan::Query(Box::new(BoostQuery::new(q, body_boost)) as Box<dyn Query>)
+                        BodyPlan::Query(Box::new(BoostQuery::new(q, clause.weight * body_boost))
+                            as Box<dyn Query>)
                     }),
                 };
-                if clause.occur != Occur::MustNot {
+                if clause.occur != Occur::MustNot && !clause.rerank_only {
                     highlighter.add(tokens);
                 }
             }
@@ -517,10 +663,12 @@ impl NewsIndex {
                 )?)),
                 Some(BodyPlan::Term {
                     term,
+                    title_term,
                     idf_passage,
                     idf_article,
                 }) => Some(BodyWeight::Term {
                     term,
+                    title_term,
                     idf_passage,
                     idf_article,
                 }),
@@ -528,6 +676,7 @@ impl NewsIndex {
             };
             plans.push(ClausePlan {
                 occur: clause.occur,
+                rerank_only: clause.rerank_only,
                 title,
                 body,
             });
@@ -566,8 +715,11 @@ impl NewsIndex {
                 negative: &negative,
                 all_articles: &*all_articles,
                 passage_field: self.fields.passage,
+                title_field: self.fields.title,
                 stats: &stats,
                 ranking,
+                title_weight,
+                explain: request.explain,
             };
             let matched = scan.matches()?;
             let group_sets: Vec<HashSet<DocId>> = groups
@@ -648,6 +800,11 @@ impl NewsIndex {
             resolved_filters,
             highlighter,
             body_analyzer,
+            feedback: clauses
+                .iter()
+                .filter(|c| c.rerank_only)
+                .map(|c| (c.text.clone(), c.weight))
+                .collect(),
         })
     }
 
@@ -808,7 +965,10 @@ impl NewsIndex {
                     .collect(),
             ),
             passages,
-            explain: request.explain.then_some(candidate.parts),
+            explain: request.explain.then(|| ScoreParts {
+                formula: candidate.parts.describe(&request.ranking),
+                ..candidate.parts
+            }),
         })
     }
 }
@@ -827,6 +987,7 @@ struct BodyStats {
     articles: u64,
     avg_passage: f32,
     avg_article: f32,
+    avg_title: f32,
 }
 
 /// A clause before its weights are made.
@@ -835,6 +996,9 @@ enum BodyPlan {
     /// whole-article scores come from the same postings.
     Term {
         term: Term,
+        /// The same word in the headline, when the headline counts in the
+        /// whole-article score.
+        title_term: Option<Term>,
         idf_passage: f32,
         idf_article: f32,
     },
@@ -845,6 +1009,9 @@ enum BodyPlan {
 enum BodyWeight {
     Term {
         term: Term,
+        /// The same word in the headline, when the headline counts in the
+        /// whole-article score.
+        title_term: Option<Term>,
         idf_passage: f32,
         idf_article: f32,
     },
@@ -854,6 +1021,7 @@ enum BodyWeight {
 /// One positive clause: its headline and body matchers.
 struct ClausePlan {
     occur: Occur,
+    rerank_only: bool,
     title: Option<Box<dyn Weight>>,
     body: Option<BodyWeight>,
 }
@@ -865,6 +1033,8 @@ struct Acc {
     /// Term frequency per clause summed over the passages (terms), or the
     /// best passage score (phrases).
     body: Vec<f32>,
+    /// Term frequency per clause in the headline.
+    title_tf: Vec<f32>,
     matched: Vec<bool>,
 }
 
@@ -874,8 +1044,11 @@ struct SegmentScan<'a> {
     negative: &'a [Box<dyn Weight>],
     all_articles: &'a dyn Weight,
     passage_field: tantivy::schema::Field,
+    title_field: tantivy::schema::Field,
     stats: &'a BodyStats,
     ranking: &'a Ranking,
+    title_weight: f32,
+    explain: bool,
 }
 
 impl SegmentScan<'_> {
@@ -912,10 +1085,13 @@ impl SegmentScan<'_> {
         let n = self.plans.len();
         let fieldnorms = self.segment.get_fieldnorms_reader(self.passage_field)?;
         let inverted = self.segment.inverted_index(self.passage_field)?;
+        let title_inverted = self.segment.inverted_index(self.title_field)?;
+        let title_norms = self.segment.get_fieldnorms_reader(self.title_field)?;
         let mut acc: HashMap<DocId, Acc> = HashMap::new();
         let new_acc = || Acc {
             title: vec![0.0; n],
             body: vec![0.0; n],
+            title_tf: vec![0.0; n],
             matched: vec![false; n],
         };
         // Per passage, its score for each clause.
@@ -936,8 +1112,26 @@ impl SegmentScan<'_> {
             match &plan.body {
                 None => {}
                 Some(BodyWeight::Term {
-                    term, idf_passage, ..
+                    term,
+                    title_term,
+                    idf_passage,
+                    ..
                 }) => {
+                    if let Some(title_term) = title_term
+                        && let Some(mut postings) = title_inverted
+                            .read_postings(title_term, IndexRecordOption::WithFreqs)
+                            .map_err(engine_io)?
+                    {
+                        let mut doc = postings.doc();
+                        while doc != TERMINATED {
+                            if is_alive(doc) && article_of(doc) == doc {
+                                let entry = acc.entry(doc).or_insert_with(new_acc);
+                                entry.title_tf[i] += postings.term_freq() as f32;
+                                entry.matched[i] = true;
+                            }
+                            doc = postings.advance();
+                        }
+                    }
                     let Some(mut postings) = inverted
                         .read_postings(term, IndexRecordOption::WithFreqs)
                         .map_err(engine_io)?
@@ -984,13 +1178,22 @@ impl SegmentScan<'_> {
             }
         }
         // Passage totals, grouped by article.
-        let mut by_article: HashMap<DocId, (Vec<f32>, Vec<f32>)> = HashMap::new();
+        let mut by_article: HashMap<DocId, (Vec<f32>, Vec<f32>, f32)> = HashMap::new();
+        let pairs_norm = n.saturating_sub(1).max(1) as f32;
         for (doc, (article, scores)) in clause_scores {
             let total: f32 = scores.iter().sum();
-            let (totals, best) = by_article
+            let (totals, best, proximity) = by_article
                 .entry(article)
-                .or_insert_with(|| (Vec::new(), vec![0.0; n]));
+                .or_insert_with(|| (Vec::new(), vec![0.0; n], 0.0));
             totals.push(total);
+            if self.ranking.proximity > 0.0 || self.explain {
+                let mut found: Vec<f32> = scores.iter().copied().filter(|&s| s > 0.0).collect();
+                // Sorted descending, the i-th score is the smaller one of
+                // its pairs with the i scores before it.
+                found.sort_by(|a, b| b.total_cmp(a));
+                let pairs: f32 = found.iter().enumerate().map(|(i, s)| i as f32 * s).sum();
+                *proximity = proximity.max(pairs / pairs_norm);
+            }
             for (b, s) in best.iter_mut().zip(&scores) {
                 *b = b.max(*s);
             }
@@ -1005,14 +1208,20 @@ impl SegmentScan<'_> {
                 .iter()
                 .zip(&acc.matched)
                 .all(|(plan, &m)| plan.occur != Occur::Must || m);
-            if !ok || !acc.matched.iter().any(|&m| m) {
+            let any = self
+                .plans
+                .iter()
+                .zip(&acc.matched)
+                .any(|(plan, &m)| m && !plan.rerank_only);
+            if !ok || !any {
                 continue;
             }
             let mut parts = ScoreParts {
                 title: acc.title.iter().sum(),
                 ..ScoreParts::default()
             };
-            if let Some((mut totals, best)) = by_article.remove(&article) {
+            if let Some((mut totals, best, proximity)) = by_article.remove(&article) {
+                parts.proximity = proximity;
                 totals.sort_by(|a, b| b.total_cmp(a));
                 parts.words = best.iter().sum();
                 parts.best_passage = totals[0];
@@ -1026,14 +1235,17 @@ impl SegmentScan<'_> {
                 doc -= 1;
                 length += fieldnorms.fieldnorm(doc) as f32;
             }
+            // The headline counts as `title_weight` copies of itself (BM25F).
+            let w = self.title_weight;
+            let length = length + w * title_norms.fieldnorm(article) as f32;
+            let avg = self.stats.avg_article + w * self.stats.avg_title;
             parts.article = self
                 .plans
                 .iter()
-                .zip(&acc.body)
-                .map(|(plan, &value)| match &plan.body {
+                .zip(acc.body.iter().zip(&acc.title_tf))
+                .map(|(plan, (&value, &title_tf))| match &plan.body {
                     Some(BodyWeight::Term { idf_article, .. }) => {
-                        idf_article
-                            * rank::tf_part(self.ranking, value, length, self.stats.avg_article)
+                        idf_article * rank::tf_part(self.ranking, value + w * title_tf, length, avg)
                     }
                     Some(BodyWeight::Query(_)) => value,
                     None => 0.0,
@@ -1051,30 +1263,30 @@ fn engine_io(error: std::io::Error) -> Error {
     Error::Engine(Box::new(error))
 }
 
-/// Number of distinct articles whose passages hold `term`.
-fn article_freq(searcher: &Searcher, term: &Term) -> Result<u64> {
+/// Number of distinct articles whose passages (or, with `title_term`,
+/// headline) hold `term`.
+fn article_freq(searcher: &Searcher, term: &Term, title_term: Option<&Term>) -> Result<u64> {
     use tantivy::DocSet;
 
     let mut count = 0;
     for segment in searcher.segment_readers() {
         let parent = segment.fast_fields().u64("parent")?;
-        let inverted = segment.inverted_index(term.field())?;
-        let Some(mut postings) = inverted
-            .read_postings(term, IndexRecordOption::Basic)
-            .map_err(engine_io)?
-        else {
-            continue;
-        };
-        let mut last = None;
-        let mut doc = postings.doc();
-        while doc != TERMINATED {
-            let article = doc + parent.first(doc).unwrap_or(0) as DocId;
-            if last != Some(article) {
-                count += 1;
-                last = Some(article);
+        let mut articles = HashSet::new();
+        for term in std::iter::once(term).chain(title_term) {
+            let inverted = segment.inverted_index(term.field())?;
+            let Some(mut postings) = inverted
+                .read_postings(term, IndexRecordOption::Basic)
+                .map_err(engine_io)?
+            else {
+                continue;
+            };
+            let mut doc = postings.doc();
+            while doc != TERMINATED {
+                articles.insert(doc + parent.first(doc).unwrap_or(0) as DocId);
+                doc = postings.advance();
             }
-            doc = postings.advance();
         }
+        count += articles.len() as u64;
     }
     Ok(count)
 }

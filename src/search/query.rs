@@ -25,7 +25,7 @@ pub(crate) enum Scope {
 }
 
 /// One word or phrase of the query.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub(crate) struct Clause {
     pub occur: Occur,
     pub scope: Scope,
@@ -33,6 +33,10 @@ pub(crate) struct Clause {
     pub text: String,
     /// Quoted: the words must appear next to each other.
     pub phrase: bool,
+    /// Scales the clause's score (1 for what the user typed).
+    pub weight: f32,
+    /// Only re-ranks articles that other clauses matched (feedback terms).
+    pub rerank_only: bool,
 }
 
 const FIELDS: &[&str] = &["title", "body"];
@@ -186,6 +190,8 @@ pub(crate) fn parse(query: &str, facet_names: &[String]) -> Result<Vec<Clause>> 
             scope,
             text,
             phrase,
+            weight: 1.0,
+            rerank_only: false,
         });
         if let Some((left, _)) = pending_and.take() {
             for clause in [left, clauses.len() - 1] {
@@ -216,6 +222,8 @@ pub(crate) fn parse_natural(query: &str) -> Vec<Clause> {
             scope: Scope::All,
             text: w.to_string(),
             phrase: false,
+            weight: 1.0,
+            rerank_only: false,
         })
         .collect()
 }

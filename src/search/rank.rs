@@ -30,10 +30,11 @@ pub enum Aggregation {
     Best,
     /// The sum of the `top_k` best passages' scores.
     TopK,
-    /// BM25 of the whole article, from its passages' statistics.
+    /// BM25 of the whole article, from its passages' statistics (the
+    /// default: best on every development collection, see RANKING.md).
+    #[default]
     Article,
     /// `mix` × the whole-article score + (1 − `mix`) × the best passage.
-    #[default]
     Mix,
 }
 
@@ -51,19 +52,41 @@ pub struct Ranking {
     pub top_k: usize,
     /// Weight of the whole-article score in [`Aggregation::Mix`].
     pub mix: f32,
-    /// Weight of headline matches; `None` takes the schema's title boost.
-    pub title_boost: Option<f32>,
+    /// Weight of headline matches scored on their own (BM25 of the title
+    /// field, added to the article's score). Off by default: counting the
+    /// headline inside the article (`title_weight`) measured better.
+    pub title_boost: f32,
+    /// Weight of the headline inside the whole-article score (BM25F): a
+    /// headline word counts as this many body occurrences; `None` takes
+    /// the schema's title boost.
+    pub title_weight: Option<f32>,
+    /// Weight of the proximity score: query words found together in one
+    /// passage.
+    pub proximity: f32,
+    /// Pseudo-relevance feedback: words typical of this many top articles
+    /// are added to the query, re-ranking (never widening) the matches;
+    /// 0 turns it off.
+    pub feedback_docs: usize,
+    /// Words added by feedback.
+    pub feedback_terms: usize,
+    /// Weight of the strongest feedback word relative to a query word.
+    pub feedback_weight: f32,
 }
 
 impl Default for Ranking {
     fn default() -> Ranking {
         Ranking {
-            k1: 1.2,
+            k1: 2.5,
             b: 0.75,
             aggregation: Aggregation::default(),
             top_k: 3,
             mix: 0.5,
-            title_boost: None,
+            title_boost: 0.0,
+            title_weight: None,
+            proximity: 0.0,
+            feedback_docs: 5,
+            feedback_terms: 10,
+            feedback_weight: 0.5,
         }
     }
 }
@@ -96,11 +119,52 @@ pub struct ScoreParts {
     pub top_k: f32,
     /// Whole-article BM25 from passage statistics.
     pub article: f32,
+    /// Best passage's proximity score: for each pair of query words both
+    /// in the passage, the smaller of their scores; summed over pairs and
+    /// divided by the number of words minus one.
+    pub proximity: f32,
     /// Passages that matched.
     pub matched_passages: usize,
+    /// The final score written out as a sum of the parts in use.
+    #[serde(default)]
+    pub formula: String,
 }
 
 impl ScoreParts {
+    /// Writes how `total` is made under `ranking`, with the numbers.
+    pub(crate) fn describe(&self, ranking: &Ranking) -> String {
+        let body = match ranking.aggregation {
+            Aggregation::Words => format!("per-word best passages {:.3}", self.words),
+            Aggregation::Best => format!("best passage {:.3}", self.best_passage),
+            Aggregation::TopK => format!("top {} passages {:.3}", ranking.top_k, self.top_k),
+            Aggregation::Article => {
+                format!("whole-article BM25 from passages {:.3}", self.article)
+            }
+            Aggregation::Mix => format!(
+                "{} × whole-article {:.3} + {} × best passage {:.3}",
+                ranking.mix,
+                self.article,
+                1.0 - ranking.mix,
+                self.best_passage
+            ),
+        };
+        let mut formula = format!("{:.3} = {body}", self.total(ranking));
+        if self.title > 0.0 {
+            formula.push_str(&format!(" + headline alone {:.3}", self.title));
+        }
+        if ranking.proximity > 0.0 {
+            formula.push_str(&format!(
+                " + {} × proximity {:.3}",
+                ranking.proximity, self.proximity
+            ));
+        }
+        formula.push_str(&format!(
+            " ({} passages matched, best {:.3})",
+            self.matched_passages, self.best_passage
+        ));
+        formula
+    }
+
     /// The final score under `ranking`.
     pub(crate) fn total(&self, ranking: &Ranking) -> f32 {
         let body = match ranking.aggregation {
@@ -112,7 +176,7 @@ impl ScoreParts {
                 ranking.mix * self.article + (1.0 - ranking.mix) * self.best_passage
             }
         };
-        self.title + body
+        self.title + body + ranking.proximity * self.proximity
     }
 }
 

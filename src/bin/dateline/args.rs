@@ -181,6 +181,14 @@ pub struct SearchArgs {
     /// Print results as JSON
     #[arg(long)]
     pub json: bool,
+    /// Read the query as plain words: AND, OR, NOT, +, -, quotes and `field:` are text
+    #[arg(long)]
+    pub natural: bool,
+    /// Show how each article's score was made
+    #[arg(long)]
+    pub explain: bool,
+    #[command(flatten)]
+    pub ranking: RankingArgs,
 }
 
 #[derive(Debug, Args)]
@@ -262,7 +270,7 @@ pub enum AggregationArg {
 /// Ranking knobs shared by `search` and `eval`, for measuring alternatives.
 #[derive(Debug, Args)]
 pub struct RankingArgs {
-    /// BM25 k1 [default: 1.2]
+    /// BM25 k1 [default: 2.5]
     #[arg(long, value_name = "X", help_heading = "Ranking")]
     pub k1: Option<f32>,
     /// BM25 b [default: 0.75]
@@ -277,9 +285,24 @@ pub struct RankingArgs {
     /// Weight of the whole-article score in --aggregation mix (0 to 1)
     #[arg(long, value_name = "X", help_heading = "Ranking")]
     pub mix: Option<f32>,
-    /// Weight of headline matches [default: the schema's title boost]
+    /// Weight of headline matches scored on their own [default: 0]
     #[arg(long, value_name = "X", help_heading = "Ranking")]
     pub title_boost: Option<f32>,
+    /// Weight of the headline inside the whole-article score (BM25F) [default: the schema's title boost]
+    #[arg(long, value_name = "X", help_heading = "Ranking")]
+    pub title_weight: Option<f32>,
+    /// Weight of query words found together in one passage
+    #[arg(long, value_name = "X", help_heading = "Ranking")]
+    pub proximity: Option<f32>,
+    /// Pseudo-relevance feedback from this many top articles (0: off) [default: 5]
+    #[arg(long, value_name = "N", help_heading = "Ranking")]
+    pub feedback_docs: Option<usize>,
+    /// Words added by feedback
+    #[arg(long, value_name = "N", help_heading = "Ranking")]
+    pub feedback_terms: Option<usize>,
+    /// Weight of the strongest feedback word
+    #[arg(long, value_name = "X", help_heading = "Ranking")]
+    pub feedback_weight: Option<f32>,
 }
 
 impl RankingArgs {
@@ -307,7 +330,22 @@ impl RankingArgs {
         if let Some(mix) = self.mix {
             ranking.mix = mix;
         }
-        ranking.title_boost = self.title_boost.or(ranking.title_boost);
+        if let Some(b) = self.title_boost {
+            ranking.title_boost = b;
+        }
+        if let Some(n) = self.feedback_docs {
+            ranking.feedback_docs = n;
+        }
+        if let Some(n) = self.feedback_terms {
+            ranking.feedback_terms = n;
+        }
+        if let Some(w) = self.feedback_weight {
+            ranking.feedback_weight = w;
+        }
+        if let Some(p) = self.proximity {
+            ranking.proximity = p;
+        }
+        ranking.title_weight = self.title_weight.or(ranking.title_weight);
         ranking
     }
 }
