@@ -1107,3 +1107,29 @@ mod properties {
         assert!(error.contains("2022-13-45"), "{error}");
     }
 }
+
+#[test]
+fn a_duplicate_whose_original_is_edited_or_deleted_is_indexed_again() {
+    let ws = Workspace::new();
+    for name in ["x", "y", "z"] {
+        ws.write(&format!("news/dup/{name}.txt"), &story("echoednonce"));
+    }
+    let first = ws.index(&["news"]);
+    assert_eq!(first["duplicates"], 2);
+    assert_eq!(ws.total("echoednonce"), 1);
+    // The primary's text changes: the duplicates' text must stay findable.
+    ws.write("news/dup/x.txt", &story("changednonce"));
+    let edited = ws.index(&["news"]);
+    assert_eq!(edited["files_changed"], 1, "{edited}");
+    assert_eq!(edited["files_reread"], 2, "{edited}");
+    assert_eq!(ws.total("echoednonce"), 1);
+    assert_eq!(ws.total("changednonce"), 1);
+    // The new primary's file is deleted: the last copy takes over.
+    std::fs::remove_file(ws.path("news/dup/y.txt")).unwrap();
+    ws.index(&["news"]);
+    assert_eq!(ws.total("echoednonce"), 1);
+    let steady = ws.index(&["news"]);
+    assert_eq!(steady["files_read"], 0, "{steady}");
+    assert_eq!(steady["files_reread"], 0, "{steady}");
+    assert_eq!(ws.stats()["articles"], 6);
+}

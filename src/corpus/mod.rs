@@ -200,7 +200,14 @@ pub fn read_file_hashed(path: &Path, options: &ReadOptions) -> (FileContents, Op
         Err(problem) => return (FileContents::problem(problem), None),
     };
     let hash = bytes_hash(&bytes);
-    (decode_and_parse(path, bytes), Some(hash))
+    (read_bytes(path, bytes), Some(hash))
+}
+
+/// Reads bytes already in memory as [`read_file`] reads a file's: decoded,
+/// then parsed in the format `path`'s extension names (plain text when it
+/// names none). `path` only names the source; nothing is read from disk.
+pub fn read_bytes(path: &Path, bytes: Vec<u8>) -> FileContents {
+    decode_and_parse(path, bytes)
 }
 
 /// Returns a 64-bit hash of a file's bytes, stable across builds and

@@ -204,8 +204,10 @@ pub(crate) fn duplicate_doc(
     id: &str,
     path: &std::path::Path,
     primary: &str,
+    hash: u64,
 ) -> TantivyDocument {
     let mut doc = TantivyDocument::default();
+    doc.add_u64(fields.hash, hash);
     doc.add_text(fields.kind, KIND_DUPLICATE);
     doc.add_text(fields.id, id);
     doc.add_text(fields.path, path_key(path));

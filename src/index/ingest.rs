@@ -92,6 +92,9 @@ pub struct IngestReport {
     pub files_removed: usize,
     /// Articles removed with those files.
     pub articles_removed: usize,
+    /// Unchanged files read again because an article of theirs had been
+    /// kept only as a duplicate of one that was edited or removed.
+    pub files_reread: usize,
     /// Articles read from the files.
     pub articles_read: usize,
     /// Articles written to the index.
@@ -264,6 +267,7 @@ impl NewsIndex {
             }
         }
         writer.commit()?;
+        self.reread_orphaned_duplicates(&mut writer, options, &mut report)?;
         writer.wait_merging_threads()?;
         self.reader.reload()?;
         report.elapsed_secs = started.elapsed().as_secs_f64();
@@ -449,6 +453,7 @@ impl NewsIndex {
                 &prepared.article.id,
                 &prepared.article.path,
                 &primary.id,
+                prepared.hash,
             );
             writer.add_document(doc)?;
             return Ok(());
@@ -471,6 +476,119 @@ impl NewsIndex {
         report.articles_indexed += 1;
         primaries.insert_if_absent(prepared.hash, Primary { id, path: own_path });
         Ok(())
+    }
+
+    /// Reads again the files of duplicates whose primary article is gone or
+    /// now holds other text (its file was edited or deleted), so their text
+    /// is indexed again rather than lost; then commits.
+    ///
+    /// Runs at the end of every run, on the committed index: a crash before
+    /// it is made good by the next run.
+    fn reread_orphaned_duplicates(
+        &self,
+        writer: &mut IndexWriter<TantivyDocument>,
+        options: &IngestOptions,
+        report: &mut IngestReport,
+    ) -> Result<()> {
+        self.reader.reload()?;
+        let orphans = self.orphaned_duplicate_paths()?;
+        if orphans.is_empty() {
+            return Ok(());
+        }
+        let known = self.manifest_map()?;
+        let by_path: HashMap<&str, &FileEntry> =
+            known.values().map(|e| (e.path.as_str(), e)).collect();
+        let reader = Reader {
+            extractor: Arc::new(Extractor::new()),
+            options: options.read.clone(),
+            spec: self.schema.passages.clone(),
+            // Nothing known: every orphan's file is read.
+            known: Arc::new(HashMap::new()),
+            roots: Arc::new(Vec::new()),
+        };
+        let mut primaries = self.existing_hashes()?;
+        for (seq, path) in orphans.into_iter().enumerate() {
+            let old = by_path.get(path.as_str()).copied();
+            // Read as first walked, so ids stay the same, unless that
+            // spelling no longer leads to the file (another working dir).
+            let walked = PathBuf::from(&path);
+            let target = match old {
+                Some(old)
+                    if std::fs::canonicalize(&walked).ok().as_ref() != Some(&old.canonical) =>
+                {
+                    old.canonical.clone()
+                }
+                _ => walked,
+            };
+            let mut work = read_one(seq, target, &reader);
+            if let FileState::Changed { entry, old_path } = &mut work.file {
+                *old_path = Some(path.clone());
+                if let Some(old) = old {
+                    entry.root = old.root.clone();
+                }
+            }
+            let changed = matches!(work.file, FileState::Changed { .. });
+            self.write_work(writer, work, &mut primaries, report, &mut Seen::default())?;
+            if changed {
+                // Counted apart: the file itself did not change.
+                report.files_changed -= 1;
+                report.files_read -= 1;
+                report.files_reread += 1;
+            }
+        }
+        writer.commit()?;
+        Ok(())
+    }
+
+    /// Paths (as stored) of duplicate markers whose primary article no
+    /// longer exists with the same content hash.
+    fn orphaned_duplicate_paths(&self) -> Result<Vec<String>> {
+        use tantivy::collector::DocSetCollector;
+        use tantivy::query::{BooleanQuery, Occur, TermQuery};
+        use tantivy::schema::IndexRecordOption;
+        let searcher = self.reader.searcher();
+        let term_query = |field, text: &str| -> Box<dyn Query> {
+            Box::new(TermQuery::new(
+                Term::from_field_text(field, text),
+                IndexRecordOption::Basic,
+            ))
+        };
+        let duplicates = searcher.search(
+            &*term_query(self.fields.kind, document::KIND_DUPLICATE),
+            &DocSetCollector,
+        )?;
+        let hash_of = |address: tantivy::DocAddress| -> Result<Option<u64>> {
+            let segment = searcher.segment_reader(address.segment_ord);
+            Ok(segment.fast_fields().u64("hash")?.first(address.doc_id))
+        };
+        let mut orphans = std::collections::BTreeSet::new();
+        for address in duplicates {
+            let doc: TantivyDocument = searcher.doc(address)?;
+            let text = |field| {
+                doc.get_first(field)
+                    .and_then(|v| v.as_str())
+                    .map(str::to_string)
+            };
+            let (Some(primary), Some(path)) = (text(self.fields.dup_of), text(self.fields.path))
+            else {
+                continue;
+            };
+            let hash = hash_of(address)?;
+            let query = BooleanQuery::new(vec![
+                (Occur::Must, term_query(self.fields.kind, KIND_ARTICLE)),
+                (Occur::Must, term_query(self.fields.id, &primary)),
+            ]);
+            let mut alive = false;
+            for found in searcher.search(&query, &DocSetCollector)? {
+                // A marker from before markers held a hash counts as orphaned:
+                // reading its file again is always safe.
+                alive |= hash.is_some() && hash_of(found)? == hash;
+            }
+            if !alive {
+                orphans.insert(path);
+            }
+        }
+        Ok(orphans.into_iter().collect())
     }
 
     /// Content hashes of the articles already in the index, read from the
