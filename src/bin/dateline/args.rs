@@ -162,6 +162,9 @@ pub struct SearchArgs {
     /// Show how each article's score was made
     #[arg(long)]
     pub explain: bool,
+    /// Tolerate typos in every word of 5 letters or more (as if typed word~1; 9 or more: word~2)
+    #[arg(long)]
+    pub typos: bool,
     #[command(flatten)]
     pub ranking: RankingArgs,
 }
@@ -254,7 +257,7 @@ pub struct RankingArgs {
     /// Words added by feedback
     #[arg(long, value_name = "N", help_heading = "Ranking")]
     pub feedback_terms: Option<usize>,
-    /// Weight of the strongest feedback word
+    /// Total weight of the feedback words per query word [default: 0.2]
     #[arg(long, value_name = "X", help_heading = "Ranking")]
     pub feedback_weight: Option<f32>,
 }

@@ -27,6 +27,7 @@ pub fn run(args: SearchArgs) -> Result<ExitCode, CliError> {
     request.passages = args.passages;
     request.ranking = args.ranking.ranking();
     request.explain = args.explain;
+    request.typos = args.typos;
     if args.natural {
         request.syntax = dateline::search::QuerySyntax::Natural;
     }
