@@ -391,3 +391,41 @@ fn explain_shows_the_parts_of_the_score() {
     let plain = index.search(&SearchRequest::new("oil prices")).unwrap();
     assert!(plain.hits[0].explain.is_none());
 }
+
+#[test]
+fn date_histogram_counts_matching_articles_per_month_and_day() {
+    use dateline::search::Histogram;
+    let index = places_index();
+    let mut request = SearchRequest::new("drought");
+    request.histogram = Some(Histogram::Month);
+    let buckets: Vec<(String, usize)> = index
+        .search(&request)
+        .unwrap()
+        .histogram
+        .into_iter()
+        .map(|b| (b.value, b.count))
+        .collect();
+    assert_eq!(
+        buckets,
+        [("2022-11".to_string(), 2), ("2022-12".to_string(), 1)]
+    );
+    // Filters apply: only Niger's article is left.
+    request = request.filter("location", "Niger");
+    request.histogram = Some(Histogram::Day);
+    let buckets: Vec<String> = index
+        .search(&request)
+        .unwrap()
+        .histogram
+        .into_iter()
+        .map(|b| b.value)
+        .collect();
+    assert_eq!(buckets, ["2022-12-10"]);
+    // Without the option, no histogram.
+    assert!(
+        index
+            .search(&SearchRequest::new("drought"))
+            .unwrap()
+            .histogram
+            .is_empty()
+    );
+}

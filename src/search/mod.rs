@@ -45,6 +45,27 @@ pub enum Sort {
     Date,
 }
 
+/// The bucket size of a date histogram.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Histogram {
+    /// `YYYY` buckets.
+    Year,
+    /// `YYYY-MM` buckets.
+    Month,
+    /// `YYYY-MM-DD` buckets.
+    Day,
+}
+
+/// One bucket of a date histogram.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Bucket {
+    /// `YYYY`, `YYYY-MM` or `YYYY-MM-DD`.
+    pub value: String,
+    /// Matching articles published in it.
+    pub count: usize,
+}
+
 /// A facet filter: a facet name or alias and a value (a path such as
 /// `/Africa`, or a name such as `Mali`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -85,6 +106,9 @@ pub struct SearchRequest {
     /// Attach to each hit how its score was made.
     #[serde(default)]
     pub explain: bool,
+    /// A histogram of the matching articles' dates, if wanted.
+    #[serde(default)]
+    pub histogram: Option<Histogram>,
     /// Typo tolerance for every word: words of 5 to 8 letters match
     /// within one edit, longer ones within two (exact matches weigh more).
     #[serde(default)]
@@ -107,6 +131,7 @@ impl Default for SearchRequest {
             ranking: Ranking::default(),
             explain: false,
             typos: false,
+            histogram: None,
         }
     }
 }
@@ -232,6 +257,11 @@ pub struct SearchResults {
     pub facets: FacetCounts,
     /// How each filter value was resolved.
     pub resolved_filters: Vec<ResolvedFilter>,
+    /// Matching articles per date bucket, oldest first, without gaps
+    /// filled (with `histogram` in the request); undated articles are not
+    /// counted.
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub histogram: Vec<Bucket>,
     /// Words added by feedback and their weights (with `explain`).
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub feedback: Vec<(String, f32)>,
@@ -281,6 +311,10 @@ impl NewsIndex {
             feedback,
         } = self.find(&searcher, request)?;
         let total_articles = candidates.len();
+        let histogram = request
+            .histogram
+            .map(|size| histogram(&candidates, size))
+            .unwrap_or_default();
         let mut hits = Vec::new();
         for (i, candidate) in candidates
             .into_iter()
@@ -324,6 +358,7 @@ impl NewsIndex {
                 date: top("date"),
             },
             resolved_filters,
+            histogram,
             feedback: if request.explain {
                 feedback
             } else {
@@ -1598,6 +1633,39 @@ fn words_query(field: tantivy::schema::Field, words: &[(String, f32)]) -> Option
     }
 }
 
+/// Counts candidates per date bucket, oldest first.
+fn histogram(candidates: &[Candidate], size: Histogram) -> Vec<Bucket> {
+    let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+    for published in candidates.iter().filter_map(|c| c.published) {
+        let (y, m, d) = civil_from_days(published.div_euclid(86_400));
+        let key = match size {
+            Histogram::Year => format!("{y:04}"),
+            Histogram::Month => format!("{y:04}-{m:02}"),
+            Histogram::Day => format!("{y:04}-{m:02}-{d:02}"),
+        };
+        *counts.entry(key).or_default() += 1;
+    }
+    counts
+        .into_iter()
+        .map(|(value, count)| Bucket { value, count })
+        .collect()
+}
+
+/// The calendar date of a day count since 1970-01-01 (proleptic
+/// Gregorian; H. Hinnant's `civil_from_days`).
+fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (year, month, day)
+}
+
 /// The Levenshtein distance between `a` and `b` if it is at most `max`.
 fn edit_distance(a: &str, b: &str, max: usize) -> Option<usize> {
     let a: Vec<char> = a.chars().collect();
@@ -1639,6 +1707,14 @@ impl<'a> ByteIndex<'a> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn days_convert_back_to_calendar_dates() {
+        assert_eq!(super::civil_from_days(0), (1970, 1, 1));
+        assert_eq!(super::civil_from_days(19_326), (2022, 11, 29));
+        assert_eq!(super::civil_from_days(-1), (1969, 12, 31));
+        assert_eq!(super::civil_from_days(11_016), (2000, 2, 29));
+    }
+
     #[test]
     fn edit_distance_stops_past_the_limit() {
         assert_eq!(super::edit_distance("wagnr", "wagner", 1), Some(1));

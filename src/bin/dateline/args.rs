@@ -114,6 +114,13 @@ pub struct IndexArgs {
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum HistogramArg {
+    Year,
+    Month,
+    Day,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum SortArg {
     Relevance,
     Date,
@@ -162,6 +169,9 @@ pub struct SearchArgs {
     /// Show how each article's score was made
     #[arg(long)]
     pub explain: bool,
+    /// Count matching articles per year, month or day
+    #[arg(long, value_enum, value_name = "SIZE")]
+    pub histogram: Option<HistogramArg>,
     /// Tolerate typos in every word of 5 letters or more (as if typed word~1; 9 or more: word~2)
     #[arg(long)]
     pub typos: bool,
