@@ -429,3 +429,30 @@ fn date_histogram_counts_matching_articles_per_month_and_day() {
             .is_empty()
     );
 }
+
+#[test]
+fn related_articles_share_words_and_places_and_leave_out_the_article_itself() {
+    use dateline::search::RelatedRequest;
+    let index = places_index();
+    let results = index.related(&RelatedRequest::new("mali")).unwrap();
+    let found: Vec<&str> = results.hits.iter().map(|h| h.id.as_str()).collect();
+    assert!(!found.contains(&"mali"), "{found:?}");
+    // Kenya shares "drought" and the World Food Programme; Niger shares
+    // "drought" and Western Africa.
+    assert_eq!(results.total_articles, 2);
+    // Only older articles: Niger (December) is later than Mali (November 3).
+    let mut older = RelatedRequest::new("niger");
+    older.before = true;
+    let found: Vec<String> = index
+        .related(&older)
+        .unwrap()
+        .hits
+        .into_iter()
+        .map(|h| h.id)
+        .collect();
+    assert_eq!(found.len(), 2);
+    let mut before_mali = RelatedRequest::new("mali");
+    before_mali.before = true;
+    assert!(index.related(&before_mali).unwrap().hits.is_empty());
+    assert!(index.related(&RelatedRequest::new("nope")).is_err());
+}

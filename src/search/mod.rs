@@ -11,8 +11,10 @@ mod filter;
 mod highlight;
 mod query;
 mod rank;
+mod related;
 
 pub use rank::{Aggregation, QuerySyntax, Ranking, ScoreParts};
+pub use related::RelatedRequest;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::Bound;

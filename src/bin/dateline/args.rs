@@ -70,6 +70,30 @@ Exit codes: 0 done, 2 error.")]
     /// Show one indexed article in full: text, metadata, entities with offsets
     #[command(after_help = "Exit codes: 0 found, 1 no such article, 2 error.")]
     Show(ShowArgs),
+    /// Articles most like a given one
+    #[command(after_help = "\
+ID is an article id as search prints it (a file path for one-article files).
+Articles are ranked by the given article's most typical words, then boosted
+by the places and organizations they share with it.
+
+Exit codes: 0 found some, 1 none, 2 error (1 also when ID is unknown).
+
+Examples:
+  dateline related sample-corpus/text/kenya-drought-aid.txt
+  dateline related 'sample-corpus/reuters/reut2-000.sgm#2' --before --json")]
+    Related(RelatedArgs),
+    /// Drill down a facet: the children of a node with article counts
+    #[command(after_help = "\
+Shows, for the articles matching QUERY and the filters, the values one level
+below each facet's selected node (the root when none is selected).
+
+Exit codes: 0 some article matched, 1 none, 2 error.
+
+Examples:
+  dateline facets --location /Africa
+  dateline facets drought --location '/Africa/Eastern Africa' --facet location
+  dateline facets --organization '/United Nations' --from 2023 --json")]
+    Facets(FacetsArgs),
     /// Measure ranking against relevance judgments
     #[command(subcommand)]
     Eval(EvalCommand),
@@ -347,4 +371,68 @@ pub struct EvalRankingArgs {
     pub json: bool,
     #[command(flatten)]
     pub ranking: RankingArgs,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum FacetArg {
+    Location,
+    Organization,
+    Source,
+    Date,
+}
+
+#[derive(Debug, Args)]
+pub struct FacetsArgs {
+    /// Query words; empty counts every article
+    #[arg(value_name = "QUERY")]
+    pub query: Vec<String>,
+    #[command(flatten)]
+    pub location_arg: IndexLocation,
+    /// Place node or name to drill into (repeatable: ORed)
+    #[arg(long, alias = "loc", value_name = "PLACE")]
+    pub location: Vec<String>,
+    /// Organization node or name (repeatable)
+    #[arg(long, alias = "org", value_name = "ORG")]
+    pub organization: Vec<String>,
+    /// Outlet or agency (repeatable)
+    #[arg(long, value_name = "SOURCE")]
+    pub source: Vec<String>,
+    /// Earliest date, inclusive
+    #[arg(long, value_name = "DATE")]
+    pub from: Option<String>,
+    /// Latest date, inclusive
+    #[arg(long, value_name = "DATE")]
+    pub to: Option<String>,
+    /// Only this facet [default: all four]
+    #[arg(long, value_enum)]
+    pub facet: Option<FacetArg>,
+    /// Values per facet
+    #[arg(long, short = 'n', default_value_t = 20)]
+    pub limit: usize,
+    /// Print as JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct RelatedArgs {
+    /// Article id (as printed by search)
+    pub id: String,
+    #[command(flatten)]
+    pub location: IndexLocation,
+    /// Only articles published before this one
+    #[arg(long)]
+    pub before: bool,
+    /// Articles to show
+    #[arg(long, short = 'n', default_value_t = 10)]
+    pub limit: usize,
+    /// Passages per article
+    #[arg(long, default_value_t = 1, value_name = "K")]
+    pub passages: usize,
+    /// Weight of shared places and organizations
+    #[arg(long, default_value_t = 1.0, value_name = "X")]
+    pub entity_boost: f32,
+    /// Print results as JSON
+    #[arg(long)]
+    pub json: bool,
 }

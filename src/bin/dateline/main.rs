@@ -4,7 +4,9 @@
 mod args;
 mod eval;
 mod extract;
+mod facets;
 mod index;
+mod related;
 mod render;
 mod search;
 mod show;
@@ -23,6 +25,8 @@ fn main() -> ExitCode {
         Command::Extract(args) => extract::run(args),
         Command::Show(args) => show::run(args),
         Command::Eval(command) => eval::run(command),
+        Command::Facets(args) => facets::run(args),
+        Command::Related(args) => related::run(args),
         Command::Completions { shell } => {
             clap_complete::generate(
                 shell,
