@@ -51,16 +51,19 @@ Examples:
     /// Search the index
     #[command(after_help = "\
 Query syntax: words are ORed and ranked (more matched words rank higher);
-+word or AND makes a word required, -word or NOT excludes it; \"a phrase\";
-title:word and body:word search one field. An empty query lists everything
-that matches the filters, newest first.
++word or AND makes a word required, -word or NOT excludes it; \"a phrase\",
+\"a phrase\"~5 (words may move); sanction* (prefix); wagnr~1 (fuzzy);
+title:word and body:word search one field; location:Mali, org:\"United Nations\",
+source:X and date:2022-11 filter like the options. An empty query lists
+everything that matches the filters, newest first.
 
 Exit codes: 0 hits, 1 no hits, 2 error.
 
 Examples:
   dateline search oil prices --location /Asia --from 1987-03 --to 1987-03
   dateline search '\"peacekeeping mission\" +mali' --org 'United Nations'
-  dateline search --location Ghana --sort date --limit 20")]
+  dateline search --location Ghana --sort date --limit 20
+  dateline search 'sanction* location:Russia' --histogram month --explain")]
     Search(SearchArgs),
     /// Print the articles and entities found in PATH... (no index needed)
     #[command(after_help = "\
