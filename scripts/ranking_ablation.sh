@@ -48,5 +48,5 @@ row "b 0.5" index --b 0.5
 row "passage proximity 0.3" index --proximity 0.3
 row "feedback 5 articles" index --feedback-docs 5
 row "feedback 20 words" index --feedback-terms 20
-row "feedback weight 1" index --feedback-weight 1
+row "feedback weight 0.4" index --feedback-weight 0.4
 row "English stop words (index and query)" stop

@@ -1,5 +1,6 @@
 //! Search behaviour through the library API, on articles built in code.
 
+use dateline::search::{FacetCount, QuerySyntax};
 use dateline::{Article, Date, NewsIndex, Schema, SearchRequest, Sort};
 
 fn article(id: &str, title: &str, body: &str, date: Option<&str>, source: Option<&str>) -> Article {
@@ -157,7 +158,14 @@ fn source_filter_and_counts_are_per_article() {
 #[test]
 fn bad_queries_and_filters_are_errors_not_panics() {
     let index = index();
-    for query in ["sanction*", "wagnr~1", "\"open", "AND", "nope:word"] {
+    for query in [
+        "sanc*tion",
+        "wagnr~7",
+        "\"open",
+        "AND",
+        "nope:word",
+        "(oil)",
+    ] {
         assert!(index.search(&SearchRequest::new(query)).is_err(), "{query}");
     }
     let error = index
@@ -187,4 +195,264 @@ fn reingesting_an_article_replaces_it() {
     );
     assert_eq!(ids(&index, &SearchRequest::new("penalties")), ["a3"]);
     assert!(ids(&index, &SearchRequest::new("draw")).is_empty());
+}
+
+/// Words of a passage that its highlights cover.
+fn highlighted(hit: &dateline::Hit) -> Vec<String> {
+    hit.passages
+        .iter()
+        .flat_map(|p| {
+            p.highlights
+                .iter()
+                .map(|[s, e]| p.text.chars().skip(*s).take(e - s).collect::<String>())
+        })
+        .collect()
+}
+
+#[test]
+fn prefix_words_match_and_highlight_every_expansion() {
+    let index = index();
+    let results = index.search(&SearchRequest::new("sanct*")).unwrap();
+    assert_eq!(results.total_articles, 1);
+    assert_eq!(highlighted(&results.hits[0]), ["sanctions"]);
+}
+
+#[test]
+fn fuzzy_words_tolerate_the_given_number_of_edits() {
+    let index = index();
+    // Edits count on the indexed (stemmed) form: "tradr" is one from "trader".
+    let results = index.search(&SearchRequest::new("tradrs~1")).unwrap();
+    assert_eq!(results.hits[0].id, "a2");
+    assert_eq!(highlighted(&results.hits[0]), ["Traders"]);
+    assert_eq!(
+        index
+            .search(&SearchRequest::new("tradrs~0"))
+            .unwrap()
+            .total_articles,
+        0
+    );
+}
+
+#[test]
+fn automatic_typo_tolerance_covers_longer_words_only() {
+    let index = index();
+    let mut request = SearchRequest::new("volatilty");
+    assert_eq!(index.search(&request).unwrap().total_articles, 0);
+    request.typos = true;
+    assert_eq!(ids(&index, &request), ["a2"]);
+    // Short words stay exact: one edit away from "rain" is not enough.
+    let request = SearchRequest {
+        typos: true,
+        ..SearchRequest::new("raid")
+    };
+    assert_eq!(index.search(&request).unwrap().total_articles, 0);
+}
+
+#[test]
+fn phrase_slop_lets_words_move_and_highlights_them() {
+    let index = index();
+    // "prices rose" is exact; "prices Monday" needs the words to move.
+    assert_eq!(
+        index
+            .search(&SearchRequest::new("\"prices monday\""))
+            .unwrap()
+            .total_articles,
+        0
+    );
+    let results = index
+        .search(&SearchRequest::new("\"prices monday\"~3"))
+        .unwrap();
+    assert_eq!(results.hits[0].id, "a2");
+    assert_eq!(highlighted(&results.hits[0]), ["prices", "Monday"]);
+    // An exact phrase is one span.
+    let results = index.search(&SearchRequest::new("\"oil prices\"")).unwrap();
+    assert!(highlighted(&results.hits[0]).contains(&"Oil prices".to_string()));
+}
+
+#[test]
+fn natural_syntax_reads_operators_as_words() {
+    let index = index();
+    let request = SearchRequest {
+        syntax: QuerySyntax::Natural,
+        ..SearchRequest::new("oil AND -cocoa \"prices")
+    };
+    // Full syntax would exclude cocoa and refuse the open quote.
+    assert!(
+        index
+            .search(&SearchRequest::new("oil AND -cocoa \"prices"))
+            .is_err()
+    );
+    let found = ids(&index, &request);
+    assert!(found.contains(&"a1".to_string()) && found.contains(&"a2".to_string()));
+}
+
+/// Articles about places, for facet tests.
+fn places_index() -> NewsIndex {
+    let index = NewsIndex::create_in_ram(Schema::default()).unwrap();
+    index
+        .ingest_articles([
+            article(
+                "mali",
+                "Drought in Mali",
+                "Farmers near Bamako in Mali face drought. The World Food Programme sent aid.",
+                Some("2022-11-03"),
+                Some("Dateline Wire"),
+            ),
+            article(
+                "niger",
+                "Drought in Niger",
+                "Herders around Niamey in Niger lost cattle to drought.",
+                Some("2022-12-10"),
+                Some("Harbour Post"),
+            ),
+            article(
+                "kenya",
+                "Drought in Kenya",
+                "Drought hit Kenya; the World Food Programme scaled up deliveries in Nairobi.",
+                Some("2022-11-20"),
+                Some("Dateline Wire"),
+            ),
+        ])
+        .unwrap();
+    index
+}
+
+fn counts(list: &[FacetCount]) -> Vec<(String, usize)> {
+    list.iter().map(|c| (c.value.clone(), c.count)).collect()
+}
+
+#[test]
+fn inline_facet_filters_give_the_same_results_as_the_options() {
+    let index = places_index();
+    let inline = index
+        .search(&SearchRequest::new("drought location:Mali date:2022-11"))
+        .unwrap();
+    let mut flags = SearchRequest::new("drought").filter("location", "Mali");
+    flags.from = Some("2022-11".into());
+    flags.to = Some("2022-11".into());
+    let flags = index.search(&flags).unwrap();
+    assert_eq!(inline.total_articles, 1);
+    assert_eq!(inline.hits, flags.hits);
+    assert_eq!(inline.facets, flags.facets);
+    let org = index
+        .search(&SearchRequest::new("drought org:\"World Food Programme\""))
+        .unwrap();
+    let mut found: Vec<String> = org.hits.into_iter().map(|h| h.id).collect();
+    found.sort();
+    assert_eq!(found, ["kenya", "mali"]);
+}
+
+#[test]
+fn multi_select_location_counts_ignore_the_location_filter_but_honour_the_others() {
+    let index = places_index();
+    let all = index.search(&SearchRequest::new("drought")).unwrap();
+    let both = index
+        .search(
+            &SearchRequest::new("drought")
+                .filter("location", "Mali")
+                .filter("location", "Niger"),
+        )
+        .unwrap();
+    assert_eq!(both.total_articles, 2);
+    // Location counts are those without any location filter...
+    assert_eq!(counts(&both.facets.location), counts(&all.facets.location));
+    // ...while the source counts honour it: Kenya's Dateline Wire article is gone.
+    assert_eq!(
+        counts(&both.facets.source),
+        [
+            ("/Dateline Wire".to_string(), 1),
+            ("/Harbour Post".to_string(), 1)
+        ]
+    );
+    assert_eq!(
+        counts(&all.facets.source),
+        [
+            ("/Dateline Wire".to_string(), 2),
+            ("/Harbour Post".to_string(), 1)
+        ]
+    );
+}
+
+#[test]
+fn explain_shows_the_parts_of_the_score() {
+    let index = index();
+    let request = SearchRequest {
+        explain: true,
+        ..SearchRequest::new("oil prices")
+    };
+    let results = index.search(&request).unwrap();
+    let parts = results.hits[0].explain.as_ref().expect("explained");
+    assert!((parts.article - results.hits[0].score).abs() < 1e-4);
+    assert!(
+        parts.formula.contains("whole-article BM25"),
+        "{}",
+        parts.formula
+    );
+    let plain = index.search(&SearchRequest::new("oil prices")).unwrap();
+    assert!(plain.hits[0].explain.is_none());
+}
+
+#[test]
+fn date_histogram_counts_matching_articles_per_month_and_day() {
+    use dateline::search::Histogram;
+    let index = places_index();
+    let mut request = SearchRequest::new("drought");
+    request.histogram = Some(Histogram::Month);
+    let buckets: Vec<(String, usize)> = index
+        .search(&request)
+        .unwrap()
+        .histogram
+        .into_iter()
+        .map(|b| (b.value, b.count))
+        .collect();
+    assert_eq!(
+        buckets,
+        [("2022-11".to_string(), 2), ("2022-12".to_string(), 1)]
+    );
+    // Filters apply: only Niger's article is left.
+    request = request.filter("location", "Niger");
+    request.histogram = Some(Histogram::Day);
+    let buckets: Vec<String> = index
+        .search(&request)
+        .unwrap()
+        .histogram
+        .into_iter()
+        .map(|b| b.value)
+        .collect();
+    assert_eq!(buckets, ["2022-12-10"]);
+    // Without the option, no histogram.
+    assert!(
+        index
+            .search(&SearchRequest::new("drought"))
+            .unwrap()
+            .histogram
+            .is_empty()
+    );
+}
+
+#[test]
+fn related_articles_share_words_and_places_and_leave_out_the_article_itself() {
+    use dateline::search::RelatedRequest;
+    let index = places_index();
+    let results = index.related(&RelatedRequest::new("mali")).unwrap();
+    let found: Vec<&str> = results.hits.iter().map(|h| h.id.as_str()).collect();
+    assert!(!found.contains(&"mali"), "{found:?}");
+    // Kenya shares "drought" and the World Food Programme; Niger shares
+    // "drought" and Western Africa.
+    assert_eq!(results.total_articles, 2);
+    // Only older articles: Niger (December) is later than Mali (November 3).
+    let mut older = RelatedRequest::new("niger");
+    older.before = true;
+    let found: Vec<String> = index
+        .related(&older)
+        .unwrap()
+        .hits
+        .into_iter()
+        .map(|h| h.id)
+        .collect();
+    assert_eq!(found.len(), 2);
+    let mut before_mali = RelatedRequest::new("mali");
+    before_mali.before = true;
+    assert!(index.related(&before_mali).unwrap().hits.is_empty());
+    assert!(index.related(&RelatedRequest::new("nope")).is_err());
 }

@@ -11,8 +11,10 @@ mod filter;
 mod highlight;
 mod query;
 mod rank;
+mod related;
 
 pub use rank::{Aggregation, QuerySyntax, Ranking, ScoreParts};
+pub use related::RelatedRequest;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::Bound;
@@ -32,7 +34,7 @@ use crate::index::document::{KIND_ARTICLE, KIND_DUPLICATE, KIND_PASSAGE, stored_
 use crate::index::{NewsIndex, StoredArticle};
 use crate::schema::FACETS;
 use highlight::{Highlighter, analyze};
-use query::{Occur, Scope};
+use query::{Expand, Occur, Scope};
 
 /// How hits are ordered.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -43,6 +45,27 @@ pub enum Sort {
     Relevance,
     /// Newest first; undated articles last.
     Date,
+}
+
+/// The bucket size of a date histogram.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Histogram {
+    /// `YYYY` buckets.
+    Year,
+    /// `YYYY-MM` buckets.
+    Month,
+    /// `YYYY-MM-DD` buckets.
+    Day,
+}
+
+/// One bucket of a date histogram.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Bucket {
+    /// `YYYY`, `YYYY-MM` or `YYYY-MM-DD`.
+    pub value: String,
+    /// Matching articles published in it.
+    pub count: usize,
 }
 
 /// A facet filter: a facet name or alias and a value (a path such as
@@ -85,6 +108,13 @@ pub struct SearchRequest {
     /// Attach to each hit how its score was made.
     #[serde(default)]
     pub explain: bool,
+    /// A histogram of the matching articles' dates, if wanted.
+    #[serde(default)]
+    pub histogram: Option<Histogram>,
+    /// Typo tolerance for every word: words of 5 to 8 letters match
+    /// within one edit, longer ones within two (exact matches weigh more).
+    #[serde(default)]
+    pub typos: bool,
 }
 
 impl Default for SearchRequest {
@@ -102,6 +132,8 @@ impl Default for SearchRequest {
             syntax: QuerySyntax::Full,
             ranking: Ranking::default(),
             explain: false,
+            typos: false,
+            histogram: None,
         }
     }
 }
@@ -227,6 +259,11 @@ pub struct SearchResults {
     pub facets: FacetCounts,
     /// How each filter value was resolved.
     pub resolved_filters: Vec<ResolvedFilter>,
+    /// Matching articles per date bucket, oldest first, without gaps
+    /// filled (with `histogram` in the request); undated articles are not
+    /// counted.
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub histogram: Vec<Bucket>,
     /// Words added by feedback and their weights (with `explain`).
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub feedback: Vec<(String, f32)>,
@@ -276,6 +313,10 @@ impl NewsIndex {
             feedback,
         } = self.find(&searcher, request)?;
         let total_articles = candidates.len();
+        let histogram = request
+            .histogram
+            .map(|size| histogram(&candidates, size))
+            .unwrap_or_default();
         let mut hits = Vec::new();
         for (i, candidate) in candidates
             .into_iter()
@@ -319,6 +360,7 @@ impl NewsIndex {
                 date: top("date"),
             },
             resolved_filters,
+            histogram,
             feedback: if request.explain {
                 feedback
             } else {
@@ -355,10 +397,38 @@ impl NewsIndex {
     /// Finds every matching article, sorted, with facet counts.
     fn find(&self, searcher: &Searcher, request: &SearchRequest) -> Result<Found> {
         let facet_names = self.facet_names();
-        let mut clauses = match request.syntax {
-            QuerySyntax::Full => query::parse(&request.query, &facet_names)?,
-            QuerySyntax::Natural => query::parse_natural(&request.query),
+        let (mut clauses, inline) = match request.syntax {
+            QuerySyntax::Full => {
+                let parsed = query::parse(&request.query, &facet_names)?;
+                (parsed.clauses, parsed.filters)
+            }
+            QuerySyntax::Natural => (query::parse_natural(&request.query), Vec::new()),
         };
+        // Inline filters are the same as the options: `location:Mali` is
+        // `--location Mali`, `date:2022-11` is `--from 2022-11 --to 2022-11`
+        // (narrowed further by any --from/--to given).
+        let mut request = request.clone();
+        for (facet, value) in inline {
+            if self.schema.facet_name(&facet)? == "date" {
+                let later = |a: &str, b: &str| -> Result<bool> {
+                    Ok(filter::parse_bound(a, false)? > filter::parse_bound(b, false)?)
+                };
+                let earlier = |a: &str, b: &str| -> Result<bool> {
+                    Ok(filter::parse_bound(a, true)? < filter::parse_bound(b, true)?)
+                };
+                match &request.from {
+                    Some(from) if !later(&value, from)? => {}
+                    _ => request.from = Some(value.clone()),
+                }
+                match &request.to {
+                    Some(to) if !earlier(&value, to)? => {}
+                    _ => request.to = Some(value),
+                }
+            } else {
+                request.filters.push(FacetFilter { facet, value });
+            }
+        }
+        let request = &request;
         let ranking = &request.ranking;
         // Feedback needs something to feed on: at least one word that is
         // not excluded.
@@ -376,10 +446,89 @@ impl NewsIndex {
         self.find_clauses(searcher, request, &clauses)
     }
 
+    /// The index terms a prefix or fuzzy word stands for, with weights (1
+    /// for a prefix match, less per edit for a fuzzy one): the closest and
+    /// most frequent first, at most 50.
+    fn expand(
+        &self,
+        searcher: &Searcher,
+        raw: &str,
+        analyzed: &[String],
+        expand: Expand,
+    ) -> Result<Vec<(String, f32)>> {
+        use tantivy::tokenizer::{AsciiFoldingFilter, LowerCaser, RawTokenizer};
+        let mut folder = tantivy::tokenizer::TextAnalyzer::builder(RawTokenizer::default())
+            .filter(LowerCaser)
+            .filter(AsciiFoldingFilter)
+            .build();
+        // The word as typed (folded) and as analyzed (stemmed): index terms
+        // are stemmed, so either may be the one that matches.
+        let mut targets = analyze(&mut folder, raw);
+        if let [one] = analyzed
+            && !targets.contains(one)
+        {
+            targets.push(one.clone());
+        }
+        let mut found: HashMap<String, f32> = HashMap::new();
+        for segment in searcher.segment_readers() {
+            let inverted = segment.inverted_index(self.fields.passage)?;
+            let dictionary = inverted.terms();
+            match expand {
+                Expand::Exact => {}
+                Expand::Prefix => {
+                    for target in &targets {
+                        let mut stream = dictionary
+                            .range()
+                            .ge(target.as_bytes())
+                            .into_stream()
+                            .map_err(engine_io)?;
+                        while stream.advance() {
+                            if !stream.key().starts_with(target.as_bytes()) {
+                                break;
+                            }
+                            if let Ok(term) = std::str::from_utf8(stream.key()) {
+                                found.insert(term.to_string(), 1.0);
+                            }
+                        }
+                    }
+                }
+                Expand::Fuzzy(distance) => {
+                    let distance = distance as usize;
+                    let mut stream = dictionary.stream().map_err(engine_io)?;
+                    while stream.advance() {
+                        let Ok(term) = std::str::from_utf8(stream.key()) else {
+                            continue;
+                        };
+                        let best = targets
+                            .iter()
+                            .filter_map(|t| edit_distance(t, term, distance))
+                            .min();
+                        if let Some(edits) = best {
+                            let weight = 1.0 - 0.25 * edits as f32;
+                            let entry = found.entry(term.to_string()).or_insert(weight);
+                            *entry = entry.max(weight);
+                        }
+                    }
+                }
+            }
+        }
+        let mut ranked = Vec::new();
+        for (term, weight) in found {
+            let df = searcher.doc_freq(&Term::from_field_text(self.fields.passage, &term))?;
+            ranked.push((term, weight, df));
+        }
+        ranked.sort_by(|a, b| {
+            b.1.total_cmp(&a.1)
+                .then(b.2.cmp(&a.2))
+                .then_with(|| a.0.cmp(&b.0))
+        });
+        ranked.truncate(50);
+        Ok(ranked.into_iter().map(|(t, w, _)| (t, w)).collect())
+    }
+
     /// Words typical of the `top` articles and absent from the query, as
-    /// re-ranking clauses: each word's weight is its mean length-normalized
-    /// frequency in those articles times its idf, scaled so the strongest
-    /// gets `feedback_weight`.
+    /// re-ranking clauses: each word's score is its mean length-normalized
+    /// frequency in those articles times its idf.
     fn feedback(
         &self,
         searcher: &Searcher,
@@ -432,16 +581,21 @@ impl NewsIndex {
             if kept.len() == ranking.feedback_terms {
                 break;
             }
-            if article_freq(searcher, &term, None)? >= 2 {
+            if article_freq(searcher, std::slice::from_ref(&term))? >= 2 {
                 kept.push((weight, surface));
             }
         }
         let scored = kept;
-        let max = scored
-            .first()
+        // As in RM3, the added words together weigh a fixed share of the
+        // query: `feedback_weight` × the number of query words, split in
+        // proportion to their scores. A one-word query cannot be swamped.
+        let words = clauses.iter().filter(|c| c.occur != Occur::MustNot).count() as f32;
+        let sum: f32 = scored
+            .iter()
             .map(|(w, _)| *w)
-            .unwrap_or(1.0)
+            .sum::<f32>()
             .max(f32::MIN_POSITIVE);
+        let max = sum / (ranking.feedback_weight * words).max(f32::MIN_POSITIVE);
         Ok(scored
             .into_iter()
             .map(|(w, surface)| query::Clause {
@@ -449,7 +603,9 @@ impl NewsIndex {
                 scope: Scope::All,
                 text: surface,
                 phrase: false,
-                weight: ranking.feedback_weight * w / max,
+                slop: 0,
+                expand: Expand::Exact,
+                weight: w / max,
                 rerank_only: true,
             })
             .collect())
@@ -577,18 +733,36 @@ impl NewsIndex {
         for clause in clauses {
             let mut title = None;
             let mut body = None;
+            // A single word becomes weighted index terms (several for a
+            // prefix or a fuzzy word); a phrase stays a phrase.
+            let body_tokens = analyze(&mut body_analyzer, &clause.text);
+            let expand = match clause.expand {
+                Expand::Exact if request.typos && !clause.phrase => match body_tokens.as_slice() {
+                    [one] if one.chars().count() >= 9 => Expand::Fuzzy(2),
+                    [one] if one.chars().count() >= 5 => Expand::Fuzzy(1),
+                    _ => Expand::Exact,
+                },
+                e => e,
+            };
+            let words: Option<Vec<(String, f32)>> = match (expand, body_tokens.as_slice()) {
+                (Expand::Exact, [one]) => Some(vec![(one.clone(), 1.0)]),
+                (Expand::Exact, _) => None,
+                (e, _) => Some(self.expand(searcher, &clause.text, &body_tokens, e)?),
+            };
             let title_tokens = analyze(&mut title_analyzer, &clause.text);
-            let title_term = match title_tokens.as_slice() {
-                [one] if clause.scope == Scope::All && title_weight > 0.0 => {
-                    Some(Term::from_field_text(self.fields.title, one))
-                }
-                _ => None,
+            let title_terms: Vec<Option<Term>> = match &words {
+                Some(words) if clause.scope == Scope::All && title_weight > 0.0 => words
+                    .iter()
+                    .map(|(w, _)| Some(Term::from_field_text(self.fields.title, w)))
+                    .collect(),
+                Some(words) => vec![None; words.len()],
+                None => Vec::new(),
             };
             // The headline is scored on its own when the clause asks for it
             // (`title:`), when it is a phrase or excluded (BM25F covers
-            // single words only), or when `title_boost` says so.
+            // words only), or when `title_boost` says so.
             let own_title = clause.scope == Scope::Title
-                || ((title_term.is_none() || clause.occur == Occur::MustNot)
+                || ((words.is_none() || clause.occur == Occur::MustNot)
                     && clause.scope == Scope::All)
                 || ranking.title_boost > 0.0;
             if clause.scope != Scope::Body && own_title {
@@ -596,25 +770,44 @@ impl NewsIndex {
                     b if b > 0.0 => b,
                     _ => title_weight.max(1.0) / 2.0,
                 };
-                title = text_query(self.fields.title, &title_tokens).map(|q| -> Box<dyn Query> {
+                let query = match &words {
+                    Some(words) => words_query(self.fields.title, words),
+                    None => text_query(self.fields.title, &title_tokens, clause.slop),
+                };
+                title = query.map(|q| -> Box<dyn Query> {
                     Box::new(BoostQuery::new(q, boost * clause.weight))
                 });
             }
             if clause.scope != Scope::Title {
-                let tokens = analyze(&mut body_analyzer, &clause.text);
-                body = match tokens.as_slice() {
-                    [] => None,
-                    [one] => {
-                        let term = Term::from_field_text(self.fields.passage, one);
-                        let passage_freq = searcher.doc_freq(&term)?;
+                body = match &words {
+                    Some(words) if words.is_empty() => None,
+                    Some(words) => {
+                        let terms: Vec<(Term, Option<Term>, f32)> = words
+                            .iter()
+                            .zip(title_terms)
+                            .map(|((w, weight), title)| {
+                                (
+                                    Term::from_field_text(self.fields.passage, w),
+                                    title,
+                                    *weight,
+                                )
+                            })
+                            .collect();
+                        let mut passage_freq = 0;
+                        for (term, _, _) in &terms {
+                            passage_freq = passage_freq.max(searcher.doc_freq(term)?);
+                        }
                         let article_freq = if needs_article {
-                            article_freq(searcher, &term, title_term.as_ref())?
+                            let all: Vec<Term> = terms
+                                .iter()
+                                .flat_map(|(p, t, _)| std::iter::once(p.clone()).chain(t.clone()))
+                                .collect();
+                            article_freq(searcher, &all)?
                         } else {
                             0
                         };
                         Some(BodyPlan::Term {
-                            term,
-                            title_term: title_term.clone(),
+                            terms,
                             idf_passage: clause.weight
                                 * body_boost
                                 * rank::idf(passage_freq, stats.passages),
@@ -623,20 +816,36 @@ impl NewsIndex {
                                 * rank::idf(article_freq, stats.articles),
                         })
                     }
-                    _ => text_query(self.fields.passage, &tokens).map(|q| {
+                    None => text_query(self.fields.passage, &body_tokens, clause.slop).map(|q| {
                         BodyPlan::Query(Box::new(BoostQuery::new(q, clause.weight * body_boost))
                             as Box<dyn Query>)
                     }),
                 };
                 if clause.occur != Occur::MustNot && !clause.rerank_only {
-                    highlighter.add(tokens);
+                    match &words {
+                        Some(words) => {
+                            for (w, _) in words {
+                                highlighter.add(vec![w.clone()]);
+                            }
+                        }
+                        // A sloppy phrase lights up its words; an exact
+                        // one is a single span.
+                        None if clause.slop > 0 => {
+                            for token in body_tokens {
+                                highlighter.add(vec![token]);
+                            }
+                        }
+                        None => highlighter.add(body_tokens),
+                    }
                 }
             }
             if clause.occur == Occur::MustNot {
                 let mut parts: Vec<Box<dyn Query>> = title.into_iter().collect();
                 match body {
-                    Some(BodyPlan::Term { term, .. }) => {
-                        parts.push(Box::new(TermQuery::new(term, IndexRecordOption::Basic)))
+                    Some(BodyPlan::Term { terms, .. }) => {
+                        for (term, _, _) in terms {
+                            parts.push(Box::new(TermQuery::new(term, IndexRecordOption::Basic)));
+                        }
                     }
                     Some(BodyPlan::Query(q)) => parts.push(q),
                     _ => {}
@@ -662,13 +871,11 @@ impl NewsIndex {
                     EnableScoring::enabled_from_statistics_provider(&passages_stats, searcher),
                 )?)),
                 Some(BodyPlan::Term {
-                    term,
-                    title_term,
+                    terms,
                     idf_passage,
                     idf_article,
                 }) => Some(BodyWeight::Term {
-                    term,
-                    title_term,
+                    terms,
                     idf_passage,
                     idf_article,
                 }),
@@ -995,10 +1202,9 @@ enum BodyPlan {
     /// One analyzed term, scored by Dateline's own BM25 so that passage and
     /// whole-article scores come from the same postings.
     Term {
-        term: Term,
-        /// The same word in the headline, when the headline counts in the
-        /// whole-article score.
-        title_term: Option<Term>,
+        /// (passage term, the same word in the headline when the headline
+        /// counts in the whole-article score, weight of the variant).
+        terms: Vec<(Term, Option<Term>, f32)>,
         idf_passage: f32,
         idf_article: f32,
     },
@@ -1008,10 +1214,9 @@ enum BodyPlan {
 
 enum BodyWeight {
     Term {
-        term: Term,
-        /// The same word in the headline, when the headline counts in the
-        /// whole-article score.
-        title_term: Option<Term>,
+        /// (passage term, the same word in the headline when the headline
+        /// counts in the whole-article score, weight of the variant).
+        terms: Vec<(Term, Option<Term>, f32)>,
         idf_passage: f32,
         idf_article: f32,
     },
@@ -1094,8 +1299,10 @@ impl SegmentScan<'_> {
             title_tf: vec![0.0; n],
             matched: vec![false; n],
         };
-        // Per passage, its score for each clause.
+        // Per passage, its score for each clause (phrases), and its
+        // weighted term frequency for each clause (words).
         let mut clause_scores: HashMap<DocId, (DocId, Vec<f32>)> = HashMap::new();
+        let mut clause_tf: HashMap<DocId, (DocId, Vec<f32>)> = HashMap::new();
         for (i, plan) in self.plans.iter().enumerate() {
             if let Some(weight) = &plan.title {
                 let mut scorer = weight.scorer(self.segment, 1.0)?;
@@ -1111,50 +1318,44 @@ impl SegmentScan<'_> {
             }
             match &plan.body {
                 None => {}
-                Some(BodyWeight::Term {
-                    term,
-                    title_term,
-                    idf_passage,
-                    ..
-                }) => {
-                    if let Some(title_term) = title_term
-                        && let Some(mut postings) = title_inverted
-                            .read_postings(title_term, IndexRecordOption::WithFreqs)
+                Some(BodyWeight::Term { terms, .. }) => {
+                    for (term, title_term, weight) in terms {
+                        if let Some(title_term) = title_term
+                            && let Some(mut postings) = title_inverted
+                                .read_postings(title_term, IndexRecordOption::WithFreqs)
+                                .map_err(engine_io)?
+                        {
+                            let mut doc = postings.doc();
+                            while doc != TERMINATED {
+                                if is_alive(doc) && article_of(doc) == doc {
+                                    let entry = acc.entry(doc).or_insert_with(new_acc);
+                                    entry.title_tf[i] += weight * postings.term_freq() as f32;
+                                    entry.matched[i] = true;
+                                }
+                                doc = postings.advance();
+                            }
+                        }
+                        let Some(mut postings) = inverted
+                            .read_postings(term, IndexRecordOption::WithFreqs)
                             .map_err(engine_io)?
-                    {
+                        else {
+                            continue;
+                        };
                         let mut doc = postings.doc();
                         while doc != TERMINATED {
-                            if is_alive(doc) && article_of(doc) == doc {
-                                let entry = acc.entry(doc).or_insert_with(new_acc);
-                                entry.title_tf[i] += postings.term_freq() as f32;
+                            let article = article_of(doc);
+                            if article != doc && is_alive(doc) && is_alive(article) {
+                                let tf = weight * postings.term_freq() as f32;
+                                clause_tf
+                                    .entry(doc)
+                                    .or_insert_with(|| (article, vec![0.0; n]))
+                                    .1[i] += tf;
+                                let entry = acc.entry(article).or_insert_with(new_acc);
+                                entry.body[i] += tf;
                                 entry.matched[i] = true;
                             }
                             doc = postings.advance();
                         }
-                    }
-                    let Some(mut postings) = inverted
-                        .read_postings(term, IndexRecordOption::WithFreqs)
-                        .map_err(engine_io)?
-                    else {
-                        continue;
-                    };
-                    let mut doc = postings.doc();
-                    while doc != TERMINATED {
-                        let article = article_of(doc);
-                        if article != doc && is_alive(doc) && is_alive(article) {
-                            let tf = postings.term_freq() as f32;
-                            let len = fieldnorms.fieldnorm(doc) as f32;
-                            let score = idf_passage
-                                * rank::tf_part(self.ranking, tf, len, self.stats.avg_passage);
-                            clause_scores
-                                .entry(doc)
-                                .or_insert_with(|| (article, vec![0.0; n]))
-                                .1[i] += score;
-                            let entry = acc.entry(article).or_insert_with(new_acc);
-                            entry.body[i] += tf;
-                            entry.matched[i] = true;
-                        }
-                        doc = postings.advance();
                     }
                 }
                 Some(BodyWeight::Query(weight)) => {
@@ -1174,6 +1375,19 @@ impl SegmentScan<'_> {
                         }
                         doc = scorer.advance();
                     }
+                }
+            }
+        }
+        for (doc, (article, tfs)) in clause_tf {
+            let len = fieldnorms.fieldnorm(doc) as f32;
+            let scores = &mut clause_scores
+                .entry(doc)
+                .or_insert_with(|| (article, vec![0.0; n]))
+                .1;
+            for (i, tf) in tfs.into_iter().enumerate() {
+                if let Some(BodyWeight::Term { idf_passage, .. }) = &self.plans[i].body {
+                    scores[i] +=
+                        idf_passage * rank::tf_part(self.ranking, tf, len, self.stats.avg_passage);
                 }
             }
         }
@@ -1263,16 +1477,16 @@ fn engine_io(error: std::io::Error) -> Error {
     Error::Engine(Box::new(error))
 }
 
-/// Number of distinct articles whose passages (or, with `title_term`,
-/// headline) hold `term`.
-fn article_freq(searcher: &Searcher, term: &Term, title_term: Option<&Term>) -> Result<u64> {
+/// Number of distinct articles holding any of `terms` (passage or
+/// headline terms).
+fn article_freq(searcher: &Searcher, terms: &[Term]) -> Result<u64> {
     use tantivy::DocSet;
 
     let mut count = 0;
     for segment in searcher.segment_readers() {
         let parent = segment.fast_fields().u64("parent")?;
         let mut articles = HashSet::new();
-        for term in std::iter::once(term).chain(title_term) {
+        for term in terms {
             let inverted = segment.inverted_index(term.field())?;
             let Some(mut postings) = inverted
                 .read_postings(term, IndexRecordOption::Basic)
@@ -1375,20 +1589,105 @@ fn child_of(node: &str, path: &str) -> Option<String> {
     Some(format!("{node}/{next}"))
 }
 
-/// A query for analyzed tokens: a term, or a phrase for several.
-fn text_query(field: tantivy::schema::Field, tokens: &[String]) -> Option<Box<dyn Query>> {
+/// A query for analyzed tokens: a term, or a phrase for several (whose
+/// words may move by `slop` positions).
+fn text_query(
+    field: tantivy::schema::Field,
+    tokens: &[String],
+    slop: u32,
+) -> Option<Box<dyn Query>> {
     match tokens {
         [] => None,
         [one] => Some(Box::new(TermQuery::new(
             Term::from_field_text(field, one),
             IndexRecordOption::WithFreqs,
         ))),
-        many => Some(Box::new(PhraseQuery::new(
-            many.iter()
-                .map(|t| Term::from_field_text(field, t))
-                .collect(),
-        ))),
+        many => {
+            let mut phrase = PhraseQuery::new(
+                many.iter()
+                    .map(|t| Term::from_field_text(field, t))
+                    .collect(),
+            );
+            phrase.set_slop(slop);
+            Some(Box::new(phrase))
+        }
     }
+}
+
+/// A query for weighted index terms (the variants of one word).
+fn words_query(field: tantivy::schema::Field, words: &[(String, f32)]) -> Option<Box<dyn Query>> {
+    let parts: Vec<Box<dyn Query>> = words
+        .iter()
+        .map(|(w, weight)| -> Box<dyn Query> {
+            Box::new(BoostQuery::new(
+                Box::new(TermQuery::new(
+                    Term::from_field_text(field, w),
+                    IndexRecordOption::WithFreqs,
+                )),
+                *weight,
+            ))
+        })
+        .collect();
+    if parts.is_empty() {
+        None
+    } else {
+        Some(Box::new(BooleanQuery::union(parts)))
+    }
+}
+
+/// Counts candidates per date bucket, oldest first.
+fn histogram(candidates: &[Candidate], size: Histogram) -> Vec<Bucket> {
+    let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+    for published in candidates.iter().filter_map(|c| c.published) {
+        let (y, m, d) = civil_from_days(published.div_euclid(86_400));
+        let key = match size {
+            Histogram::Year => format!("{y:04}"),
+            Histogram::Month => format!("{y:04}-{m:02}"),
+            Histogram::Day => format!("{y:04}-{m:02}-{d:02}"),
+        };
+        *counts.entry(key).or_default() += 1;
+    }
+    counts
+        .into_iter()
+        .map(|(value, count)| Bucket { value, count })
+        .collect()
+}
+
+/// The calendar date of a day count since 1970-01-01 (proleptic
+/// Gregorian; H. Hinnant's `civil_from_days`).
+fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (year, month, day)
+}
+
+/// The Levenshtein distance between `a` and `b` if it is at most `max`.
+fn edit_distance(a: &str, b: &str, max: usize) -> Option<usize> {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    if a.len().abs_diff(b.len()) > max {
+        return None;
+    }
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut current = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let substitute = previous[j] + usize::from(ca != cb);
+            current[j + 1] = substitute.min(previous[j + 1] + 1).min(current[j] + 1);
+        }
+        if current.iter().min().copied().unwrap_or(0) > max {
+            return None;
+        }
+        previous = current;
+    }
+    Some(previous[b.len()]).filter(|&d| d <= max)
 }
 
 /// Slices a string by increasing code point offsets.
@@ -1405,5 +1704,24 @@ impl<'a> ByteIndex<'a> {
         let from = crate::passage::byte_offset(self.text, start);
         let to = from + crate::passage::byte_offset(&self.text[from..], end - start);
         &self.text[from..to]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn days_convert_back_to_calendar_dates() {
+        assert_eq!(super::civil_from_days(0), (1970, 1, 1));
+        assert_eq!(super::civil_from_days(19_325), (2022, 11, 29));
+        assert_eq!(super::civil_from_days(-1), (1969, 12, 31));
+        assert_eq!(super::civil_from_days(11_016), (2000, 2, 29));
+    }
+
+    #[test]
+    fn edit_distance_stops_past_the_limit() {
+        assert_eq!(super::edit_distance("wagnr", "wagner", 1), Some(1));
+        assert_eq!(super::edit_distance("wagner", "wagner", 0), Some(0));
+        assert_eq!(super::edit_distance("wagnr", "wegnar", 1), None);
+        assert_eq!(super::edit_distance("mali", "malian", 1), None);
     }
 }

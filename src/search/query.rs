@@ -1,9 +1,11 @@
-//! The query language: words, `"phrases"`, `+required`, `-excluded`,
-//! `AND`/`OR`/`NOT`, and `title:`/`body:` scopes.
+//! The query language: words, `"phrases"` (with slop `"a b"~5`),
+//! prefixes `sanction*`, fuzzy words `wagnr~1`, `+required`, `-excluded`,
+//! `AND`/`OR`/`NOT`, `title:`/`body:` scopes and inline facet filters
+//! (`location:Mali`, `org:"United Nations"`, `date:2022-11`).
 //!
 //! Parsed by hand rather than with tantivy's query parser so that every
-//! error has a column, and forms Dateline does not support yet (`sanction*`,
-//! `wagnr~1`) are refused instead of being silently changed.
+//! error has a column, and forms Dateline does not support (grouping,
+//! boosts, ranges) are refused instead of being silently changed.
 
 use crate::error::{Error, Result};
 
@@ -24,6 +26,25 @@ pub(crate) enum Scope {
     Body,
 }
 
+/// How a word matches the index's terms.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Expand {
+    /// Its analyzed (stemmed) form only.
+    Exact,
+    /// Every term starting with it (`sanction*`).
+    Prefix,
+    /// Terms within this many edits (`wagnr~1`).
+    Fuzzy(u8),
+}
+
+/// A parsed query: its clauses and its inline facet filters.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub(crate) struct Parsed {
+    pub clauses: Vec<Clause>,
+    /// (facet name as written, value).
+    pub filters: Vec<(String, String)>,
+}
+
 /// One word or phrase of the query.
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) struct Clause {
@@ -33,6 +54,10 @@ pub(crate) struct Clause {
     pub text: String,
     /// Quoted: the words must appear next to each other.
     pub phrase: bool,
+    /// For a phrase, how many positions its words may move (`"a b"~5`).
+    pub slop: u32,
+    /// For a word, how it is expanded.
+    pub expand: Expand,
     /// Scales the clause's score (1 for what the user typed).
     pub weight: f32,
     /// Only re-ranks articles that other clauses matched (feedback terms).
@@ -42,13 +67,14 @@ pub(crate) struct Clause {
 const FIELDS: &[&str] = &["title", "body"];
 
 /// Parses a query; an empty or blank query gives no clauses.
-pub(crate) fn parse(query: &str, facet_names: &[String]) -> Result<Vec<Clause>> {
+pub(crate) fn parse(query: &str, facet_names: &[String]) -> Result<Parsed> {
     let chars: Vec<char> = query.chars().collect();
     let error = |column: usize, message: String| Error::Query {
         column: column + 1,
         message,
     };
     let mut clauses: Vec<Clause> = Vec::new();
+    let mut filters: Vec<(String, String)> = Vec::new();
     // Index of the clause an `AND` must join with the next one.
     let mut pending_and: Option<(usize, usize)> = None;
     let mut pending_not: Option<usize> = None;
@@ -131,12 +157,38 @@ pub(crate) fn parse(query: &str, facet_names: &[String]) -> Result<Vec<Clause>> 
                     "title" => Scope::Title,
                     "body" | "text" => Scope::Body,
                     _ if facet_names.contains(&lower) => {
-                        return Err(error(
-                            i,
-                            format!(
-                                "inline facet filters like `{name}:` are not supported yet (use the --{lower} option)"
-                            ),
-                        ));
+                        if occur != Occur::Should {
+                            return Err(error(
+                                start,
+                                format!("a facet filter `{name}:` cannot be required or excluded"),
+                            ));
+                        }
+                        let at = i + name.chars().count() + 1;
+                        let (value, end) = if chars.get(at) == Some(&'"') {
+                            let close = (at + 1..chars.len()).find(|&j| chars[j] == '"');
+                            let Some(close) = close else {
+                                return Err(error(at, "unclosed quote `\"`".into()));
+                            };
+                            (chars[at + 1..close].iter().collect::<String>(), close + 1)
+                        } else {
+                            let end = scan_token_end(&chars, at);
+                            (chars[at..end].iter().collect::<String>(), end)
+                        };
+                        if value.trim().is_empty() {
+                            return Err(error(
+                                start,
+                                format!("`{name}:` must be followed by a value"),
+                            ));
+                        }
+                        if pending_and.is_some() {
+                            return Err(error(
+                                start,
+                                format!("`AND` cannot join a facet filter `{name}:`"),
+                            ));
+                        }
+                        filters.push((lower, value.trim().to_string()));
+                        i = end;
+                        continue;
                     }
                     _ => {
                         return Err(error(
@@ -169,27 +221,40 @@ pub(crate) fn parse(query: &str, facet_names: &[String]) -> Result<Vec<Clause>> 
             let end = scan_token_end(&chars, i);
             (chars[i..end].iter().collect::<String>(), false, end)
         };
+        let mut end = end;
+        let mut slop = 0;
         if end < chars.len() && !chars[end].is_whitespace() {
-            let rest: String = chars[end..scan_token_end(&chars, end)].iter().collect();
-            if rest.starts_with('~') {
-                return Err(error(
-                    end,
-                    format!("phrase proximity `{rest}` is not supported yet"),
-                ));
+            let rest_end = scan_token_end(&chars, end);
+            let rest: String = chars[end..rest_end].iter().collect();
+            match rest.strip_prefix('~').map(|n| n.parse::<u32>()) {
+                Some(Ok(n)) if n <= 100 => slop = n,
+                Some(_) => {
+                    return Err(error(
+                        end,
+                        format!("phrase slop `{rest}` must be `~N` with N from 0 to 100"),
+                    ));
+                }
+                None => {
+                    return Err(error(
+                        end,
+                        format!("expected a space after the phrase, found `{rest}`"),
+                    ));
+                }
             }
-            return Err(error(
-                end,
-                format!("expected a space after the phrase, found `{rest}`"),
-            ));
+            end = rest_end;
         }
+        let mut text = text;
+        let mut expand = Expand::Exact;
         if !phrase {
-            check_word(&text, i).map_err(|(col, message)| error(col, message))?;
+            (text, expand) = word_form(&text, i).map_err(|(col, message)| error(col, message))?;
         }
         clauses.push(Clause {
             occur,
             scope,
             text,
             phrase,
+            slop,
+            expand,
             weight: 1.0,
             rerank_only: false,
         });
@@ -208,7 +273,7 @@ pub(crate) fn parse(query: &str, facet_names: &[String]) -> Result<Vec<Clause>> 
     if let Some(at) = pending_not {
         return Err(error(at, "`NOT` needs a term after it".into()));
     }
-    Ok(clauses)
+    Ok(Parsed { clauses, filters })
 }
 
 /// Reads a natural-language query: every run of letters and digits is an
@@ -222,6 +287,8 @@ pub(crate) fn parse_natural(query: &str) -> Vec<Clause> {
             scope: Scope::All,
             text: w.to_string(),
             phrase: false,
+            slop: 0,
+            expand: Expand::Exact,
             weight: 1.0,
             rerank_only: false,
         })
@@ -240,12 +307,38 @@ fn scan_token_end(chars: &[char], from: usize) -> usize {
     j
 }
 
-/// Refuses syntax that other engines accept but Dateline does not support yet.
-fn check_word(word: &str, column: usize) -> std::result::Result<(), (usize, String)> {
-    for (offset, c) in word.chars().enumerate() {
+/// Reads a word's form: a trailing `*` makes a prefix, a trailing `~N`
+/// a fuzzy word; syntax Dateline does not support is refused.
+fn word_form(word: &str, column: usize) -> std::result::Result<(String, Expand), (usize, String)> {
+    let (text, expand) = if let Some(prefix) = word.strip_suffix('*') {
+        if prefix.chars().filter(|c| c.is_alphanumeric()).count() < 2 {
+            return Err((
+                column,
+                format!("prefix `{word}` is too short (at least 2 letters before `*`)"),
+            ));
+        }
+        (prefix, Expand::Prefix)
+    } else if let Some((base, distance)) = word.rsplit_once('~') {
+        let distance = match distance {
+            "" => 1,
+            "0" | "1" | "2" => distance.parse().expect("a digit"),
+            _ => {
+                return Err((
+                    column,
+                    format!("fuzzy word `{word}` takes `~0`, `~1` or `~2`"),
+                ));
+            }
+        };
+        (base, Expand::Fuzzy(distance))
+    } else {
+        (word, Expand::Exact)
+    };
+    for (offset, c) in text.chars().enumerate() {
         let message = match c {
-            '*' => format!("wildcard `{word}` is not supported yet"),
-            '~' => format!("fuzzy term `{word}` is not supported yet"),
+            '*' => {
+                format!("wildcard `{word}`: only a trailing `*` (prefix) is supported")
+            }
+            '~' => format!("fuzzy word `{word}`: `~N` goes at the end"),
             '(' | ')' => {
                 return Err((
                     column + offset,
@@ -260,7 +353,10 @@ fn check_word(word: &str, column: usize) -> std::result::Result<(), (usize, Stri
         };
         return Err((column, message));
     }
-    Ok(())
+    if text.is_empty() {
+        return Err((column, format!("`{word}` has no word before its operator")));
+    }
+    Ok((text.to_string(), expand))
 }
 
 #[cfg(test)]
@@ -276,6 +372,7 @@ mod tests {
     fn occurs(query: &str) -> Vec<(Occur, String, bool)> {
         parse(query, &facets())
             .unwrap()
+            .clauses
             .into_iter()
             .map(|c| (c.occur, c.text, c.phrase))
             .collect()
@@ -314,7 +411,9 @@ mod tests {
 
     #[test]
     fn phrases_and_scopes_parse() {
-        let clauses = parse(r#"title:"oil prices" body:cocoa"#, &facets()).unwrap();
+        let clauses = parse(r#"title:"oil prices" body:cocoa"#, &facets())
+            .unwrap()
+            .clauses;
         assert_eq!(clauses[0].scope, Scope::Title);
         assert!(clauses[0].phrase);
         assert_eq!(clauses[0].text, "oil prices");
@@ -322,18 +421,60 @@ mod tests {
     }
 
     #[test]
+    fn prefixes_fuzzy_words_and_sloppy_phrases_parse() {
+        let parsed = parse(r#"sanction* wagnr~1 wagnr~ "wagner mali"~5 oil"#, &facets()).unwrap();
+        let forms: Vec<(&str, Expand, u32)> = parsed
+            .clauses
+            .iter()
+            .map(|c| (c.text.as_str(), c.expand, c.slop))
+            .collect();
+        assert_eq!(
+            forms,
+            [
+                ("sanction", Expand::Prefix, 0),
+                ("wagnr", Expand::Fuzzy(1), 0),
+                ("wagnr", Expand::Fuzzy(1), 0),
+                ("wagner mali", Expand::Exact, 5),
+                ("oil", Expand::Exact, 0)
+            ]
+        );
+    }
+
+    #[test]
+    fn inline_facet_filters_are_filters_not_words() {
+        let parsed = parse(
+            r#"wagner location:Mali org:"United Nations" date:2022-11"#,
+            &facets(),
+        )
+        .unwrap();
+        assert_eq!(parsed.clauses.len(), 1);
+        assert_eq!(
+            parsed.filters,
+            [
+                ("location".to_string(), "Mali".to_string()),
+                ("org".to_string(), "United Nations".to_string()),
+                ("date".to_string(), "2022-11".to_string())
+            ]
+        );
+    }
+
+    #[test]
     fn unsupported_forms_are_errors_with_columns() {
         assert_eq!(
-            error("oil sanction*"),
-            "invalid query at column 5: wildcard `sanction*` is not supported yet"
+            error("oil sanc*tion"),
+            "invalid query at column 5: wildcard `sanc*tion`: only a trailing `*` (prefix) is supported"
         );
         assert_eq!(
-            error("wagnr~1"),
-            "invalid query at column 1: fuzzy term `wagnr~1` is not supported yet"
+            error("a*"),
+            "invalid query at column 1: prefix `a*` is too short (at least 2 letters before `*`)"
         );
         assert_eq!(
-            error(r#""wagner mali"~5"#),
-            "invalid query at column 14: phrase proximity `~5` is not supported yet"
+            error("wagnr~3"),
+            "invalid query at column 1: fuzzy word `wagnr~3` takes `~0`, `~1` or `~2`"
+        );
+        assert_eq!(
+            error(r#""wagner mali"~x"#),
+            "invalid query at column 14: phrase slop `~x` must be `~N` with N from 0 to 100"
         );
         assert_eq!(
             error(r#"oil "prices"#),
@@ -351,7 +492,11 @@ mod tests {
             error("place:Mali"),
             "invalid query at column 1: unknown field `place` (fields: title, body)"
         );
-        assert!(error("loc:Mali").contains("--loc option"));
+        assert_eq!(
+            error("-loc:Mali"),
+            "invalid query at column 1: a facet filter `loc:` cannot be required or excluded"
+        );
+        assert!(error("(oil)").contains("parentheses"));
     }
 
     #[test]
@@ -378,6 +523,6 @@ mod tests {
 
     #[test]
     fn empty_query_has_no_clauses() {
-        assert!(parse("   ", &facets()).unwrap().is_empty());
+        assert!(parse("   ", &facets()).unwrap().clauses.is_empty());
     }
 }

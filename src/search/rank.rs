@@ -69,7 +69,7 @@ pub struct Ranking {
     pub feedback_docs: usize,
     /// Words added by feedback.
     pub feedback_terms: usize,
-    /// Weight of the strongest feedback word relative to a query word.
+    /// Total weight of the feedback words, per query word.
     pub feedback_weight: f32,
 }
 
@@ -86,7 +86,7 @@ impl Default for Ranking {
             proximity: 0.0,
             feedback_docs: 5,
             feedback_terms: 10,
-            feedback_weight: 0.5,
+            feedback_weight: 0.2,
         }
     }
 }

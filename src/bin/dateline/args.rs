@@ -55,16 +55,19 @@ Examples:
     /// Search the index
     #[command(after_help = "\
 Query syntax: words are ORed and ranked (more matched words rank higher);
-+word or AND makes a word required, -word or NOT excludes it; \"a phrase\";
-title:word and body:word search one field. An empty query lists everything
-that matches the filters, newest first.
++word or AND makes a word required, -word or NOT excludes it; \"a phrase\",
+\"a phrase\"~5 (words may move); sanction* (prefix); wagnr~1 (fuzzy);
+title:word and body:word search one field; location:Mali, org:\"United Nations\",
+source:X and date:2022-11 filter like the options. An empty query lists
+everything that matches the filters, newest first.
 
 Exit codes: 0 hits, 1 no hits, 2 error.
 
 Examples:
   dateline search oil prices --location /Asia --from 1987-03 --to 1987-03
   dateline search '\"peacekeeping mission\" +mali' --org 'United Nations'
-  dateline search --location Ghana --sort date --limit 20")]
+  dateline search --location Ghana --sort date --limit 20
+  dateline search 'sanction* location:Russia' --histogram month --explain")]
     Search(SearchArgs),
     /// Print the articles and entities found in PATH... (no index needed)
     #[command(after_help = "\
@@ -85,6 +88,30 @@ A removed article whose file is unchanged stays out on later runs of
 
 Exit codes: 0 all removed, 1 some target matched nothing, 2 error.")]
     Remove(RemoveArgs),
+    /// Articles most like a given one
+    #[command(after_help = "\
+ID is an article id as search prints it (a file path for one-article files).
+Articles are ranked by the given article's most typical words, then boosted
+by the places and organizations they share with it.
+
+Exit codes: 0 found some, 1 none, 2 error (1 also when ID is unknown).
+
+Examples:
+  dateline related sample-corpus/text/kenya-drought-aid.txt
+  dateline related 'sample-corpus/reuters/reut2-000.sgm#2' --before --json")]
+    Related(RelatedArgs),
+    /// Drill down a facet: the children of a node with article counts
+    #[command(after_help = "\
+Shows, for the articles matching QUERY and the filters, the values one level
+below each facet's selected node (the root when none is selected).
+
+Exit codes: 0 some article matched, 1 none, 2 error.
+
+Examples:
+  dateline facets --location /Africa
+  dateline facets drought --location '/Africa/Eastern Africa' --facet location
+  dateline facets --organization '/United Nations' --from 2023 --json")]
+    Facets(FacetsArgs),
     /// Measure ranking against relevance judgments
     #[command(subcommand)]
     Eval(EvalCommand),
@@ -139,6 +166,13 @@ pub struct IndexArgs {
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum HistogramArg {
+    Year,
+    Month,
+    Day,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum SortArg {
     Relevance,
     Date,
@@ -187,6 +221,12 @@ pub struct SearchArgs {
     /// Show how each article's score was made
     #[arg(long)]
     pub explain: bool,
+    /// Count matching articles per year, month or day
+    #[arg(long, value_enum, value_name = "SIZE")]
+    pub histogram: Option<HistogramArg>,
+    /// Tolerate typos in every word of 5 letters or more (as if typed word~1; 9 or more: word~2)
+    #[arg(long)]
+    pub typos: bool,
     #[command(flatten)]
     pub ranking: RankingArgs,
 }
@@ -300,7 +340,7 @@ pub struct RankingArgs {
     /// Words added by feedback
     #[arg(long, value_name = "N", help_heading = "Ranking")]
     pub feedback_terms: Option<usize>,
-    /// Weight of the strongest feedback word
+    /// Total weight of the feedback words per query word [default: 0.2]
     #[arg(long, value_name = "X", help_heading = "Ranking")]
     pub feedback_weight: Option<f32>,
 }
@@ -380,4 +420,68 @@ pub struct EvalRankingArgs {
     pub json: bool,
     #[command(flatten)]
     pub ranking: RankingArgs,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum FacetArg {
+    Location,
+    Organization,
+    Source,
+    Date,
+}
+
+#[derive(Debug, Args)]
+pub struct FacetsArgs {
+    /// Query words; empty counts every article
+    #[arg(value_name = "QUERY")]
+    pub query: Vec<String>,
+    #[command(flatten)]
+    pub location_arg: IndexLocation,
+    /// Place node or name to drill into (repeatable: ORed)
+    #[arg(long, alias = "loc", value_name = "PLACE")]
+    pub location: Vec<String>,
+    /// Organization node or name (repeatable)
+    #[arg(long, alias = "org", value_name = "ORG")]
+    pub organization: Vec<String>,
+    /// Outlet or agency (repeatable)
+    #[arg(long, value_name = "SOURCE")]
+    pub source: Vec<String>,
+    /// Earliest date, inclusive
+    #[arg(long, value_name = "DATE")]
+    pub from: Option<String>,
+    /// Latest date, inclusive
+    #[arg(long, value_name = "DATE")]
+    pub to: Option<String>,
+    /// Only this facet [default: all four]
+    #[arg(long, value_enum)]
+    pub facet: Option<FacetArg>,
+    /// Values per facet
+    #[arg(long, short = 'n', default_value_t = 20)]
+    pub limit: usize,
+    /// Print as JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct RelatedArgs {
+    /// Article id (as printed by search)
+    pub id: String,
+    #[command(flatten)]
+    pub location: IndexLocation,
+    /// Only articles published before this one
+    #[arg(long)]
+    pub before: bool,
+    /// Articles to show
+    #[arg(long, short = 'n', default_value_t = 10)]
+    pub limit: usize,
+    /// Passages per article
+    #[arg(long, default_value_t = 1, value_name = "K")]
+    pub passages: usize,
+    /// Weight of shared places and organizations
+    #[arg(long, default_value_t = 1.0, value_name = "X")]
+    pub entity_boost: f32,
+    /// Print results as JSON
+    #[arg(long)]
+    pub json: bool,
 }

@@ -4,7 +4,9 @@
 mod args;
 mod eval;
 mod extract;
+mod facets;
 mod index;
+mod related;
 mod remove;
 mod render;
 mod search;
@@ -27,6 +29,8 @@ fn main() -> ExitCode {
         Command::Stats(args) => stats::run(args),
         Command::Remove(args) => remove::run(args),
         Command::Eval(command) => eval::run(command),
+        Command::Facets(args) => facets::run(args),
+        Command::Related(args) => related::run(args),
         Command::Completions { shell } => {
             clap_complete::generate(
                 shell,

@@ -194,6 +194,14 @@ pub fn search_results(out: &mut impl Write, results: &SearchResults, bold: bool)
         ("source", &results.facets.source),
         ("date", &results.facets.date),
     ];
+    if !results.histogram.is_empty() {
+        let widest = results.histogram.iter().map(|b| b.count).max().unwrap_or(1);
+        writeln!(out, "{}:", style("2", "dates"))?;
+        for bucket in &results.histogram {
+            let bar = "#".repeat((bucket.count * 40).div_ceil(widest));
+            writeln!(out, "  {:<10} {:>5} {bar}", bucket.value, bucket.count)?;
+        }
+    }
     if !results.feedback.is_empty() {
         let words: Vec<String> = results
             .feedback

@@ -5,7 +5,9 @@ use std::process::ExitCode;
 
 use dateline::{NewsIndex, SearchRequest, Sort};
 
-use crate::args::{SearchArgs, SortArg};
+use dateline::search::Histogram;
+
+use crate::args::{HistogramArg, SearchArgs, SortArg};
 use crate::render::{self, CliError};
 
 pub fn run(args: SearchArgs) -> Result<ExitCode, CliError> {
@@ -27,6 +29,12 @@ pub fn run(args: SearchArgs) -> Result<ExitCode, CliError> {
     request.passages = args.passages;
     request.ranking = args.ranking.ranking();
     request.explain = args.explain;
+    request.typos = args.typos;
+    request.histogram = args.histogram.map(|h| match h {
+        HistogramArg::Year => Histogram::Year,
+        HistogramArg::Month => Histogram::Month,
+        HistogramArg::Day => Histogram::Day,
+    });
     if args.natural {
         request.syntax = dateline::search::QuerySyntax::Natural;
     }
