@@ -831,8 +831,8 @@ fn resolve_facets(
     let mut bad = None;
     reader
         .facet_dict()
-        .sorted_ords_to_term_cb(&ords, |bytes| match Facet::from_encoded(bytes.to_vec()) {
-            Ok(facet) => paths.push(facet.to_string()),
+        .sorted_ords_to_term_cb(&ords, |bytes| match std::str::from_utf8(bytes) {
+            Ok(encoded) => paths.push(filter::facet_text(encoded)),
             Err(err) => bad = Some(err),
         })
         .map_err(|e| Error::Engine(Box::new(e)))?;
