@@ -10,6 +10,11 @@ use serde::Serialize;
 pub struct ProcessRun {
     pub wall: Duration,
     pub max_rss_bytes: u64,
+    /// Largest anonymous (heap) and file-backed (mmap) resident sizes seen
+    /// by sampling `/proc/PID/status` every 20 ms: they tell whether peak
+    /// RSS is the program's memory or index files mapped while merging.
+    pub sampled_anon_bytes: u64,
+    pub sampled_file_bytes: u64,
     pub exit_code: i32,
 }
 
@@ -25,13 +30,24 @@ pub fn run_measured(command: &mut Command) -> io::Result<ProcessRun> {
     let mut status: libc::c_int = 0;
     // SAFETY: an all-zero `rusage` is a valid value of this plain C struct.
     let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    // SAFETY: `pid` is our own child, not yet reaped (the `Child` handle is
-    // never waited on), and both out-pointers are valid for writes.
-    let reaped = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
-    let wall = start.elapsed();
-    if reaped != pid {
-        return Err(io::Error::last_os_error());
-    }
+    let (mut anon, mut file) = (0, 0);
+    let status_path = format!("/proc/{pid}/status");
+    let wall = loop {
+        // SAFETY: `pid` is our own child, not yet reaped (the `Child` handle
+        // is never waited on), and both out-pointers are valid for writes.
+        let reaped = unsafe { libc::wait4(pid, &mut status, libc::WNOHANG, &mut usage) };
+        if reaped == pid {
+            break start.elapsed();
+        }
+        if reaped != 0 {
+            return Err(io::Error::last_os_error());
+        }
+        if let Ok(text) = std::fs::read_to_string(&status_path) {
+            anon = anon.max(status_kib(&text, "RssAnon:") * 1024);
+            file = file.max(status_kib(&text, "RssFile:") * 1024);
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
     drop(child);
     let exit_code = if libc::WIFEXITED(status) {
         libc::WEXITSTATUS(status)
@@ -42,8 +58,20 @@ pub fn run_measured(command: &mut Command) -> io::Result<ProcessRun> {
         wall,
         // Linux reports ru_maxrss in kibibytes.
         max_rss_bytes: usage.ru_maxrss as u64 * 1024,
+        sampled_anon_bytes: anon,
+        sampled_file_bytes: file,
         exit_code,
     })
+}
+
+/// Reads a `Key:   1234 kB` line of `/proc/PID/status`, in KiB (0 if absent).
+fn status_kib(status: &str, key: &str) -> u64 {
+    status
+        .lines()
+        .find_map(|line| line.strip_prefix(key))
+        .and_then(|rest| rest.split_whitespace().next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0)
 }
 
 /// Latency percentiles over a set of timings, in microseconds.
@@ -87,6 +115,14 @@ mod tests {
         assert_eq!(latency.p50_us.round(), 50.0);
         assert_eq!(latency.p95_us.round(), 95.0);
         assert_eq!(latency.mean_us.round(), 51.0); // 50.5
+    }
+
+    #[test]
+    fn status_lines_are_read_in_kib() {
+        let status = "Name:\tx\nRssAnon:\t    1200 kB\nRssFile:\t  300 kB\n";
+        assert_eq!(status_kib(status, "RssAnon:"), 1200);
+        assert_eq!(status_kib(status, "RssFile:"), 300);
+        assert_eq!(status_kib(status, "RssShmem:"), 0);
     }
 
     #[test]

@@ -68,6 +68,9 @@ struct Indexing {
     articles_per_s: f64,
     mb_per_s: f64,
     peak_rss_mb: f64,
+    /// Sampled maxima of heap and of mapped files (see `ProcessRun`).
+    anon_mb: f64,
+    file_mb: f64,
     index_mb: f64,
     index_over_input: f64,
 }
@@ -374,6 +377,8 @@ fn index_row(
         articles_per_s: articles as f64 / secs,
         mb_per_s: input as f64 / MB / secs,
         peak_rss_mb: run.max_rss_bytes as f64 / MB,
+        anon_mb: run.sampled_anon_bytes as f64 / MB,
+        file_mb: run.sampled_file_bytes as f64 / MB,
         index_mb: size as f64 / MB,
         index_over_input: size as f64 / input as f64,
     })
@@ -453,19 +458,21 @@ fn markdown(report: &Report, args: &RunArgs) -> String {
         );
         let _ = writeln!(
             out,
-            "| engine | articles | wall s | articles/s | MB/s | peak RSS MB | index MB | index/input |"
+            "| engine | articles | wall s | articles/s | MB/s | peak RSS MB (anon + file, sampled) | index MB | index/input |"
         );
         let _ = writeln!(out, "|---|---:|---:|---:|---:|---:|---:|---:|");
         for r in &suite.indexing {
             let _ = writeln!(
                 out,
-                "| {} | {} | {:.2} | {:.0} | {:.2} | {:.0} | {:.1} | {:.2} |",
+                "| {} | {} | {:.2} | {:.0} | {:.2} | {:.0} ({:.0} + {:.0}) | {:.1} | {:.2} |",
                 r.engine,
                 r.articles,
                 r.wall_s,
                 r.articles_per_s,
                 r.mb_per_s,
                 r.peak_rss_mb,
+                r.anon_mb,
+                r.file_mb,
                 r.index_mb,
                 r.index_over_input
             );

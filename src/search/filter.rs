@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 
 use tantivy::Searcher;
-use tantivy::schema::{Facet, Field};
+use tantivy::schema::Field;
 
 use crate::article::Date;
 use crate::error::{Error, Result};
@@ -19,12 +19,31 @@ pub(crate) fn facet_paths(searcher: &Searcher, field: Field) -> Result<BTreeSet<
             .stream()
             .map_err(|e| Error::Engine(Box::new(e)))?;
         while stream.advance() {
-            if let Ok(facet) = Facet::from_encoded(stream.key().to_vec()) {
-                paths.insert(facet.to_string());
+            if let Ok(encoded) = std::str::from_utf8(stream.key()) {
+                paths.insert(facet_text(encoded));
             }
         }
     }
     Ok(paths)
+}
+
+/// Writes an encoded facet (steps separated by NUL bytes) as its path text,
+/// exactly as tantivy's `Facet` displays it, without the regular expression
+/// `Display` runs per step: that was a third of the instructions of a
+/// filtered search, which reads every facet term of the index.
+pub(crate) fn facet_text(encoded: &str) -> String {
+    let mut text = String::with_capacity(encoded.len() + 1);
+    for step in encoded.split('\0') {
+        text.push('/');
+        for c in step.chars() {
+            if c == '/' || c == '\\' {
+                text.push_str("\\/");
+            } else {
+                text.push(c);
+            }
+        }
+    }
+    text
 }
 
 /// Resolves a filter value to facet paths.
@@ -134,6 +153,20 @@ pub(crate) fn parse_bound(text: &str, upper: bool) -> Result<Date> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use tantivy::schema::Facet;
+
+    #[test]
+    fn facet_text_matches_tantivys_display() {
+        let facets = [
+            Facet::root(),
+            Facet::from_path(["Africa"]),
+            Facet::from_path(["Africa", "Western Africa", "Côte d'Ivoire"]),
+            Facet::from_path(["a/b", "c\\d", ""]),
+        ];
+        for facet in facets {
+            assert_eq!(facet_text(facet.encoded_str()), facet.to_string());
+        }
+    }
 
     fn paths() -> BTreeSet<String> {
         [
