@@ -50,10 +50,12 @@ pub enum Error {
         path: PathBuf,
     },
     /// Another process is writing to the index (environment).
-    #[error("index `{}` is locked by another writer", path.display())]
+    #[error("index `{}` is locked by another writer{}", path.display(), pid.map(|p| format!(" (process {p})")).unwrap_or_default())]
     IndexLocked {
         /// The index directory.
         path: PathBuf,
+        /// The writer's process id, as it wrote it beside the lock.
+        pid: Option<u32>,
     },
     /// The index was built with another schema version (environment).
     #[error("index `{}` has schema version {found}, this build expects {expected}", path.display())]

@@ -42,7 +42,11 @@ impl IndexLocation {
 pub enum Command {
     /// Index the articles under PATH... (files or directories)
     #[command(after_help = "\
-Exit codes: 0 done (also when some files were skipped), 2 fatal error (or any skip with --strict).
+Running it again reads only new and changed files (by size and modification
+time, then content); articles of files deleted from under PATH are removed.
+
+Exit codes: 0 done (also when some files were skipped), 2 fatal error (or any skip with --strict),
+including another `dateline index` writing to the same index.
 
 Examples:
   dateline index ~/news
@@ -97,6 +101,17 @@ Examples:
   dateline facets drought --location '/Africa/Eastern Africa' --facet location
   dateline facets --organization '/United Nations' --from 2023 --json")]
     Facets(FacetsArgs),
+    /// Show what the index holds: articles, passages, dates, sources, size, roots
+    #[command(after_help = "Exit codes: 0 done, 2 error.")]
+    Stats(StatsArgs),
+    /// Remove articles (by id) or files and folders (by path) from the index
+    #[command(after_help = "\
+A path need not exist any more: files indexed from under it are removed.
+A removed article whose file is unchanged stays out on later runs of
+`dateline index`; `--rebuild` brings it back.
+
+Exit codes: 0 all removed, 1 some target matched nothing, 2 error.")]
+    Remove(RemoveArgs),
     /// Measure ranking against relevance judgments
     #[command(subcommand)]
     Eval(EvalCommand),
@@ -132,6 +147,16 @@ pub struct IndexArgs {
     /// Exit with code 2 if any file or article was skipped
     #[arg(long)]
     pub strict: bool,
+    /// Start over: replace everything in the index with this run's files
+    #[arg(long)]
+    pub rebuild: bool,
+    /// Keep the articles of files deleted from under PATH since the last run
+    #[arg(long)]
+    pub keep_deleted: bool,
+    /// Commit after this many articles (and at the end); what a commit
+    /// holds survives a crash
+    #[arg(long, value_name = "N", default_value_t = 20_000)]
+    pub commit_every: usize,
     /// Print the summary as JSON on stdout
     #[arg(long)]
     pub json: bool,
@@ -223,6 +248,27 @@ pub struct ShowArgs {
     #[command(flatten)]
     pub location: IndexLocation,
     /// Print the article as JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct StatsArgs {
+    #[command(flatten)]
+    pub location: IndexLocation,
+    /// Print the statistics as JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct RemoveArgs {
+    /// Article ids, or paths of files or folders that were indexed
+    #[arg(required = true, value_name = "PATH|ID")]
+    pub targets: Vec<String>,
+    #[command(flatten)]
+    pub location: IndexLocation,
+    /// Print the summary as JSON
     #[arg(long)]
     pub json: bool,
 }

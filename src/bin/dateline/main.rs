@@ -7,9 +7,11 @@ mod extract;
 mod facets;
 mod index;
 mod related;
+mod remove;
 mod render;
 mod search;
 mod show;
+mod stats;
 
 use std::process::ExitCode;
 
@@ -24,6 +26,8 @@ fn main() -> ExitCode {
         Command::Search(args) => search::run(args),
         Command::Extract(args) => extract::run(args),
         Command::Show(args) => show::run(args),
+        Command::Stats(args) => stats::run(args),
+        Command::Remove(args) => remove::run(args),
         Command::Eval(command) => eval::run(command),
         Command::Facets(args) => facets::run(args),
         Command::Related(args) => related::run(args),

@@ -47,10 +47,10 @@ impl From<dateline::Error> for CliError {
                 "create it with `dateline index PATH`, or point --index / DATELINE_INDEX at one",
             ),
             dateline::Error::IndexLocked { .. } => Some(
-                "wait for the other `dateline index` to finish, or index into another --index directory",
+                "wait for the other `dateline index` to finish (searches work meanwhile), or index into another --index directory",
             ),
             dateline::Error::SchemaVersion { .. } => {
-                Some("rebuild it: delete the index directory and run `dateline index` again")
+                Some("rebuild it: run `dateline index --rebuild PATH...` with the folders it holds")
             }
             _ => None,
         };
