@@ -37,6 +37,9 @@ pub enum Error {
     /// A filter value that cannot be used, such as a malformed date (user input).
     #[error("invalid filter: {0}")]
     Filter(String),
+    /// Evaluation input (queries, judgments) is malformed (user input).
+    #[error("{0}")]
+    Eval(String),
     /// No article has the requested id (user input).
     #[error("no article with id `{0}`")]
     ArticleNotFound(String),
@@ -47,10 +50,12 @@ pub enum Error {
         path: PathBuf,
     },
     /// Another process is writing to the index (environment).
-    #[error("index `{}` is locked by another writer", path.display())]
+    #[error("index `{}` is locked by another writer{}", path.display(), pid.map(|p| format!(" (process {p})")).unwrap_or_default())]
     IndexLocked {
         /// The index directory.
         path: PathBuf,
+        /// The writer's process id, as it wrote it beside the lock.
+        pid: Option<u32>,
     },
     /// The index was built with another schema version (environment).
     #[error("index `{}` has schema version {found}, this build expects {expected}", path.display())]

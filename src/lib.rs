@@ -45,6 +45,7 @@
 
 pub mod article;
 pub mod corpus;
+pub mod eval;
 pub mod extract;
 pub mod extracted;
 pub mod index;

@@ -29,6 +29,17 @@ pub(crate) enum Wrap {
 /// always starts a paragraph. Whitespace inside a paragraph is
 /// collapsed to single spaces.
 pub(crate) fn paragraphs(lines: &[&str], wrap: Wrap) -> Vec<String> {
+    let mut out = Vec::new();
+    for_each_paragraph(lines, wrap, &mut |paragraph| {
+        out.push(paragraph.to_string())
+    });
+    out
+}
+
+/// Calls `visit` with each non-empty paragraph of [`paragraphs`], in order,
+/// without collecting them: a body of hundreds of megabytes is then built
+/// once rather than as paragraphs and again as their join.
+fn for_each_paragraph(lines: &[&str], wrap: Wrap, visit: &mut dyn FnMut(&str)) {
     let blocks: Vec<&[&str]> = lines
         .split(|line| line.trim().is_empty())
         .filter(|block| !block.is_empty())
@@ -37,29 +48,40 @@ pub(crate) fn paragraphs(lines: &[&str], wrap: Wrap) -> Vec<String> {
         Wrap::Hard => true,
         Wrap::Detect => is_hard_wrapped(&blocks),
     };
-    let mut out = Vec::new();
+    let mut current = String::new();
+    let mut flush = |current: &mut String| {
+        if !current.is_empty() {
+            visit(current);
+            current.clear();
+        }
+    };
     for block in blocks {
         if !hard {
-            out.extend(block.iter().map(|line| collapse_whitespace(line)));
+            for line in block {
+                push_words(&mut current, line);
+                flush(&mut current);
+            }
             continue;
         }
         let least = block.iter().map(|line| indent(line)).min().unwrap_or(0);
-        let mut current = String::new();
         for line in block {
-            if (indent(line) > least || is_bullet(line)) && !current.is_empty() {
-                out.push(std::mem::take(&mut current));
+            if indent(line) > least || is_bullet(line) {
+                flush(&mut current);
             }
-            for word in line.split_whitespace() {
-                if !current.is_empty() {
-                    current.push(' ');
-                }
-                current.push_str(word);
-            }
+            push_words(&mut current, line);
         }
-        out.push(current);
+        flush(&mut current);
     }
-    out.retain(|paragraph| !paragraph.is_empty());
-    out
+}
+
+/// Appends a line's words to a paragraph, one space between words.
+fn push_words(paragraph: &mut String, line: &str) {
+    for word in line.split_whitespace() {
+        if !paragraph.is_empty() {
+            paragraph.push(' ');
+        }
+        paragraph.push_str(word);
+    }
 }
 
 /// Says whether a text is hard-wrapped: of the lines followed by another
@@ -200,15 +222,21 @@ pub(crate) fn body_and_dateline(lines: &[&str], wrap: Wrap) -> Body {
         dateline_line = Some(collapse_whitespace(first));
         lines = after;
     }
-    let paragraphs = paragraphs(lines, wrap);
-    if place.is_none() {
-        place = paragraphs
-            .first()
-            .and_then(|p| dateline::leading(p))
-            .map(str::to_string);
-    }
+    let mut text = String::new();
+    let mut first = true;
+    for_each_paragraph(lines, wrap, &mut |paragraph| {
+        if first {
+            first = false;
+            if place.is_none() {
+                place = dateline::leading(paragraph).map(str::to_string);
+            }
+        } else {
+            text.push_str("\n\n");
+        }
+        text.push_str(paragraph);
+    });
     Body {
-        text: paragraphs.join("\n\n"),
+        text,
         dateline: place,
         dateline_line,
     }

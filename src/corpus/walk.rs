@@ -274,10 +274,17 @@ impl Iterator for Walk {
                 continue;
             }
             if !entry.file_type().is_file() {
+                // A FIFO or device is never opened (reading one can block
+                // forever); named like an article, it is reported.
+                let kind = if is_candidate(entry.path()) {
+                    ProblemKind::Unreadable
+                } else {
+                    ProblemKind::NotArticle
+                };
                 return Some(Err(Problem::new(
                     entry.path(),
-                    ProblemKind::NotArticle,
-                    "not a regular file",
+                    kind,
+                    "not a regular file (a FIFO, socket or device), not read",
                 )));
             }
             if let Some(reason) = not_article_reason(entry.path()) {

@@ -171,6 +171,24 @@ impl Extractor {
     }
 }
 
+/// The part of the body where a publication date may stand: a short first
+/// line (`Published 3 March 2024`, `BRUSSELS 1996-08-22`), or the dateline
+/// before the dash that opens the first paragraph (`LIMA, June 4, 2023 -`).
+/// A date later in the lead sentence is a date the story mentions ("since
+/// 11 September 2001"), not the day it was published.
+fn body_lead(body: &str) -> Option<&str> {
+    let first = body.trim_start().lines().next()?.trim();
+    if first.chars().count() <= 120 {
+        return Some(first);
+    }
+    let head_end = first.char_indices().nth(80).map_or(first.len(), |(i, _)| i);
+    [" - ", " -- ", " \u{2014} ", " \u{2013} ", "\u{2014}"]
+        .iter()
+        .filter_map(|dash| first[..head_end].find(dash))
+        .min()
+        .map(|at| &first[..at])
+}
+
 /// The publication date and where it came from: metadata (parsed, or the
 /// raw metadata string), else a date with a year in the dateline or the
 /// first lines of the body, else the file name.
@@ -186,7 +204,7 @@ fn publication_date(article: &Article) -> (Option<Date>, Option<Origin>) {
         .as_deref()
         .or(article.dateline.as_deref())
         .and_then(dates::find_date)
-        .or_else(|| dates::find_date(&article.body));
+        .or_else(|| body_lead(&article.body).and_then(dates::find_date));
     if let Some(date) = text_date {
         return (Some(date), Some(Origin::Text));
     }

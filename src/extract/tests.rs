@@ -453,3 +453,29 @@ fn extraction_keeps_its_promises_on_the_bbc_corpus() {
         articles.len()
     );
 }
+
+#[test]
+fn a_date_mentioned_in_the_lead_sentence_is_not_the_publication_date() {
+    let article = Article {
+        body: "The attacks of 11 September 2001 changed how airports screen \
+               passengers, officials said on a visit that lasted most of the week \
+               and took them to three cities.\n\nMore text."
+            .into(),
+        ..Article::default()
+    };
+    assert_eq!(extractor().extract(&article).published, None);
+    let dated = Article {
+        body: "LIMA, June 4, 2023 - Protesters blocked the road to the copper mine \
+               for a third week, police said, as talks with the company stalled."
+            .into(),
+        ..Article::default()
+    };
+    assert_eq!(
+        extractor()
+            .extract(&dated)
+            .published
+            .map(|d| d.to_string())
+            .as_deref(),
+        Some("2023-06-04")
+    );
+}

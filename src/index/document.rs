@@ -92,43 +92,19 @@ pub(crate) fn path_key(path: &std::path::Path) -> String {
 }
 
 /// Builds the block for one article: its passages, then the article itself.
+///
+/// The article is taken by value and its body dropped as soon as the
+/// article document holds a copy; passages are then cut from that copy. A
+/// body of hundreds of megabytes is so held twice at most (the stored body
+/// and the passages), never three times.
 pub(crate) fn article_block(
     fields: &Fields,
-    article: &Article,
+    mut article: Article,
     entities: &Entities,
     passages: &[PassageSpan],
     hash: u64,
 ) -> Vec<TantivyDocument> {
     let path = path_key(&article.path);
-    let mut block = Vec::with_capacity(passages.len() + 1);
-    // Passage offsets are code points and arrive in increasing order, so one
-    // forward pass over the body turns them into byte offsets.
-    let mut cursor = (0usize, 0usize);
-    let mut byte_at = |target: usize| {
-        debug_assert!(target >= cursor.0, "passage offsets must increase");
-        let (mut chars, mut bytes) = cursor;
-        for c in article.body[bytes..].chars() {
-            if chars == target {
-                break;
-            }
-            bytes += c.len_utf8();
-            chars += 1;
-        }
-        cursor = (chars, bytes);
-        bytes
-    };
-    for (i, passage) in passages.iter().enumerate() {
-        let start = byte_at(passage.start);
-        let end = byte_at(passage.end);
-        let mut doc = TantivyDocument::default();
-        doc.add_text(fields.kind, KIND_PASSAGE);
-        doc.add_text(fields.block, &article.id);
-        doc.add_text(fields.path, &path);
-        doc.add_text(fields.passage, &article.body[start..end]);
-        doc.add_u64(fields.parent, (passages.len() - i) as u64);
-        block.push(doc);
-    }
-
     let mut doc = TantivyDocument::default();
     doc.add_text(fields.kind, KIND_ARTICLE);
     doc.add_text(fields.id, &article.id);
@@ -138,6 +114,7 @@ pub(crate) fn article_block(
         doc.add_text(fields.title, title);
     }
     doc.add_text(fields.body, &article.body);
+    article.body = String::new();
     doc.add_u64(fields.parent, 0);
     doc.add_u64(fields.hash, hash);
     if let Some(date) = entities.published {
@@ -162,11 +139,11 @@ pub(crate) fn article_block(
     }
     let meta = Meta {
         line: article.line,
-        url: article.url.clone(),
-        source: article.source.clone(),
+        url: article.url.take(),
+        source: article.source.take(),
         published: entities.published,
         published_source: entities.published_source,
-        dateline: article.dateline.clone(),
+        dateline: article.dateline.take(),
         locations: entities.locations.clone(),
         organizations: entities.organizations.clone(),
         passages: passages.to_vec(),
@@ -175,6 +152,39 @@ pub(crate) fn article_block(
         fields.meta,
         serde_json::to_string(&meta).expect("metadata always serializes"),
     );
+
+    let mut block = Vec::with_capacity(passages.len() + 1);
+    let body = doc
+        .get_first(fields.body)
+        .and_then(|v| v.as_str())
+        .unwrap_or_default();
+    // Passage offsets are code points and arrive in increasing order, so one
+    // forward pass over the body turns them into byte offsets.
+    let mut cursor = (0usize, 0usize);
+    let mut byte_at = |target: usize| {
+        debug_assert!(target >= cursor.0, "passage offsets must increase");
+        let (mut chars, mut bytes) = cursor;
+        for c in body[bytes..].chars() {
+            if chars == target {
+                break;
+            }
+            bytes += c.len_utf8();
+            chars += 1;
+        }
+        cursor = (chars, bytes);
+        bytes
+    };
+    for (i, passage) in passages.iter().enumerate() {
+        let start = byte_at(passage.start);
+        let end = byte_at(passage.end);
+        let mut passage_doc = TantivyDocument::default();
+        passage_doc.add_text(fields.kind, KIND_PASSAGE);
+        passage_doc.add_text(fields.block, &article.id);
+        passage_doc.add_text(fields.path, &path);
+        passage_doc.add_text(fields.passage, &body[start..end]);
+        passage_doc.add_u64(fields.parent, (passages.len() - i) as u64);
+        block.push(passage_doc);
+    }
     block.push(doc);
     block
 }
@@ -194,8 +204,10 @@ pub(crate) fn duplicate_doc(
     id: &str,
     path: &std::path::Path,
     primary: &str,
+    hash: u64,
 ) -> TantivyDocument {
     let mut doc = TantivyDocument::default();
+    doc.add_u64(fields.hash, hash);
     doc.add_text(fields.kind, KIND_DUPLICATE);
     doc.add_text(fields.id, id);
     doc.add_text(fields.path, path_key(path));

@@ -5,7 +5,7 @@
 //! thread read them, so which copy of a duplicate is kept is the same on
 //! every run.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use std::sync::{Arc, Mutex};
@@ -23,6 +23,7 @@ use crate::error::{Error, Result};
 use crate::extract::{Entities, Extractor};
 use crate::index::NewsIndex;
 use crate::index::document::{self, KIND_ARTICLE, path_key};
+use crate::index::manifest::{FileEntry, file_block, file_doc, mtime_ns};
 use crate::passage::{self, PassageSpan};
 
 /// How to ingest.
@@ -38,6 +39,12 @@ pub struct IngestOptions {
     pub commit_every: usize,
     /// Reading options (size limit).
     pub read: ReadOptions,
+    /// Starts over: everything in the index is replaced by this run's files
+    /// (in the run's commits, so a failed rebuild leaves a usable index).
+    pub rebuild: bool,
+    /// Keeps the articles of files that were indexed from under this run's
+    /// roots but are gone now (by default they are removed).
+    pub keep_deleted: bool,
 }
 
 impl Default for IngestOptions {
@@ -48,6 +55,8 @@ impl Default for IngestOptions {
             writer_memory: 128 * 1024 * 1024,
             commit_every: 20_000,
             read: ReadOptions::default(),
+            rebuild: false,
+            keep_deleted: false,
         }
     }
 }
@@ -72,6 +81,20 @@ pub struct Progress {
 pub struct IngestReport {
     /// Files read (articles found or not).
     pub files_read: usize,
+    /// Files new to the index or edited since they were indexed: their
+    /// articles were (re)written.
+    pub files_changed: usize,
+    /// Files found as the manifest records them (same size, modification
+    /// time or content), whose articles were kept as they are.
+    pub files_unchanged: usize,
+    /// Files indexed before from under this run's roots that are gone now,
+    /// whose articles were removed.
+    pub files_removed: usize,
+    /// Articles removed with those files.
+    pub articles_removed: usize,
+    /// Unchanged files read again because an article of theirs had been
+    /// kept only as a duplicate of one that was edited or removed.
+    pub files_reread: usize,
     /// Articles read from the files.
     pub articles_read: usize,
     /// Articles written to the index.
@@ -81,7 +104,8 @@ pub struct IngestReport {
     pub duplicates: usize,
     /// Skipped files and articles by reason (`not_article`, `empty`, ...).
     pub skipped: BTreeMap<String, usize>,
-    /// Every problem except `not_article` skips, in walk order.
+    /// Every problem in walk order, except `not_article` skips decided by a
+    /// file's name alone.
     pub problems: Vec<Problem>,
     /// Input bytes read.
     pub bytes_read: u64,
@@ -92,14 +116,17 @@ pub struct IngestReport {
 }
 
 impl IngestReport {
-    fn record(&mut self, problem: Problem) {
+    /// Counts a problem and lists it, except a `not_article` skip decided
+    /// by the file's name (README, unknown extension), which only counts: a
+    /// file that was read and held no article is listed with its reason.
+    fn record(&mut self, problem: Problem, read: bool) {
         if problem.kind.is_skip() {
             *self
                 .skipped
                 .entry(problem.kind.as_str().to_string())
                 .or_default() += 1;
         }
-        if problem.kind != ProblemKind::NotArticle {
+        if read || problem.kind != ProblemKind::NotArticle {
             self.problems.push(problem);
         }
     }
@@ -117,11 +144,37 @@ struct Prepared {
 struct Work {
     seq: usize,
     path: Option<PathBuf>,
-    /// True when the file was read, so its old documents are replaced.
-    read: bool,
+    /// The file's canonical path, when it could be resolved.
+    canonical: Option<PathBuf>,
+    file: FileState,
     bytes: u64,
     articles: Vec<Prepared>,
     problems: Vec<Problem>,
+}
+
+/// What became of one walked file.
+enum FileState {
+    /// A walk problem, or a file that could not be read whole: whatever the
+    /// index holds for it is kept.
+    Unread,
+    /// As the manifest records it; `touched` when only its modification
+    /// time changed, so the entry is rewritten but not the articles.
+    Unchanged { entry: FileEntry, touched: bool },
+    /// New or edited: its articles replace those under its old path.
+    Changed {
+        entry: FileEntry,
+        old_path: Option<String>,
+    },
+}
+
+/// What the writer learns about the walk, for removing deleted files.
+#[derive(Default)]
+struct Seen {
+    /// Canonical paths of the files walked.
+    files: HashSet<PathBuf>,
+    /// Places the walk could not look into: files indexed from under them
+    /// may still exist, so they are not removed.
+    shielded: Vec<PathBuf>,
 }
 
 /// The article already indexed for a content hash.
@@ -145,6 +198,20 @@ impl NewsIndex {
         let started = Instant::now();
         check_roots(roots)?;
         let mut writer = self.writer(options)?;
+        let _pid = super::PidFile::write(self.path());
+        let known = if options.rebuild {
+            writer.delete_all_documents()?;
+            HashMap::new()
+        } else {
+            self.manifest_map()?
+        };
+        let known = Arc::new(known);
+        let canonical_roots: Arc<Vec<PathBuf>> = Arc::new(
+            roots
+                .iter()
+                .map(|root| canonical_or_absolute(root))
+                .collect(),
+        );
         let extractor = Arc::new(Extractor::new());
         let exclude: Vec<PathBuf> = self.path().map(Path::to_path_buf).into_iter().collect();
 
@@ -167,17 +234,40 @@ impl NewsIndex {
                 let path_rx = Arc::clone(&path_rx);
                 let work_tx = work_tx.clone();
                 let extractor = Arc::clone(&extractor);
-                let read_options = options.read.clone();
-                let spec = self.schema.passages.clone();
+                let reader = Reader {
+                    extractor: Arc::clone(&extractor),
+                    options: options.read.clone(),
+                    spec: self.schema.passages.clone(),
+                    known: Arc::clone(&known),
+                    roots: Arc::clone(&canonical_roots),
+                };
                 scope.spawn(move || {
-                    read_worker(&path_rx, &work_tx, &extractor, &read_options, &spec);
+                    read_worker(&path_rx, &work_tx, &reader);
                 });
             }
             drop(work_tx);
             self.write_all(&mut writer, work_rx, options, progress)
         });
-        let mut report = outcome?;
+        let (mut report, seen) = outcome?;
+        if !options.keep_deleted {
+            for (canonical, entry) in known.iter() {
+                let in_scope = canonical_roots
+                    .iter()
+                    .any(|root| canonical.starts_with(root));
+                let shielded = seen.shielded.iter().any(|p| canonical.starts_with(p));
+                if in_scope && !shielded && !seen.files.contains(canonical) {
+                    writer.delete_term(Term::from_field_text(self.fields.path, &entry.path));
+                    writer.delete_term(Term::from_field_text(
+                        self.fields.block,
+                        &file_block(canonical),
+                    ));
+                    report.files_removed += 1;
+                    report.articles_removed += entry.articles;
+                }
+            }
+        }
         writer.commit()?;
+        self.reread_orphaned_duplicates(&mut writer, options, &mut report)?;
         writer.wait_merging_threads()?;
         self.reader.reload()?;
         report.elapsed_secs = started.elapsed().as_secs_f64();
@@ -217,7 +307,7 @@ impl NewsIndex {
         Ok(report)
     }
 
-    fn writer(&self, options: &IngestOptions) -> Result<IndexWriter<TantivyDocument>> {
+    pub(crate) fn writer(&self, options: &IngestOptions) -> Result<IndexWriter<TantivyDocument>> {
         let threads = options.writer_threads.max(1);
         // tantivy refuses less than 15 MB per thread.
         let memory = options.writer_memory.max(threads * 16 * 1024 * 1024);
@@ -226,6 +316,7 @@ impl NewsIndex {
             .map_err(|error| match error {
                 tantivy::TantivyError::LockFailure(..) => Error::IndexLocked {
                     path: self.path().map(Path::to_path_buf).unwrap_or_default(),
+                    pid: self.path().and_then(super::PidFile::read),
                 },
                 other => other.into(),
             })
@@ -238,10 +329,18 @@ impl NewsIndex {
         work_rx: Receiver<Work>,
         options: &IngestOptions,
         progress: &mut dyn FnMut(&Progress),
-    ) -> Result<IngestReport> {
+    ) -> Result<(IngestReport, Seen)> {
         let mut report = IngestReport::default();
+        let mut seen = Seen::default();
         let mut state = Progress::default();
-        let mut primaries = self.existing_hashes()?;
+        let mut primaries = if options.rebuild {
+            Primaries {
+                map: HashMap::new(),
+                searcher: self.reader.searcher(),
+            }
+        } else {
+            self.existing_hashes()?
+        };
         let mut pending: BTreeMap<usize, Work> = BTreeMap::new();
         let mut next = 0;
         let mut since_commit = 0;
@@ -252,7 +351,7 @@ impl NewsIndex {
             while let Some(work) = pending.remove(&next) {
                 next += 1;
                 since_commit += work.articles.len();
-                self.write_work(writer, work, &mut primaries, &mut report)?;
+                self.write_work(writer, work, &mut primaries, &mut report, &mut seen)?;
                 if since_commit >= options.commit_every {
                     writer.commit()?;
                     since_commit = 0;
@@ -269,7 +368,7 @@ impl NewsIndex {
         state.walk_done = true;
         state.files_seen = next;
         progress(&state);
-        Ok(report)
+        Ok((report, seen))
     }
 
     fn write_work(
@@ -278,23 +377,60 @@ impl NewsIndex {
         work: Work,
         primaries: &mut Primaries,
         report: &mut IngestReport,
+        seen: &mut Seen,
     ) -> Result<()> {
         report.bytes_read += work.bytes;
-        if work.read {
-            report.files_read += 1;
-        }
         for problem in work.problems {
-            report.record(problem);
+            if matches!(problem.kind, ProblemKind::Walk | ProblemKind::Unreadable) {
+                seen.shielded.push(canonical_or_absolute(&problem.path));
+            }
+            report.record(problem, work.path.is_some());
+        }
+        if let Some(canonical) = work.canonical {
+            seen.files.insert(canonical);
         }
         let Some(path) = work.path else { return Ok(()) };
-        if work.read {
-            // Whatever the file held before is replaced by what it holds now.
-            writer.delete_term(Term::from_field_text(self.fields.path, &path_key(&path)));
+        match work.file {
+            FileState::Unread => {}
+            FileState::Unchanged { entry, touched } => {
+                report.files_unchanged += 1;
+                for problem in &entry.problems {
+                    report.record(problem.clone(), true);
+                }
+                if touched {
+                    report.files_read += 1;
+                    self.replace_entry(writer, &entry)?;
+                }
+            }
+            FileState::Changed { entry, old_path } => {
+                report.files_read += 1;
+                report.files_changed += 1;
+                // Whatever the file held before is replaced by what it holds
+                // now, also when it was indexed under another spelling.
+                writer.delete_term(Term::from_field_text(self.fields.path, &entry.path));
+                if let Some(old) = old_path.filter(|old| *old != entry.path) {
+                    writer.delete_term(Term::from_field_text(self.fields.path, &old));
+                }
+                for prepared in work.articles {
+                    report.articles_read += 1;
+                    self.write_article(writer, prepared, Some(&path), primaries, report)?;
+                }
+                self.replace_entry(writer, &entry)?;
+            }
         }
-        for prepared in work.articles {
-            report.articles_read += 1;
-            self.write_article(writer, prepared, Some(&path), primaries, report)?;
-        }
+        Ok(())
+    }
+
+    fn replace_entry(
+        &self,
+        writer: &IndexWriter<TantivyDocument>,
+        entry: &FileEntry,
+    ) -> Result<()> {
+        writer.delete_term(Term::from_field_text(
+            self.fields.block,
+            &file_block(&entry.canonical),
+        ));
+        writer.add_document(file_doc(&self.fields, entry))?;
         Ok(())
     }
 
@@ -317,17 +453,20 @@ impl NewsIndex {
                 &prepared.article.id,
                 &prepared.article.path,
                 &primary.id,
+                prepared.hash,
             );
             writer.add_document(doc)?;
             return Ok(());
         }
+        let id = prepared.article.id.clone();
         let block = document::article_block(
             &self.fields,
-            &prepared.article,
+            prepared.article,
             &prepared.entities,
             &prepared.passages,
             prepared.hash,
         );
+        drop(prepared.entities);
         writer.run(
             block
                 .into_iter()
@@ -335,14 +474,121 @@ impl NewsIndex {
                 .collect::<Vec<_>>(),
         )?;
         report.articles_indexed += 1;
-        primaries.insert_if_absent(
-            prepared.hash,
-            Primary {
-                id: prepared.article.id,
-                path: own_path,
-            },
-        );
+        primaries.insert_if_absent(prepared.hash, Primary { id, path: own_path });
         Ok(())
+    }
+
+    /// Reads again the files of duplicates whose primary article is gone or
+    /// now holds other text (its file was edited or deleted), so their text
+    /// is indexed again rather than lost; then commits.
+    ///
+    /// Runs at the end of every run, on the committed index: a crash before
+    /// it is made good by the next run.
+    fn reread_orphaned_duplicates(
+        &self,
+        writer: &mut IndexWriter<TantivyDocument>,
+        options: &IngestOptions,
+        report: &mut IngestReport,
+    ) -> Result<()> {
+        self.reader.reload()?;
+        let orphans = self.orphaned_duplicate_paths()?;
+        if orphans.is_empty() {
+            return Ok(());
+        }
+        let known = self.manifest_map()?;
+        let by_path: HashMap<&str, &FileEntry> =
+            known.values().map(|e| (e.path.as_str(), e)).collect();
+        let reader = Reader {
+            extractor: Arc::new(Extractor::new()),
+            options: options.read.clone(),
+            spec: self.schema.passages.clone(),
+            // Nothing known: every orphan's file is read.
+            known: Arc::new(HashMap::new()),
+            roots: Arc::new(Vec::new()),
+        };
+        let mut primaries = self.existing_hashes()?;
+        for (seq, path) in orphans.into_iter().enumerate() {
+            let old = by_path.get(path.as_str()).copied();
+            // Read as first walked, so ids stay the same, unless that
+            // spelling no longer leads to the file (another working dir).
+            let walked = PathBuf::from(&path);
+            let target = match old {
+                Some(old)
+                    if std::fs::canonicalize(&walked).ok().as_ref() != Some(&old.canonical) =>
+                {
+                    old.canonical.clone()
+                }
+                _ => walked,
+            };
+            let mut work = read_one(seq, target, &reader);
+            if let FileState::Changed { entry, old_path } = &mut work.file {
+                *old_path = Some(path.clone());
+                if let Some(old) = old {
+                    entry.root = old.root.clone();
+                }
+            }
+            let changed = matches!(work.file, FileState::Changed { .. });
+            self.write_work(writer, work, &mut primaries, report, &mut Seen::default())?;
+            if changed {
+                // Counted apart: the file itself did not change.
+                report.files_changed -= 1;
+                report.files_read -= 1;
+                report.files_reread += 1;
+            }
+        }
+        writer.commit()?;
+        Ok(())
+    }
+
+    /// Paths (as stored) of duplicate markers whose primary article no
+    /// longer exists with the same content hash.
+    fn orphaned_duplicate_paths(&self) -> Result<Vec<String>> {
+        use tantivy::collector::DocSetCollector;
+        use tantivy::query::{BooleanQuery, Occur, TermQuery};
+        use tantivy::schema::IndexRecordOption;
+        let searcher = self.reader.searcher();
+        let term_query = |field, text: &str| -> Box<dyn Query> {
+            Box::new(TermQuery::new(
+                Term::from_field_text(field, text),
+                IndexRecordOption::Basic,
+            ))
+        };
+        let duplicates = searcher.search(
+            &*term_query(self.fields.kind, document::KIND_DUPLICATE),
+            &DocSetCollector,
+        )?;
+        let hash_of = |address: tantivy::DocAddress| -> Result<Option<u64>> {
+            let segment = searcher.segment_reader(address.segment_ord);
+            Ok(segment.fast_fields().u64("hash")?.first(address.doc_id))
+        };
+        let mut orphans = std::collections::BTreeSet::new();
+        for address in duplicates {
+            let doc: TantivyDocument = searcher.doc(address)?;
+            let text = |field| {
+                doc.get_first(field)
+                    .and_then(|v| v.as_str())
+                    .map(str::to_string)
+            };
+            let (Some(primary), Some(path)) = (text(self.fields.dup_of), text(self.fields.path))
+            else {
+                continue;
+            };
+            let hash = hash_of(address)?;
+            let query = BooleanQuery::new(vec![
+                (Occur::Must, term_query(self.fields.kind, KIND_ARTICLE)),
+                (Occur::Must, term_query(self.fields.id, &primary)),
+            ]);
+            let mut alive = false;
+            for found in searcher.search(&query, &DocSetCollector)? {
+                // A marker from before markers held a hash counts as orphaned:
+                // reading its file again is always safe.
+                alive |= hash.is_some() && hash_of(found)? == hash;
+            }
+            if !alive {
+                orphans.insert(path);
+            }
+        }
+        Ok(orphans.into_iter().collect())
     }
 
     /// Content hashes of the articles already in the index, read from the
@@ -428,12 +674,29 @@ pub fn check_roots(roots: &[PathBuf]) -> Result<()> {
     Ok(())
 }
 
+/// What a reader thread needs.
+struct Reader {
+    extractor: Arc<Extractor>,
+    options: ReadOptions,
+    spec: crate::schema::PassageSpec,
+    /// The manifest at the start of the run.
+    known: Arc<HashMap<PathBuf, FileEntry>>,
+    /// This run's roots, canonical.
+    roots: Arc<Vec<PathBuf>>,
+}
+
+/// Canonicalizes a path, or makes it absolute when it cannot be resolved
+/// (gone, or a broken link), so it can still be compared with others.
+pub(crate) fn canonical_or_absolute(path: &Path) -> PathBuf {
+    std::fs::canonicalize(path)
+        .or_else(|_| std::path::absolute(path))
+        .unwrap_or_else(|_| path.to_path_buf())
+}
+
 fn read_worker(
     path_rx: &Mutex<Receiver<(usize, std::result::Result<PathBuf, Problem>)>>,
     work_tx: &SyncSender<Work>,
-    extractor: &Extractor,
-    read_options: &ReadOptions,
-    spec: &crate::schema::PassageSpec,
+    reader: &Reader,
 ) {
     loop {
         let item = match path_rx.lock() {
@@ -445,40 +708,95 @@ fn read_worker(
             Err(problem) => Work {
                 seq,
                 path: None,
-                read: false,
+                canonical: None,
+                file: FileState::Unread,
                 bytes: 0,
                 articles: Vec::new(),
                 problems: vec![problem],
             },
-            Ok(path) => {
-                let contents = corpus::read_file(&path, read_options);
-                let read = !contents.problems.iter().any(|p| {
-                    p.line.is_none()
-                        && matches!(
-                            p.kind,
-                            ProblemKind::Unreadable | ProblemKind::TooLarge | ProblemKind::Walk
-                        )
-                });
-                let bytes = contents.articles.iter().map(|a| a.body.len() as u64).sum();
-                let articles = contents
-                    .articles
-                    .into_iter()
-                    .map(|a| prepare(a, extractor, spec))
-                    .collect();
-                Work {
-                    seq,
-                    path: Some(path),
-                    read,
-                    bytes,
-                    articles,
-                    problems: contents.problems,
-                }
-            }
+            Ok(path) => read_one(seq, path, reader),
         };
         if work_tx.send(work).is_err() {
             return;
         }
     }
+}
+
+/// Reads one walked file unless the manifest shows it unchanged.
+fn read_one(seq: usize, path: PathBuf, reader: &Reader) -> Work {
+    let metadata = std::fs::metadata(&path).ok();
+    let canonical = std::fs::canonicalize(&path).ok();
+    let known = canonical.as_ref().and_then(|c| reader.known.get(c));
+    let (size, mtime) = metadata.as_ref().map_or((0, 0), |m| (m.len(), mtime_ns(m)));
+    let mut work = Work {
+        seq,
+        path: Some(path),
+        canonical: canonical.clone(),
+        file: FileState::Unread,
+        bytes: 0,
+        articles: Vec::new(),
+        problems: Vec::new(),
+    };
+    let path = work.path.as_deref().expect("set above");
+    // Size and modification time decide without reading; an unknown time
+    // (0) never counts as unchanged.
+    if let Some(entry) = known
+        && mtime != 0
+        && entry.size == size
+        && entry.mtime_ns == mtime
+    {
+        work.file = FileState::Unchanged {
+            entry: entry.clone(),
+            touched: false,
+        };
+        return work;
+    }
+    let (contents, hash) = corpus::read_file_hashed(path, &reader.options);
+    let (Some(hash), Some(canonical)) = (hash, canonical) else {
+        work.problems = contents.problems;
+        return work;
+    };
+    if let Some(entry) = known
+        && entry.hash == hash
+    {
+        work.file = FileState::Unchanged {
+            entry: FileEntry {
+                size,
+                mtime_ns: mtime,
+                ..entry.clone()
+            },
+            touched: true,
+        };
+        return work;
+    }
+    let root = reader
+        .roots
+        .iter()
+        .find(|root| canonical.starts_with(root))
+        .cloned()
+        .unwrap_or_else(|| canonical.clone());
+    let entry = FileEntry {
+        path: path_key(path),
+        root,
+        size,
+        mtime_ns: mtime,
+        hash,
+        articles: contents.articles.len(),
+        problems: contents.problems.clone(),
+        canonical,
+    };
+    work.bytes = contents.articles.iter().map(|a| a.body.len() as u64).sum();
+    work.articles = contents
+        .articles
+        .into_iter()
+        .map(|a| prepare(a, &reader.extractor, &reader.spec))
+        .collect();
+    work.problems = contents.problems;
+    work.file = FileState::Changed {
+        entry,
+        old_path: known.map(|entry| entry.path.clone()),
+    };
+    work
 }
 
 fn prepare(article: Article, extractor: &Extractor, spec: &crate::schema::PassageSpec) -> Prepared {

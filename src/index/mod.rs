@@ -2,6 +2,8 @@
 
 pub(crate) mod document;
 mod ingest;
+mod manage;
+mod manifest;
 
 use std::path::{Path, PathBuf};
 
@@ -13,6 +15,8 @@ use crate::schema::{Fields, SCHEMA_VERSION, Schema};
 
 pub use document::{StoredArticle, content_hash};
 pub use ingest::{IngestOptions, IngestReport, Progress, check_roots};
+pub use manage::{IndexStats, RemoveReport};
+pub use manifest::FileEntry;
 
 /// The file, beside tantivy's own, that records the schema an index was built with.
 const SCHEMA_FILE: &str = "dateline-schema.toml";
@@ -42,7 +46,13 @@ impl NewsIndex {
     pub fn create_in_dir(dir: impl AsRef<Path>, schema: Schema) -> Result<NewsIndex> {
         let dir = dir.as_ref();
         std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-        let mut entries = std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))?;
+        let entries = std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))?;
+        // Lock files left by a rebuild (or a killed run) are not an index.
+        let mut entries = entries.filter(|entry| {
+            entry
+                .as_ref()
+                .map_or(true, |e| !is_lock_file(&e.file_name().to_string_lossy()))
+        });
         if entries.next().is_some() {
             return Err(Error::io(
                 dir,
@@ -102,6 +112,54 @@ impl NewsIndex {
         }
     }
 
+    /// Opens the index in `dir` for a rebuild with `schema`, or creates it.
+    ///
+    /// When the index there opens with the same schema it is returned as it
+    /// is, so the caller can rebuild it in place ([`IngestOptions::rebuild`]):
+    /// searches keep the old contents until the first commit. An index of
+    /// another schema or version is deleted first (under tantivy's writer
+    /// lock, so never from under a running writer) and a new one created.
+    pub fn open_for_rebuild(dir: impl AsRef<Path>, schema: Schema) -> Result<NewsIndex> {
+        let dir = dir.as_ref();
+        match NewsIndex::open_in_dir(dir) {
+            Ok(index) if index.schema == schema => return Ok(index),
+            Err(Error::IndexMissing { .. }) if !dir.join(SCHEMA_FILE).is_file() => {
+                return NewsIndex::create_in_dir(dir, schema);
+            }
+            _ => {}
+        }
+        if !dir.join(SCHEMA_FILE).is_file() {
+            return Err(Error::IndexMissing {
+                path: dir.to_path_buf(),
+            });
+        }
+        let directory = MmapDirectory::open(dir).map_err(|e| Error::Engine(Box::new(e)))?;
+        let lock = tantivy::directory::Directory::acquire_lock(
+            &directory,
+            &tantivy::directory::INDEX_WRITER_LOCK,
+        )
+        .map_err(|_| Error::IndexLocked {
+            path: dir.to_path_buf(),
+            pid: PidFile::read(dir),
+        })?;
+        for entry in std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))? {
+            let entry = entry.map_err(|e| Error::io(dir, e))?;
+            if is_lock_file(&entry.file_name().to_string_lossy()) {
+                continue;
+            }
+            let path = entry.path();
+            let removed = if entry.file_type().is_ok_and(|t| t.is_dir()) {
+                std::fs::remove_dir_all(&path)
+            } else {
+                std::fs::remove_file(&path)
+            };
+            removed.map_err(|e| Error::io(&path, e))?;
+        }
+        drop(lock);
+        drop(directory);
+        NewsIndex::create_in_dir(dir, schema)
+    }
+
     /// Creates an index held in memory, for tests and short-lived programs.
     pub fn create_in_ram(schema: Schema) -> Result<NewsIndex> {
         let (tantivy_schema, fields) = schema.build();
@@ -149,6 +207,47 @@ impl NewsIndex {
     pub fn reload(&self) -> Result<()> {
         Ok(self.reader.reload()?)
     }
+}
+
+/// A file beside tantivy's writer lock naming the process that holds it.
+///
+/// Informational only: the lock itself is tantivy's OS advisory lock, which
+/// the system releases when the process dies, so a stale pid file never
+/// blocks anyone.
+pub(crate) struct PidFile(Option<PathBuf>);
+
+const PID_FILE: &str = "dateline-writer.pid";
+
+impl PidFile {
+    /// Writes the pid file (best effort) and removes it when dropped.
+    pub(crate) fn write(dir: Option<&Path>) -> PidFile {
+        let path = dir.map(|dir| dir.join(PID_FILE));
+        if let Some(path) = &path {
+            let _ = std::fs::write(path, format!("{}\n", std::process::id()));
+        }
+        PidFile(path)
+    }
+
+    /// Reads the process id written by the holder of the lock, if any.
+    pub(crate) fn read(dir: &Path) -> Option<u32> {
+        std::fs::read_to_string(dir.join(PID_FILE))
+            .ok()?
+            .trim()
+            .parse()
+            .ok()
+    }
+}
+
+impl Drop for PidFile {
+    fn drop(&mut self) {
+        if let Some(path) = &self.0 {
+            let _ = std::fs::remove_file(path);
+        }
+    }
+}
+
+fn is_lock_file(name: &str) -> bool {
+    name.starts_with(".tantivy-") && name.ends_with(".lock")
 }
 
 /// Reads `version = N` without validating the rest, so an old index gets a

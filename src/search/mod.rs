@@ -10,6 +10,9 @@
 mod filter;
 mod highlight;
 mod query;
+mod rank;
+
+pub use rank::{Aggregation, QuerySyntax, Ranking, ScoreParts};
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::Bound;
@@ -71,8 +74,17 @@ pub struct SearchRequest {
     pub passages: usize,
     /// Order of hits.
     pub sort: Sort,
-    /// Values per facet in the counts.
+    /// Values per facet in the counts (0: no counts are made).
     pub facet_limit: usize,
+    /// How the query text is read.
+    #[serde(default)]
+    pub syntax: QuerySyntax,
+    /// Ranking parameters.
+    #[serde(default)]
+    pub ranking: Ranking,
+    /// Attach to each hit how its score was made.
+    #[serde(default)]
+    pub explain: bool,
 }
 
 impl Default for SearchRequest {
@@ -87,6 +99,9 @@ impl Default for SearchRequest {
             passages: 2,
             sort: Sort::Relevance,
             facet_limit: 10,
+            syntax: QuerySyntax::Full,
+            ranking: Ranking::default(),
+            explain: false,
         }
     }
 }
@@ -162,6 +177,9 @@ pub struct Hit {
     /// The best passages, best first; the lead passages when only the
     /// headline matched.
     pub passages: Vec<PassageHit>,
+    /// How the score was made (with `explain` in the request).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub explain: Option<ScoreParts>,
 }
 
 /// A facet value and how many matching articles have it.
@@ -209,6 +227,9 @@ pub struct SearchResults {
     pub facets: FacetCounts,
     /// How each filter value was resolved.
     pub resolved_filters: Vec<ResolvedFilter>,
+    /// Words added by feedback and their weights (with `explain`).
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub feedback: Vec<(String, f32)>,
 }
 
 /// A matching article before its page is fetched.
@@ -219,11 +240,21 @@ struct Candidate {
     published: Option<i64>,
     /// Matched passages: (passage doc, score).
     passages: Vec<(DocId, f32)>,
+    parts: ScoreParts,
 }
 
-/// Per-article accumulation while scanning one segment.
-struct Acc {
-    best: Vec<f32>,
+/// Facet counts per (facet, counted at the parent of the active node).
+type Counts = BTreeMap<(&'static str, bool), HashMap<String, usize>>;
+
+/// Every matching article of a request, sorted, and what hits need.
+struct Found {
+    candidates: Vec<Candidate>,
+    counts: Counts,
+    resolved_filters: Vec<ResolvedFilter>,
+    highlighter: Highlighter,
+    body_analyzer: tantivy::tokenizer::TextAnalyzer,
+    /// Feedback words and weights.
+    feedback: Vec<(String, f32)>,
 }
 
 /// One group of filters that must all hold: one facet's filters.
@@ -236,234 +267,15 @@ impl NewsIndex {
     /// Runs a search.
     pub fn search(&self, request: &SearchRequest) -> Result<SearchResults> {
         let searcher = self.reader.searcher();
-        let facet_names = self.facet_names();
-        let clauses = query::parse(&request.query, &facet_names)?;
-
-        // Filters, grouped by facet.
-        let mut resolved_filters = Vec::new();
-        let mut by_facet: BTreeMap<&'static str, Vec<String>> = BTreeMap::new();
-        let mut path_cache: HashMap<&'static str, std::collections::BTreeSet<String>> =
-            HashMap::new();
-        for filter in &request.filters {
-            let facet = self.schema.facet_name(&filter.facet)?;
-            if !path_cache.contains_key(facet) {
-                path_cache.insert(
-                    facet,
-                    filter::facet_paths(&searcher, self.fields.facet(facet))?,
-                );
-            }
-            let aliases = crate::extract::alias_facets(facet, &filter.value);
-            let paths = filter::resolve(&filter.value, &path_cache[facet], &aliases);
-            by_facet
-                .entry(facet)
-                .or_default()
-                .extend(paths.iter().cloned());
-            resolved_filters.push(ResolvedFilter {
-                facet: facet.to_string(),
-                value: filter.value.clone(),
-                paths,
-            });
-        }
-        let from = request
-            .from
-            .as_deref()
-            .map(|t| filter::parse_bound(t, false))
-            .transpose()?;
-        let to = request
-            .to
-            .as_deref()
-            .map(|t| filter::parse_bound(t, true))
-            .transpose()?;
-        if let (Some(from), Some(to)) = (from, to)
-            && from > to
-        {
-            return Err(Error::Filter(format!("--from {from} is after --to {to}")));
-        }
-
-        let disabled = || EnableScoring::disabled_from_searcher(&searcher);
-        let mut groups = Vec::new();
-        for (facet, paths) in &by_facet {
-            let field = self.fields.facet(facet);
-            let terms: Vec<Box<dyn Query>> = paths
-                .iter()
-                .filter_map(|p| Facet::from_text(p).ok())
-                .map(|f| -> Box<dyn Query> {
-                    Box::new(TermQuery::new(
-                        Term::from_facet(field, &f),
-                        IndexRecordOption::Basic,
-                    ))
-                })
-                .collect();
-            let mut query: Box<dyn Query> = Box::new(BooleanQuery::union(terms));
-            if *facet == "date" && (from.is_some() || to.is_some()) {
-                query = Box::new(BooleanQuery::intersection(vec![
-                    query,
-                    self.date_range(from, to),
-                ]));
-            }
-            groups.push(FilterGroup {
-                facet,
-                weight: query.weight(disabled())?,
-            });
-        }
-        if !by_facet.contains_key("date") && (from.is_some() || to.is_some()) {
-            groups.push(FilterGroup {
-                facet: "date",
-                weight: self.date_range(from, to).weight(disabled())?,
-            });
-        }
-
-        // Clauses → weights.
-        let mut highlighter = Highlighter::default();
-        let mut body_analyzer = self.schema.analyzer(&self.schema.text.body.analyzer);
-        let mut title_analyzer = self.schema.analyzer(&self.schema.text.title.analyzer);
-        // BM25 statistics per kind of document: a title competes with other
-        // titles (one per article), a passage with other passages.
-        let articles_stats = KindStats::new(&searcher, self.fields.kind, KIND_ARTICLE)?;
-        let passages_stats = KindStats::new(&searcher, self.fields.kind, KIND_PASSAGE)?;
-        let mut positive: Vec<(Occur, Vec<Box<dyn Weight>>)> = Vec::new();
-        let mut negative: Vec<Box<dyn Weight>> = Vec::new();
-        for clause in &clauses {
-            let mut parts: Vec<(Box<dyn Query>, &KindStats)> = Vec::new();
-            if clause.scope != Scope::Body {
-                let tokens = analyze(&mut title_analyzer, &clause.text);
-                if let Some(q) = text_query(self.fields.title, &tokens) {
-                    parts.push((
-                        Box::new(BoostQuery::new(q, self.schema.text.title.boost)),
-                        &articles_stats,
-                    ));
-                }
-            }
-            if clause.scope != Scope::Title {
-                let tokens = analyze(&mut body_analyzer, &clause.text);
-                if let Some(q) = text_query(self.fields.passage, &tokens) {
-                    parts.push((
-                        Box::new(BoostQuery::new(q, self.schema.text.body.boost)),
-                        &passages_stats,
-                    ));
-                }
-                if clause.occur != Occur::MustNot {
-                    highlighter.add(tokens);
-                }
-            }
-            if parts.is_empty() {
-                continue; // only stop words or punctuation
-            }
-            if clause.occur == Occur::MustNot {
-                let query = BooleanQuery::union(parts.into_iter().map(|(q, _)| q).collect());
-                negative.push(query.weight(disabled())?);
-            } else {
-                let weights = parts
-                    .into_iter()
-                    .map(|(q, stats)| {
-                        q.weight(EnableScoring::enabled_from_statistics_provider(
-                            stats, &searcher,
-                        ))
-                    })
-                    .collect::<tantivy::Result<Vec<_>>>()?;
-                positive.push((clause.occur, weights));
-            }
-        }
-        let all_articles = TermQuery::new(
-            Term::from_field_text(self.fields.kind, KIND_ARTICLE),
-            IndexRecordOption::Basic,
-        )
-        .weight(disabled())?;
-
-        // Scan every segment.
-        let mut candidates = Vec::new();
-        // Counts for each facet's active node and, for when a selected
-        // leaf has no children, for its parent (so its siblings show).
-        let mut counts: BTreeMap<(&'static str, bool), HashMap<String, usize>> = BTreeMap::new();
-        let active: HashMap<&'static str, [String; 2]> = FACETS
-            .iter()
-            .map(|&f| {
-                let paths = by_facet.get(f).map(Vec::as_slice).unwrap_or(&[]);
-                let node = if paths.len() == 1 {
-                    paths[0].clone()
-                } else {
-                    String::new()
-                };
-                let parent = node
-                    .rsplit_once('/')
-                    .map(|(p, _)| p.to_string())
-                    .unwrap_or_default();
-                (f, [node, parent])
-            })
-            .collect();
-        for (segment_ord, segment) in searcher.segment_readers().iter().enumerate() {
-            let scan = SegmentScan {
-                segment,
-                positive: &positive,
-                negative: &negative,
-                all_articles: &*all_articles,
-            };
-            let matched = scan.matches()?;
-            let group_sets: Vec<HashSet<DocId>> = groups
-                .iter()
-                .map(|g| docs_of(&*g.weight, segment))
-                .collect::<Result<_>>()?;
-            let published = segment.fast_fields().date("published").ok();
-            let mut facet_readers = HashMap::new();
-            for facet in FACETS {
-                let reader = segment.facet_reader(facet)?;
-                let caches = resolve_facets(&reader, &matched.articles, &active[facet])?;
-                facet_readers.insert(facet, (reader, caches));
-            }
-            let mut finals: HashMap<DocId, usize> = HashMap::new();
-            for (doc, score) in &matched.articles {
-                let passes: Vec<bool> = group_sets.iter().map(|set| set.contains(doc)).collect();
-                if passes.iter().all(|&p| p) {
-                    finals.insert(*doc, candidates.len());
-                    candidates.push(Candidate {
-                        segment: segment_ord as u32,
-                        doc: *doc,
-                        score: *score,
-                        published: published
-                            .as_ref()
-                            .and_then(|c| c.first(*doc))
-                            .map(|d: DateTime| d.into_timestamp_secs()),
-                        passages: Vec::new(),
-                    });
-                }
-                for facet in FACETS {
-                    let others_pass = groups
-                        .iter()
-                        .zip(&passes)
-                        .all(|(g, &p)| p || g.facet == facet);
-                    if others_pass {
-                        let (reader, caches) = facet_readers
-                            .get_mut(facet)
-                            .expect("every facet has a reader");
-                        for (level, node) in active[facet].iter().enumerate() {
-                            let counts = counts.entry((facet, level == 1)).or_default();
-                            count_facets(reader, &mut caches[level], *doc, node, counts)?;
-                        }
-                    }
-                }
-            }
-            for (passage, (article, score)) in matched.passages {
-                if let Some(&i) = finals.get(&article) {
-                    candidates[i].passages.push((passage, score));
-                }
-            }
-        }
-
+        let Found {
+            candidates,
+            counts,
+            resolved_filters,
+            highlighter,
+            mut body_analyzer,
+            feedback,
+        } = self.find(&searcher, request)?;
         let total_articles = candidates.len();
-        match request.sort {
-            Sort::Relevance => candidates.sort_by(|a, b| {
-                b.score
-                    .total_cmp(&a.score)
-                    .then(b.published.cmp(&a.published))
-                    .then((a.segment, a.doc).cmp(&(b.segment, b.doc)))
-            }),
-            Sort::Date => candidates.sort_by(|a, b| {
-                b.published
-                    .cmp(&a.published)
-                    .then(b.score.total_cmp(&a.score))
-                    .then((a.segment, a.doc).cmp(&(b.segment, b.doc)))
-            }),
-        }
         let mut hits = Vec::new();
         for (i, candidate) in candidates
             .into_iter()
@@ -507,6 +319,493 @@ impl NewsIndex {
                 date: top("date"),
             },
             resolved_filters,
+            feedback: if request.explain {
+                feedback
+            } else {
+                Vec::new()
+            },
+        })
+    }
+
+    /// Ranks articles only: the requested page as (article id, score),
+    /// without passages, highlights or facet counts. For evaluation runs.
+    pub fn rank(&self, request: &SearchRequest) -> Result<Vec<(String, f32)>> {
+        let searcher = self.reader.searcher();
+        let request = SearchRequest {
+            facet_limit: 0,
+            ..request.clone()
+        };
+        let found = self.find(&searcher, &request)?;
+        let mut ranked = Vec::new();
+        for candidate in found
+            .candidates
+            .into_iter()
+            .skip(request.offset)
+            .take(request.limit)
+        {
+            let doc: TantivyDocument =
+                searcher.doc(DocAddress::new(candidate.segment, candidate.doc))?;
+            if let Some(id) = doc.get_first(self.fields.id).and_then(|v| v.as_str()) {
+                ranked.push((id.to_string(), candidate.score));
+            }
+        }
+        Ok(ranked)
+    }
+
+    /// Finds every matching article, sorted, with facet counts.
+    fn find(&self, searcher: &Searcher, request: &SearchRequest) -> Result<Found> {
+        let facet_names = self.facet_names();
+        let mut clauses = match request.syntax {
+            QuerySyntax::Full => query::parse(&request.query, &facet_names)?,
+            QuerySyntax::Natural => query::parse_natural(&request.query),
+        };
+        let ranking = &request.ranking;
+        // Feedback needs something to feed on: at least one word that is
+        // not excluded.
+        let positive = clauses.iter().any(|c| c.occur != Occur::MustNot);
+        if ranking.feedback_docs > 0 && request.sort == Sort::Relevance && positive {
+            let first = SearchRequest {
+                facet_limit: 0,
+                ..request.clone()
+            };
+            let found = self.find_clauses(searcher, &first, &clauses)?;
+            let top = &found.candidates[..found.candidates.len().min(ranking.feedback_docs)];
+            let extra = self.feedback(searcher, top, &clauses, ranking)?;
+            clauses.extend(extra);
+        }
+        self.find_clauses(searcher, request, &clauses)
+    }
+
+    /// Words typical of the `top` articles and absent from the query, as
+    /// re-ranking clauses: each word's weight is its mean length-normalized
+    /// frequency in those articles times its idf, scaled so the strongest
+    /// gets `feedback_weight`.
+    fn feedback(
+        &self,
+        searcher: &Searcher,
+        top: &[Candidate],
+        clauses: &[query::Clause],
+        ranking: &Ranking,
+    ) -> Result<Vec<query::Clause>> {
+        let mut analyzer = self.schema.analyzer(&self.schema.text.body.analyzer);
+        let asked: HashSet<String> = clauses
+            .iter()
+            .flat_map(|c| analyze(&mut analyzer, &c.text))
+            .collect();
+        // term → (summed normalized frequency, a surface form)
+        let mut weights: HashMap<String, (f32, String)> = HashMap::new();
+        for candidate in top {
+            let doc: TantivyDocument =
+                searcher.doc(DocAddress::new(candidate.segment, candidate.doc))?;
+            let article = stored_article(&self.fields, &doc, Vec::new());
+            let text = format!("{}\n{}", article.title.unwrap_or_default(), article.body);
+            let mut counts: HashMap<String, (f32, String)> = HashMap::new();
+            let mut len: f32 = 0.0;
+            let mut stream = analyzer.token_stream(&text);
+            while stream.advance() {
+                let token = stream.token();
+                len += 1.0;
+                let entry = counts
+                    .entry(token.text.clone())
+                    .or_insert_with(|| (0.0, text[token.offset_from..token.offset_to].to_string()));
+                entry.0 += 1.0;
+            }
+            for (term, (tf, surface)) in counts {
+                if asked.contains(&term) {
+                    continue;
+                }
+                weights.entry(term).or_insert((0.0, surface)).0 += tf / len.max(1.0);
+            }
+        }
+        let passages = searcher.doc_freq(&Term::from_field_text(self.fields.kind, KIND_PASSAGE))?;
+        let mut scored: Vec<(f32, String, Term)> = Vec::new();
+        for (term, (weight, surface)) in weights {
+            let term = Term::from_field_text(self.fields.passage, &term);
+            let df = searcher.doc_freq(&term)?;
+            scored.push((weight * rank::idf(df, passages), surface, term));
+        }
+        scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+        // A word found in one article only (repeated in its passages) says
+        // nothing about what the top articles share; it is dropped.
+        let mut kept = Vec::new();
+        for (weight, surface, term) in scored {
+            if kept.len() == ranking.feedback_terms {
+                break;
+            }
+            if article_freq(searcher, &term, None)? >= 2 {
+                kept.push((weight, surface));
+            }
+        }
+        let scored = kept;
+        let max = scored
+            .first()
+            .map(|(w, _)| *w)
+            .unwrap_or(1.0)
+            .max(f32::MIN_POSITIVE);
+        Ok(scored
+            .into_iter()
+            .map(|(w, surface)| query::Clause {
+                occur: Occur::Should,
+                scope: Scope::All,
+                text: surface,
+                phrase: false,
+                weight: ranking.feedback_weight * w / max,
+                rerank_only: true,
+            })
+            .collect())
+    }
+
+    /// Finds every article matching `clauses`, sorted, with facet counts.
+    fn find_clauses(
+        &self,
+        searcher: &Searcher,
+        request: &SearchRequest,
+        clauses: &[query::Clause],
+    ) -> Result<Found> {
+        // Filters, grouped by facet.
+        let mut resolved_filters = Vec::new();
+        let mut by_facet: BTreeMap<&'static str, Vec<String>> = BTreeMap::new();
+        let mut path_cache: HashMap<&'static str, std::collections::BTreeSet<String>> =
+            HashMap::new();
+        for filter in &request.filters {
+            let facet = self.schema.facet_name(&filter.facet)?;
+            if !path_cache.contains_key(facet) {
+                path_cache.insert(
+                    facet,
+                    filter::facet_paths(searcher, self.fields.facet(facet))?,
+                );
+            }
+            let aliases = crate::extract::alias_facets(facet, &filter.value);
+            let paths = filter::resolve(&filter.value, &path_cache[facet], &aliases);
+            by_facet
+                .entry(facet)
+                .or_default()
+                .extend(paths.iter().cloned());
+            resolved_filters.push(ResolvedFilter {
+                facet: facet.to_string(),
+                value: filter.value.clone(),
+                paths,
+            });
+        }
+        let from = request
+            .from
+            .as_deref()
+            .map(|t| filter::parse_bound(t, false))
+            .transpose()?;
+        let to = request
+            .to
+            .as_deref()
+            .map(|t| filter::parse_bound(t, true))
+            .transpose()?;
+        if let (Some(from), Some(to)) = (from, to)
+            && from > to
+        {
+            return Err(Error::Filter(format!("--from {from} is after --to {to}")));
+        }
+
+        let disabled = || EnableScoring::disabled_from_searcher(searcher);
+        let mut groups = Vec::new();
+        for (facet, paths) in &by_facet {
+            let field = self.fields.facet(facet);
+            let terms: Vec<Box<dyn Query>> = paths
+                .iter()
+                .filter_map(|p| Facet::from_text(p).ok())
+                .map(|f| -> Box<dyn Query> {
+                    Box::new(TermQuery::new(
+                        Term::from_facet(field, &f),
+                        IndexRecordOption::Basic,
+                    ))
+                })
+                .collect();
+            let mut query: Box<dyn Query> = Box::new(BooleanQuery::union(terms));
+            if *facet == "date" && (from.is_some() || to.is_some()) {
+                query = Box::new(BooleanQuery::intersection(vec![
+                    query,
+                    self.date_range(from, to),
+                ]));
+            }
+            groups.push(FilterGroup {
+                facet,
+                weight: query.weight(disabled())?,
+            });
+        }
+        if !by_facet.contains_key("date") && (from.is_some() || to.is_some()) {
+            groups.push(FilterGroup {
+                facet: "date",
+                weight: self.date_range(from, to).weight(disabled())?,
+            });
+        }
+
+        // Clauses → plans.
+        let ranking = &request.ranking;
+        let mut highlighter = Highlighter::default();
+        let mut body_analyzer = self.schema.analyzer(&self.schema.text.body.analyzer);
+        let mut title_analyzer = self.schema.analyzer(&self.schema.text.title.analyzer);
+        // BM25 statistics per kind of document: a title competes with other
+        // titles (one per article), a passage with other passages.
+        let articles_stats = KindStats::new(searcher, self.fields.kind, KIND_ARTICLE)?;
+        let passages_stats = KindStats::new(searcher, self.fields.kind, KIND_PASSAGE)?;
+        let body_tokens = searcher
+            .segment_readers()
+            .iter()
+            .map(|s| {
+                s.inverted_index(self.fields.passage)
+                    .map(|i| i.total_num_tokens())
+            })
+            .sum::<tantivy::Result<u64>>()?;
+        let title_tokens = searcher
+            .segment_readers()
+            .iter()
+            .map(|s| {
+                s.inverted_index(self.fields.title)
+                    .map(|i| i.total_num_tokens())
+            })
+            .sum::<tantivy::Result<u64>>()?;
+        let stats = BodyStats {
+            passages: passages_stats.num_docs,
+            articles: articles_stats.num_docs,
+            avg_passage: body_tokens as f32 / passages_stats.num_docs as f32,
+            avg_article: body_tokens as f32 / articles_stats.num_docs as f32,
+            avg_title: title_tokens as f32 / articles_stats.num_docs as f32,
+        };
+        let title_weight = ranking.title_weight.unwrap_or(self.schema.text.title.boost);
+        let body_boost = self.schema.text.body.boost;
+        let needs_article = matches!(ranking.aggregation, Aggregation::Article | Aggregation::Mix)
+            || request.explain;
+        let mut plans: Vec<ClausePlan> = Vec::new();
+        let mut negative: Vec<Box<dyn Weight>> = Vec::new();
+        for clause in clauses {
+            let mut title = None;
+            let mut body = None;
+            let title_tokens = analyze(&mut title_analyzer, &clause.text);
+            let title_term = match title_tokens.as_slice() {
+                [one] if clause.scope == Scope::All && title_weight > 0.0 => {
+                    Some(Term::from_field_text(self.fields.title, one))
+                }
+                _ => None,
+            };
+            // The headline is scored on its own when the clause asks for it
+            // (`title:`), when it is a phrase or excluded (BM25F covers
+            // single words only), or when `title_boost` says so.
+            let own_title = clause.scope == Scope::Title
+                || ((title_term.is_none() || clause.occur == Occur::MustNot)
+                    && clause.scope == Scope::All)
+                || ranking.title_boost > 0.0;
+            if clause.scope != Scope::Body && own_title {
+                let boost = match ranking.title_boost {
+                    b if b > 0.0 => b,
+                    _ => title_weight.max(1.0) / 2.0,
+                };
+                title = text_query(self.fields.title, &title_tokens).map(|q| -> Box<dyn Query> {
+                    Box::new(BoostQuery::new(q, boost * clause.weight))
+                });
+            }
+            if clause.scope != Scope::Title {
+                let tokens = analyze(&mut body_analyzer, &clause.text);
+                body = match tokens.as_slice() {
+                    [] => None,
+                    [one] => {
+                        let term = Term::from_field_text(self.fields.passage, one);
+                        let passage_freq = searcher.doc_freq(&term)?;
+                        let article_freq = if needs_article {
+                            article_freq(searcher, &term, title_term.as_ref())?
+                        } else {
+                            0
+                        };
+                        Some(BodyPlan::Term {
+                            term,
+                            title_term: title_term.clone(),
+                            idf_passage: clause.weight
+                                * body_boost
+                                * rank::idf(passage_freq, stats.passages),
+                            idf_article: clause.weight
+                                * body_boost
+                                * rank::idf(article_freq, stats.articles),
+                        })
+                    }
+                    _ => text_query(self.fields.passage, &tokens).map(|q| {
+                        BodyPlan::Query(Box::new(BoostQuery::new(q, clause.weight * body_boost))
+                            as Box<dyn Query>)
+                    }),
+                };
+                if clause.occur != Occur::MustNot && !clause.rerank_only {
+                    highlighter.add(tokens);
+                }
+            }
+            if clause.occur == Occur::MustNot {
+                let mut parts: Vec<Box<dyn Query>> = title.into_iter().collect();
+                match body {
+                    Some(BodyPlan::Term { term, .. }) => {
+                        parts.push(Box::new(TermQuery::new(term, IndexRecordOption::Basic)))
+                    }
+                    Some(BodyPlan::Query(q)) => parts.push(q),
+                    _ => {}
+                }
+                if !parts.is_empty() {
+                    negative.push(BooleanQuery::union(parts).weight(disabled())?);
+                }
+                continue;
+            }
+            if title.is_none() && body.is_none() {
+                continue; // only stop words or punctuation
+            }
+            let title = title
+                .map(|q| {
+                    q.weight(EnableScoring::enabled_from_statistics_provider(
+                        &articles_stats,
+                        searcher,
+                    ))
+                })
+                .transpose()?;
+            let body = match body {
+                Some(BodyPlan::Query(q)) => Some(BodyWeight::Query(q.weight(
+                    EnableScoring::enabled_from_statistics_provider(&passages_stats, searcher),
+                )?)),
+                Some(BodyPlan::Term {
+                    term,
+                    title_term,
+                    idf_passage,
+                    idf_article,
+                }) => Some(BodyWeight::Term {
+                    term,
+                    title_term,
+                    idf_passage,
+                    idf_article,
+                }),
+                None => None,
+            };
+            plans.push(ClausePlan {
+                occur: clause.occur,
+                rerank_only: clause.rerank_only,
+                title,
+                body,
+            });
+        }
+        let all_articles = TermQuery::new(
+            Term::from_field_text(self.fields.kind, KIND_ARTICLE),
+            IndexRecordOption::Basic,
+        )
+        .weight(disabled())?;
+
+        // Scan every segment.
+        let mut candidates = Vec::new();
+        // Counts for each facet's active node and, for when a selected
+        // leaf has no children, for its parent (so its siblings show).
+        let mut counts: Counts = BTreeMap::new();
+        let active: HashMap<&'static str, [String; 2]> = FACETS
+            .iter()
+            .map(|&f| {
+                let paths = by_facet.get(f).map(Vec::as_slice).unwrap_or(&[]);
+                let node = if paths.len() == 1 {
+                    paths[0].clone()
+                } else {
+                    String::new()
+                };
+                let parent = node
+                    .rsplit_once('/')
+                    .map(|(p, _)| p.to_string())
+                    .unwrap_or_default();
+                (f, [node, parent])
+            })
+            .collect();
+        for (segment_ord, segment) in searcher.segment_readers().iter().enumerate() {
+            let scan = SegmentScan {
+                segment,
+                plans: &plans,
+                negative: &negative,
+                all_articles: &*all_articles,
+                passage_field: self.fields.passage,
+                title_field: self.fields.title,
+                stats: &stats,
+                ranking,
+                title_weight,
+                explain: request.explain,
+            };
+            let matched = scan.matches()?;
+            let group_sets: Vec<HashSet<DocId>> = groups
+                .iter()
+                .map(|g| docs_of(&*g.weight, segment))
+                .collect::<Result<_>>()?;
+            let published = segment.fast_fields().date("published").ok();
+            let mut facet_readers = HashMap::new();
+            for facet in FACETS {
+                let reader = segment.facet_reader(facet)?;
+                let caches = if request.facet_limit == 0 {
+                    [HashMap::new(), HashMap::new()]
+                } else {
+                    let docs = matched.articles.iter().map(|(doc, _)| *doc);
+                    resolve_facets(&reader, docs, &active[facet])?
+                };
+                facet_readers.insert(facet, (reader, caches));
+            }
+            let mut finals: HashMap<DocId, usize> = HashMap::new();
+            for (doc, parts) in &matched.articles {
+                let passes: Vec<bool> = group_sets.iter().map(|set| set.contains(doc)).collect();
+                if passes.iter().all(|&p| p) {
+                    finals.insert(*doc, candidates.len());
+                    candidates.push(Candidate {
+                        segment: segment_ord as u32,
+                        doc: *doc,
+                        score: parts.total(ranking),
+                        parts: parts.clone(),
+                        published: published
+                            .as_ref()
+                            .and_then(|c| c.first(*doc))
+                            .map(|d: DateTime| d.into_timestamp_secs()),
+                        passages: Vec::new(),
+                    });
+                }
+                if request.facet_limit == 0 {
+                    continue;
+                }
+                for facet in FACETS {
+                    let others_pass = groups
+                        .iter()
+                        .zip(&passes)
+                        .all(|(g, &p)| p || g.facet == facet);
+                    if others_pass {
+                        let (reader, caches) = facet_readers
+                            .get_mut(facet)
+                            .expect("every facet has a reader");
+                        for (level, node) in active[facet].iter().enumerate() {
+                            let counts = counts.entry((facet, level == 1)).or_default();
+                            count_facets(reader, &mut caches[level], *doc, node, counts)?;
+                        }
+                    }
+                }
+            }
+            for (passage, (article, score)) in matched.passages {
+                if let Some(&i) = finals.get(&article) {
+                    candidates[i].passages.push((passage, score));
+                }
+            }
+        }
+
+        match request.sort {
+            Sort::Relevance => candidates.sort_by(|a, b| {
+                b.score
+                    .total_cmp(&a.score)
+                    .then(b.published.cmp(&a.published))
+                    .then((a.segment, a.doc).cmp(&(b.segment, b.doc)))
+            }),
+            Sort::Date => candidates.sort_by(|a, b| {
+                b.published
+                    .cmp(&a.published)
+                    .then(b.score.total_cmp(&a.score))
+                    .then((a.segment, a.doc).cmp(&(b.segment, b.doc)))
+            }),
+        }
+        Ok(Found {
+            candidates,
+            counts,
+            resolved_filters,
+            highlighter,
+            body_analyzer,
+            feedback: clauses
+                .iter()
+                .filter(|c| c.rerank_only)
+                .map(|c| (c.text.clone(), c.weight))
+                .collect(),
         })
     }
 
@@ -667,27 +966,99 @@ impl NewsIndex {
                     .collect(),
             ),
             passages,
+            explain: request.explain.then(|| ScoreParts {
+                formula: candidate.parts.describe(&request.ranking),
+                ..candidate.parts
+            }),
         })
     }
 }
 
-/// Matches of one segment: article docs with scores, and scored passages.
+/// Matches of one segment: article docs with their score parts, and
+/// scored passages.
 struct SegmentMatches {
-    articles: Vec<(DocId, f32)>,
+    articles: Vec<(DocId, ScoreParts)>,
     /// passage doc → (article doc, summed score)
     passages: HashMap<DocId, (DocId, f32)>,
 }
 
+/// Corpus-wide statistics of the body, per passage and per article.
+struct BodyStats {
+    passages: u64,
+    articles: u64,
+    avg_passage: f32,
+    avg_article: f32,
+    avg_title: f32,
+}
+
+/// A clause before its weights are made.
+enum BodyPlan {
+    /// One analyzed term, scored by Dateline's own BM25 so that passage and
+    /// whole-article scores come from the same postings.
+    Term {
+        term: Term,
+        /// The same word in the headline, when the headline counts in the
+        /// whole-article score.
+        title_term: Option<Term>,
+        idf_passage: f32,
+        idf_article: f32,
+    },
+    /// A phrase, scored by tantivy per passage.
+    Query(Box<dyn Query>),
+}
+
+enum BodyWeight {
+    Term {
+        term: Term,
+        /// The same word in the headline, when the headline counts in the
+        /// whole-article score.
+        title_term: Option<Term>,
+        idf_passage: f32,
+        idf_article: f32,
+    },
+    Query(Box<dyn Weight>),
+}
+
+/// One positive clause: its headline and body matchers.
+struct ClausePlan {
+    occur: Occur,
+    rerank_only: bool,
+    title: Option<Box<dyn Weight>>,
+    body: Option<BodyWeight>,
+}
+
+/// Per-article accumulation while scanning one segment.
+#[derive(Default)]
+struct Acc {
+    title: Vec<f32>,
+    /// Term frequency per clause summed over the passages (terms), or the
+    /// best passage score (phrases).
+    body: Vec<f32>,
+    /// Term frequency per clause in the headline.
+    title_tf: Vec<f32>,
+    matched: Vec<bool>,
+}
+
 struct SegmentScan<'a> {
     segment: &'a SegmentReader,
-    positive: &'a [(Occur, Vec<Box<dyn Weight>>)],
+    plans: &'a [ClausePlan],
     negative: &'a [Box<dyn Weight>],
     all_articles: &'a dyn Weight,
+    passage_field: tantivy::schema::Field,
+    title_field: tantivy::schema::Field,
+    stats: &'a BodyStats,
+    ranking: &'a Ranking,
+    title_weight: f32,
+    explain: bool,
 }
 
 impl SegmentScan<'_> {
     fn matches(&self) -> Result<SegmentMatches> {
+        use tantivy::DocSet;
+        use tantivy::postings::Postings;
+
         let parent = self.segment.fast_fields().u64("parent")?;
+        let article_of = |doc: DocId| doc + parent.first(doc).unwrap_or(0) as DocId;
         let alive = self.segment.alive_bitset();
         let is_alive = |doc: DocId| alive.is_none_or(|a| a.is_alive(doc));
         let mut excluded = HashSet::new();
@@ -695,71 +1066,230 @@ impl SegmentScan<'_> {
             let mut scorer = weight.scorer(self.segment, 1.0)?;
             let mut doc = scorer.doc();
             while doc != TERMINATED {
-                excluded.insert(doc + parent.first(doc).unwrap_or(0) as DocId);
+                excluded.insert(article_of(doc));
                 doc = scorer.advance();
             }
         }
         let mut passages: HashMap<DocId, (DocId, f32)> = HashMap::new();
         let mut articles = Vec::new();
-        if self.positive.is_empty() {
+        if self.plans.is_empty() {
             let mut scorer = self.all_articles.scorer(self.segment, 1.0)?;
             let mut doc = scorer.doc();
             while doc != TERMINATED {
                 if is_alive(doc) && !excluded.contains(&doc) {
-                    articles.push((doc, 0.0));
+                    articles.push((doc, ScoreParts::default()));
                 }
                 doc = scorer.advance();
             }
             return Ok(SegmentMatches { articles, passages });
         }
-        // One slot per (clause, part): a clause scores the best title match
-        // plus the best passage match of the article.
-        let slots: Vec<usize> = self
-            .positive
-            .iter()
-            .enumerate()
-            .flat_map(|(i, (_, parts))| std::iter::repeat_n(i, parts.len()))
-            .collect();
+        let n = self.plans.len();
+        let fieldnorms = self.segment.get_fieldnorms_reader(self.passage_field)?;
+        let inverted = self.segment.inverted_index(self.passage_field)?;
+        let title_inverted = self.segment.inverted_index(self.title_field)?;
+        let title_norms = self.segment.get_fieldnorms_reader(self.title_field)?;
         let mut acc: HashMap<DocId, Acc> = HashMap::new();
-        let weights = self.positive.iter().flat_map(|(_, parts)| parts.iter());
-        for (slot, weight) in weights.enumerate() {
-            let mut scorer = weight.scorer(self.segment, 1.0)?;
-            let mut doc = scorer.doc();
-            while doc != TERMINATED {
-                let article = doc + parent.first(doc).unwrap_or(0) as DocId;
-                if is_alive(doc) && is_alive(article) {
-                    let score = scorer.score();
-                    let entry = acc.entry(article).or_insert_with(|| Acc {
-                        best: vec![0.0; slots.len()],
-                    });
-                    entry.best[slot] = entry.best[slot].max(score);
-                    if article != doc {
-                        passages.entry(doc).or_insert((article, 0.0)).1 += score;
+        let new_acc = || Acc {
+            title: vec![0.0; n],
+            body: vec![0.0; n],
+            title_tf: vec![0.0; n],
+            matched: vec![false; n],
+        };
+        // Per passage, its score for each clause.
+        let mut clause_scores: HashMap<DocId, (DocId, Vec<f32>)> = HashMap::new();
+        for (i, plan) in self.plans.iter().enumerate() {
+            if let Some(weight) = &plan.title {
+                let mut scorer = weight.scorer(self.segment, 1.0)?;
+                let mut doc = scorer.doc();
+                while doc != TERMINATED {
+                    if is_alive(doc) && article_of(doc) == doc {
+                        let entry = acc.entry(doc).or_insert_with(new_acc);
+                        entry.title[i] = scorer.score();
+                        entry.matched[i] = true;
+                    }
+                    doc = scorer.advance();
+                }
+            }
+            match &plan.body {
+                None => {}
+                Some(BodyWeight::Term {
+                    term,
+                    title_term,
+                    idf_passage,
+                    ..
+                }) => {
+                    if let Some(title_term) = title_term
+                        && let Some(mut postings) = title_inverted
+                            .read_postings(title_term, IndexRecordOption::WithFreqs)
+                            .map_err(engine_io)?
+                    {
+                        let mut doc = postings.doc();
+                        while doc != TERMINATED {
+                            if is_alive(doc) && article_of(doc) == doc {
+                                let entry = acc.entry(doc).or_insert_with(new_acc);
+                                entry.title_tf[i] += postings.term_freq() as f32;
+                                entry.matched[i] = true;
+                            }
+                            doc = postings.advance();
+                        }
+                    }
+                    let Some(mut postings) = inverted
+                        .read_postings(term, IndexRecordOption::WithFreqs)
+                        .map_err(engine_io)?
+                    else {
+                        continue;
+                    };
+                    let mut doc = postings.doc();
+                    while doc != TERMINATED {
+                        let article = article_of(doc);
+                        if article != doc && is_alive(doc) && is_alive(article) {
+                            let tf = postings.term_freq() as f32;
+                            let len = fieldnorms.fieldnorm(doc) as f32;
+                            let score = idf_passage
+                                * rank::tf_part(self.ranking, tf, len, self.stats.avg_passage);
+                            clause_scores
+                                .entry(doc)
+                                .or_insert_with(|| (article, vec![0.0; n]))
+                                .1[i] += score;
+                            let entry = acc.entry(article).or_insert_with(new_acc);
+                            entry.body[i] += tf;
+                            entry.matched[i] = true;
+                        }
+                        doc = postings.advance();
                     }
                 }
-                doc = scorer.advance();
+                Some(BodyWeight::Query(weight)) => {
+                    let mut scorer = weight.scorer(self.segment, 1.0)?;
+                    let mut doc = scorer.doc();
+                    while doc != TERMINATED {
+                        let article = article_of(doc);
+                        if article != doc && is_alive(doc) && is_alive(article) {
+                            let score = scorer.score();
+                            clause_scores
+                                .entry(doc)
+                                .or_insert_with(|| (article, vec![0.0; n]))
+                                .1[i] += score;
+                            let entry = acc.entry(article).or_insert_with(new_acc);
+                            entry.body[i] = entry.body[i].max(score);
+                            entry.matched[i] = true;
+                        }
+                        doc = scorer.advance();
+                    }
+                }
             }
+        }
+        // Passage totals, grouped by article.
+        let mut by_article: HashMap<DocId, (Vec<f32>, Vec<f32>, f32)> = HashMap::new();
+        let pairs_norm = n.saturating_sub(1).max(1) as f32;
+        for (doc, (article, scores)) in clause_scores {
+            let total: f32 = scores.iter().sum();
+            let (totals, best, proximity) = by_article
+                .entry(article)
+                .or_insert_with(|| (Vec::new(), vec![0.0; n], 0.0));
+            totals.push(total);
+            if self.ranking.proximity > 0.0 || self.explain {
+                let mut found: Vec<f32> = scores.iter().copied().filter(|&s| s > 0.0).collect();
+                // Sorted descending, the i-th score is the smaller one of
+                // its pairs with the i scores before it.
+                found.sort_by(|a, b| b.total_cmp(a));
+                let pairs: f32 = found.iter().enumerate().map(|(i, s)| i as f32 * s).sum();
+                *proximity = proximity.max(pairs / pairs_norm);
+            }
+            for (b, s) in best.iter_mut().zip(&scores) {
+                *b = b.max(*s);
+            }
+            passages.insert(doc, (article, total));
         }
         for (article, acc) in acc {
             if excluded.contains(&article) {
                 continue;
             }
-            let mut matched = vec![false; self.positive.len()];
-            for (&clause, &best) in slots.iter().zip(&acc.best) {
-                matched[clause] |= best > 0.0;
-            }
             let ok = self
-                .positive
+                .plans
                 .iter()
-                .zip(&matched)
-                .all(|((occur, _), &m)| *occur != Occur::Must || m);
-            if ok && matched.iter().any(|&m| m) {
-                articles.push((article, acc.best.iter().sum()));
+                .zip(&acc.matched)
+                .all(|(plan, &m)| plan.occur != Occur::Must || m);
+            let any = self
+                .plans
+                .iter()
+                .zip(&acc.matched)
+                .any(|(plan, &m)| m && !plan.rerank_only);
+            if !ok || !any {
+                continue;
             }
+            let mut parts = ScoreParts {
+                title: acc.title.iter().sum(),
+                ..ScoreParts::default()
+            };
+            if let Some((mut totals, best, proximity)) = by_article.remove(&article) {
+                parts.proximity = proximity;
+                totals.sort_by(|a, b| b.total_cmp(a));
+                parts.words = best.iter().sum();
+                parts.best_passage = totals[0];
+                parts.top_k = totals.iter().take(self.ranking.top_k.max(1)).sum();
+                parts.matched_passages = totals.len();
+            }
+            // Whole-article BM25 from the passages' statistics.
+            let mut length = 0.0;
+            let mut doc = article;
+            while doc > 0 && article_of(doc - 1) == article {
+                doc -= 1;
+                length += fieldnorms.fieldnorm(doc) as f32;
+            }
+            // The headline counts as `title_weight` copies of itself (BM25F).
+            let w = self.title_weight;
+            let length = length + w * title_norms.fieldnorm(article) as f32;
+            let avg = self.stats.avg_article + w * self.stats.avg_title;
+            parts.article = self
+                .plans
+                .iter()
+                .zip(acc.body.iter().zip(&acc.title_tf))
+                .map(|(plan, (&value, &title_tf))| match &plan.body {
+                    Some(BodyWeight::Term { idf_article, .. }) => {
+                        idf_article * rank::tf_part(self.ranking, value + w * title_tf, length, avg)
+                    }
+                    Some(BodyWeight::Query(_)) => value,
+                    None => 0.0,
+                })
+                .sum();
+            articles.push((article, parts));
         }
         passages.retain(|_, (article, _)| !excluded.contains(article));
         Ok(SegmentMatches { articles, passages })
     }
+}
+
+/// An I/O failure inside the index files: the engine's, not the user's.
+fn engine_io(error: std::io::Error) -> Error {
+    Error::Engine(Box::new(error))
+}
+
+/// Number of distinct articles whose passages (or, with `title_term`,
+/// headline) hold `term`.
+fn article_freq(searcher: &Searcher, term: &Term, title_term: Option<&Term>) -> Result<u64> {
+    use tantivy::DocSet;
+
+    let mut count = 0;
+    for segment in searcher.segment_readers() {
+        let parent = segment.fast_fields().u64("parent")?;
+        let mut articles = HashSet::new();
+        for term in std::iter::once(term).chain(title_term) {
+            let inverted = segment.inverted_index(term.field())?;
+            let Some(mut postings) = inverted
+                .read_postings(term, IndexRecordOption::Basic)
+                .map_err(engine_io)?
+            else {
+                continue;
+            };
+            let mut doc = postings.doc();
+            while doc != TERMINATED {
+                articles.insert(doc + parent.first(doc).unwrap_or(0) as DocId);
+                doc = postings.advance();
+            }
+        }
+        count += articles.len() as u64;
+    }
+    Ok(count)
 }
 
 /// BM25 statistics restricted to one kind of document, so that articles
@@ -818,13 +1348,10 @@ fn docs_of(weight: &dyn Weight, segment: &SegmentReader) -> Result<HashSet<DocId
 /// instructions of a one-term query); sorted, each block is read once.
 fn resolve_facets(
     reader: &tantivy::fastfield::FacetReader,
-    articles: &[(DocId, f32)],
+    docs: impl Iterator<Item = DocId>,
     nodes: &[String; 2],
 ) -> Result<[HashMap<u64, Option<String>>; 2]> {
-    let mut ords: Vec<u64> = articles
-        .iter()
-        .flat_map(|&(doc, _)| reader.facet_ords(doc))
-        .collect();
+    let mut ords: Vec<u64> = docs.flat_map(|doc| reader.facet_ords(doc)).collect();
     ords.sort_unstable();
     ords.dedup();
     let mut paths = Vec::with_capacity(ords.len());

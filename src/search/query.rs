@@ -25,7 +25,7 @@ pub(crate) enum Scope {
 }
 
 /// One word or phrase of the query.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub(crate) struct Clause {
     pub occur: Occur,
     pub scope: Scope,
@@ -33,6 +33,10 @@ pub(crate) struct Clause {
     pub text: String,
     /// Quoted: the words must appear next to each other.
     pub phrase: bool,
+    /// Scales the clause's score (1 for what the user typed).
+    pub weight: f32,
+    /// Only re-ranks articles that other clauses matched (feedback terms).
+    pub rerank_only: bool,
 }
 
 const FIELDS: &[&str] = &["title", "body"];
@@ -186,6 +190,8 @@ pub(crate) fn parse(query: &str, facet_names: &[String]) -> Result<Vec<Clause>> 
             scope,
             text,
             phrase,
+            weight: 1.0,
+            rerank_only: false,
         });
         if let Some((left, _)) = pending_and.take() {
             for clause in [left, clauses.len() - 1] {
@@ -203,6 +209,23 @@ pub(crate) fn parse(query: &str, facet_names: &[String]) -> Result<Vec<Clause>> 
         return Err(error(at, "`NOT` needs a term after it".into()));
     }
     Ok(clauses)
+}
+
+/// Reads a natural-language query: every run of letters and digits is an
+/// optional word searched everywhere; no character is an operator.
+pub(crate) fn parse_natural(query: &str) -> Vec<Clause> {
+    query
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(|w| Clause {
+            occur: Occur::Should,
+            scope: Scope::All,
+            text: w.to_string(),
+            phrase: false,
+            weight: 1.0,
+            rerank_only: false,
+        })
+        .collect()
 }
 
 /// End of a token: the next whitespace, or a quote that opens a phrase.
@@ -334,6 +357,23 @@ mod tests {
     #[test]
     fn colons_inside_words_are_plain_text() {
         assert_eq!(occurs("10:30 deadline").len(), 2);
+    }
+
+    #[test]
+    fn natural_queries_have_no_operators() {
+        let clauses = parse_natural(r#"heat AND -transfer "or" title:x (high-speed)"#);
+        let words: Vec<&str> = clauses.iter().map(|c| c.text.as_str()).collect();
+        assert_eq!(
+            words,
+            [
+                "heat", "AND", "transfer", "or", "title", "x", "high", "speed"
+            ]
+        );
+        assert!(
+            clauses
+                .iter()
+                .all(|c| c.occur == Occur::Should && c.scope == Scope::All)
+        );
     }
 
     #[test]

@@ -42,7 +42,11 @@ impl IndexLocation {
 pub enum Command {
     /// Index the articles under PATH... (files or directories)
     #[command(after_help = "\
-Exit codes: 0 done (also when some files were skipped), 2 fatal error (or any skip with --strict).
+Running it again reads only new and changed files (by size and modification
+time, then content); articles of files deleted from under PATH are removed.
+
+Exit codes: 0 done (also when some files were skipped), 2 fatal error (or any skip with --strict),
+including another `dateline index` writing to the same index.
 
 Examples:
   dateline index ~/news
@@ -70,6 +74,20 @@ Exit codes: 0 done, 2 error.")]
     /// Show one indexed article in full: text, metadata, entities with offsets
     #[command(after_help = "Exit codes: 0 found, 1 no such article, 2 error.")]
     Show(ShowArgs),
+    /// Show what the index holds: articles, passages, dates, sources, size, roots
+    #[command(after_help = "Exit codes: 0 done, 2 error.")]
+    Stats(StatsArgs),
+    /// Remove articles (by id) or files and folders (by path) from the index
+    #[command(after_help = "\
+A path need not exist any more: files indexed from under it are removed.
+A removed article whose file is unchanged stays out on later runs of
+`dateline index`; `--rebuild` brings it back.
+
+Exit codes: 0 all removed, 1 some target matched nothing, 2 error.")]
+    Remove(RemoveArgs),
+    /// Measure ranking against relevance judgments
+    #[command(subcommand)]
+    Eval(EvalCommand),
     /// Print a shell completion script
     #[command(
         after_help = "Example: dateline completions bash > ~/.local/share/bash-completion/completions/dateline"
@@ -102,6 +120,16 @@ pub struct IndexArgs {
     /// Exit with code 2 if any file or article was skipped
     #[arg(long)]
     pub strict: bool,
+    /// Start over: replace everything in the index with this run's files
+    #[arg(long)]
+    pub rebuild: bool,
+    /// Keep the articles of files deleted from under PATH since the last run
+    #[arg(long)]
+    pub keep_deleted: bool,
+    /// Commit after this many articles (and at the end); what a commit
+    /// holds survives a crash
+    #[arg(long, value_name = "N", default_value_t = 20_000)]
+    pub commit_every: usize,
     /// Print the summary as JSON on stdout
     #[arg(long)]
     pub json: bool,
@@ -153,6 +181,14 @@ pub struct SearchArgs {
     /// Print results as JSON
     #[arg(long)]
     pub json: bool,
+    /// Read the query as plain words: AND, OR, NOT, +, -, quotes and `field:` are text
+    #[arg(long)]
+    pub natural: bool,
+    /// Show how each article's score was made
+    #[arg(long)]
+    pub explain: bool,
+    #[command(flatten)]
+    pub ranking: RankingArgs,
 }
 
 #[derive(Debug, Args)]
@@ -174,4 +210,174 @@ pub struct ShowArgs {
     /// Print the article as JSON
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct StatsArgs {
+    #[command(flatten)]
+    pub location: IndexLocation,
+    /// Print the statistics as JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct RemoveArgs {
+    /// Article ids, or paths of files or folders that were indexed
+    #[arg(required = true, value_name = "PATH|ID")]
+    pub targets: Vec<String>,
+    #[command(flatten)]
+    pub location: IndexLocation,
+    /// Print the summary as JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum EvalCommand {
+    /// Run TREC-style queries and print MAP, nDCG@10, P@10 and R@100
+    #[command(after_help = "\
+Queries: one per line, `qid<TAB>text`. Judgments: TREC qrels, `qid 0 docid grade`.
+Documents are named by file name without extension (docs/cisi-28.txt → cisi-28).
+Averages cover every judged query in the queries file (a query that finds nothing scores 0).
+
+Exit codes: 0 done, 2 error.
+
+Example:
+  dateline index ../shared/data/ir-dev/cisi/docs --index /tmp/cisi
+  dateline eval ranking --index /tmp/cisi --queries ../shared/data/ir-dev/cisi/queries.tsv \\
+      --qrels ../shared/data/ir-dev/cisi/qrels.trec --run-out cisi.run")]
+    Ranking(EvalRankingArgs),
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum SyntaxArg {
+    /// Every word is a search word; no operators
+    Natural,
+    /// The search query syntax (+, -, AND, quotes, scopes)
+    Full,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum AggregationArg {
+    Words,
+    Best,
+    TopK,
+    Article,
+    Mix,
+}
+
+/// Ranking knobs shared by `search` and `eval`, for measuring alternatives.
+#[derive(Debug, Args)]
+pub struct RankingArgs {
+    /// BM25 k1 [default: 2.5]
+    #[arg(long, value_name = "X", help_heading = "Ranking")]
+    pub k1: Option<f32>,
+    /// BM25 b [default: 0.75]
+    #[arg(long, value_name = "X", help_heading = "Ranking")]
+    pub b: Option<f32>,
+    /// How passage scores make the article's score
+    #[arg(long, value_enum, value_name = "HOW", help_heading = "Ranking")]
+    pub aggregation: Option<AggregationArg>,
+    /// Passages summed by --aggregation top-k
+    #[arg(long, value_name = "K", help_heading = "Ranking")]
+    pub top_k: Option<usize>,
+    /// Weight of the whole-article score in --aggregation mix (0 to 1)
+    #[arg(long, value_name = "X", help_heading = "Ranking")]
+    pub mix: Option<f32>,
+    /// Weight of headline matches scored on their own [default: 0]
+    #[arg(long, value_name = "X", help_heading = "Ranking")]
+    pub title_boost: Option<f32>,
+    /// Weight of the headline inside the whole-article score (BM25F) [default: the schema's title boost]
+    #[arg(long, value_name = "X", help_heading = "Ranking")]
+    pub title_weight: Option<f32>,
+    /// Weight of query words found together in one passage
+    #[arg(long, value_name = "X", help_heading = "Ranking")]
+    pub proximity: Option<f32>,
+    /// Pseudo-relevance feedback from this many top articles (0: off) [default: 5]
+    #[arg(long, value_name = "N", help_heading = "Ranking")]
+    pub feedback_docs: Option<usize>,
+    /// Words added by feedback
+    #[arg(long, value_name = "N", help_heading = "Ranking")]
+    pub feedback_terms: Option<usize>,
+    /// Weight of the strongest feedback word
+    #[arg(long, value_name = "X", help_heading = "Ranking")]
+    pub feedback_weight: Option<f32>,
+}
+
+impl RankingArgs {
+    pub fn ranking(&self) -> dateline::search::Ranking {
+        use dateline::search::{Aggregation, Ranking};
+        let mut ranking = Ranking::default();
+        if let Some(k1) = self.k1 {
+            ranking.k1 = k1;
+        }
+        if let Some(b) = self.b {
+            ranking.b = b;
+        }
+        if let Some(a) = self.aggregation {
+            ranking.aggregation = match a {
+                AggregationArg::Words => Aggregation::Words,
+                AggregationArg::Best => Aggregation::Best,
+                AggregationArg::TopK => Aggregation::TopK,
+                AggregationArg::Article => Aggregation::Article,
+                AggregationArg::Mix => Aggregation::Mix,
+            };
+        }
+        if let Some(k) = self.top_k {
+            ranking.top_k = k;
+        }
+        if let Some(mix) = self.mix {
+            ranking.mix = mix;
+        }
+        if let Some(b) = self.title_boost {
+            ranking.title_boost = b;
+        }
+        if let Some(n) = self.feedback_docs {
+            ranking.feedback_docs = n;
+        }
+        if let Some(n) = self.feedback_terms {
+            ranking.feedback_terms = n;
+        }
+        if let Some(w) = self.feedback_weight {
+            ranking.feedback_weight = w;
+        }
+        if let Some(p) = self.proximity {
+            ranking.proximity = p;
+        }
+        ranking.title_weight = self.title_weight.or(ranking.title_weight);
+        ranking
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct EvalRankingArgs {
+    /// Queries file: `qid<TAB>text` per line
+    #[arg(long, value_name = "FILE")]
+    pub queries: PathBuf,
+    /// Relevance judgments in TREC qrels format
+    #[arg(long, value_name = "FILE")]
+    pub qrels: PathBuf,
+    /// Also write the run in TREC format to FILE
+    #[arg(long, value_name = "FILE", conflicts_with = "run")]
+    pub run_out: Option<PathBuf>,
+    /// Evaluate this TREC run instead of searching (no index needed)
+    #[arg(long, value_name = "FILE")]
+    pub run: Option<PathBuf>,
+    #[command(flatten)]
+    pub location: IndexLocation,
+    /// How query text is read
+    #[arg(long, value_enum, default_value = "natural")]
+    pub syntax: SyntaxArg,
+    /// Documents retrieved per query
+    #[arg(long, default_value_t = 1000, value_name = "N")]
+    pub depth: usize,
+    /// Also print each query's measures
+    #[arg(long)]
+    pub per_query: bool,
+    /// Print the evaluation as JSON
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub ranking: RankingArgs,
 }

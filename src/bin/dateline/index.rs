@@ -16,9 +16,16 @@ pub fn run(args: IndexArgs) -> Result<ExitCode, CliError> {
     };
     dateline::index::check_roots(&args.paths)?;
     let dir = args.location.path();
-    let index = NewsIndex::open_or_create_in_dir(&dir, schema)?;
+    let index = if args.rebuild {
+        NewsIndex::open_for_rebuild(&dir, schema)?
+    } else {
+        NewsIndex::open_or_create_in_dir(&dir, schema)?
+    };
     let mut options = IngestOptions {
         writer_threads: args.writer_threads,
+        commit_every: args.commit_every.max(1),
+        rebuild: args.rebuild,
+        keep_deleted: args.keep_deleted,
         ..IngestOptions::default()
     };
     if let Some(threads) = args.threads {
@@ -45,12 +52,16 @@ pub fn run(args: IndexArgs) -> Result<ExitCode, CliError> {
             .collect();
         writeln!(
             out,
-            "indexed {} articles into {} ({} read from {} files, {} duplicates; skipped: {}) in {:.1}s, {:.1} MB/s",
+            "indexed {} articles into {} ({} read from {} files, {} duplicates; files: {} changed, {} unchanged, {} removed with {} articles; skipped: {}) in {:.1}s, {:.1} MB/s",
             report.articles_indexed,
             dir.display(),
             report.articles_read,
             report.files_read,
             report.duplicates,
+            report.files_changed,
+            report.files_unchanged,
+            report.files_removed,
+            report.articles_removed,
             if skipped.is_empty() {
                 "none".to_string()
             } else {

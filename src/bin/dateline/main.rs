@@ -2,11 +2,14 @@
 //! outcome to an exit code.
 
 mod args;
+mod eval;
 mod extract;
 mod index;
+mod remove;
 mod render;
 mod search;
 mod show;
+mod stats;
 
 use std::process::ExitCode;
 
@@ -21,6 +24,9 @@ fn main() -> ExitCode {
         Command::Search(args) => search::run(args),
         Command::Extract(args) => extract::run(args),
         Command::Show(args) => show::run(args),
+        Command::Stats(args) => stats::run(args),
+        Command::Remove(args) => remove::run(args),
+        Command::Eval(command) => eval::run(command),
         Command::Completions { shell } => {
             clap_complete::generate(
                 shell,

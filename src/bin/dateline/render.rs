@@ -47,10 +47,10 @@ impl From<dateline::Error> for CliError {
                 "create it with `dateline index PATH`, or point --index / DATELINE_INDEX at one",
             ),
             dateline::Error::IndexLocked { .. } => Some(
-                "wait for the other `dateline index` to finish, or index into another --index directory",
+                "wait for the other `dateline index` to finish (searches work meanwhile), or index into another --index directory",
             ),
             dateline::Error::SchemaVersion { .. } => {
-                Some("rebuild it: delete the index directory and run `dateline index` again")
+                Some("rebuild it: run `dateline index --rebuild PATH...` with the folders it holds")
             }
             _ => None,
         };
@@ -163,6 +163,9 @@ pub fn search_results(out: &mut impl Write, results: &SearchResults, bold: bool)
         if !hit.also_at.is_empty() {
             writeln!(out, "   also at: {}", hit.also_at.join(", "))?;
         }
+        if let Some(parts) = &hit.explain {
+            writeln!(out, "   score {}", parts.formula)?;
+        }
         for passage in &hit.passages {
             // One line per passage; swapping newlines for spaces keeps the
             // highlight offsets valid.
@@ -191,6 +194,19 @@ pub fn search_results(out: &mut impl Write, results: &SearchResults, bold: bool)
         ("source", &results.facets.source),
         ("date", &results.facets.date),
     ];
+    if !results.feedback.is_empty() {
+        let words: Vec<String> = results
+            .feedback
+            .iter()
+            .map(|(w, x)| format!("{w} ({x:.2})"))
+            .collect();
+        writeln!(
+            out,
+            "{}: {}",
+            style("2", "feedback words"),
+            words.join(", ")
+        )?;
+    }
     for (name, counts) in facets {
         if counts.is_empty() {
             continue;

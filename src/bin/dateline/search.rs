@@ -25,6 +25,11 @@ pub fn run(args: SearchArgs) -> Result<ExitCode, CliError> {
     request.limit = args.limit;
     request.offset = args.offset;
     request.passages = args.passages;
+    request.ranking = args.ranking.ranking();
+    request.explain = args.explain;
+    if args.natural {
+        request.syntax = dateline::search::QuerySyntax::Natural;
+    }
     request.sort = match args.sort {
         SortArg::Relevance => Sort::Relevance,
         SortArg::Date => Sort::Date,

@@ -1,0 +1,82 @@
+//! `dateline eval ranking`.
+
+use std::fs;
+use std::io::{self, BufWriter, Write};
+use std::process::ExitCode;
+
+use dateline::NewsIndex;
+use dateline::eval::{self, Qrels, RunOptions};
+use dateline::search::QuerySyntax;
+
+use crate::args::{EvalCommand, EvalRankingArgs, SyntaxArg};
+use crate::render::CliError;
+
+pub fn run(command: EvalCommand) -> Result<ExitCode, CliError> {
+    match command {
+        EvalCommand::Ranking(args) => ranking(args),
+    }
+}
+
+fn read(path: &std::path::Path) -> Result<String, CliError> {
+    fs::read_to_string(path)
+        .map_err(|e| CliError::new(format!("cannot read `{}`: {e}", path.display())))
+}
+
+fn ranking(args: EvalRankingArgs) -> Result<ExitCode, CliError> {
+    let queries = eval::parse_queries(&read(&args.queries)?)?;
+    let qrels = Qrels::parse(&read(&args.qrels)?)?;
+    if let Some(path) = &args.run {
+        let run = eval::parse_run(&read(path)?)?;
+        return report(&args, &run, &queries, &qrels);
+    }
+    let index = NewsIndex::open_in_dir(args.location.path())?;
+    let options = RunOptions {
+        depth: args.depth,
+        syntax: match args.syntax {
+            SyntaxArg::Natural => QuerySyntax::Natural,
+            SyntaxArg::Full => QuerySyntax::Full,
+        },
+        ranking: args.ranking.ranking(),
+    };
+    let run = eval::run_queries(&index, &queries, &options)?;
+    if let Some(path) = &args.run_out {
+        let file = fs::File::create(path)
+            .map_err(|e| CliError::new(format!("cannot write `{}`: {e}", path.display())))?;
+        let mut out = BufWriter::new(file);
+        eval::write_run(&run, "dateline", &mut out)?;
+        out.flush()?;
+    }
+    report(&args, &run, &queries, &qrels)
+}
+
+fn report(
+    args: &EvalRankingArgs,
+    run: &eval::Run,
+    queries: &[(String, String)],
+    qrels: &Qrels,
+) -> Result<ExitCode, CliError> {
+    let evaluation = eval::evaluate(run, qrels, queries.iter().map(|(q, _)| q.as_str()));
+    let mut out = io::stdout().lock();
+    if args.json {
+        serde_json::to_writer(&mut out, &evaluation)?;
+        writeln!(out)?;
+    } else {
+        if args.per_query {
+            for (qid, m) in &evaluation.per_query {
+                writeln!(
+                    out,
+                    "{qid}\tMAP {:.4}\tnDCG@10 {:.4}\tP@10 {:.4}\tR@100 {:.4}",
+                    m.map, m.ndcg_10, m.p_10, m.recall_100
+                )?;
+            }
+        }
+        let m = evaluation.mean;
+        writeln!(
+            out,
+            "queries {}\tMAP {:.4}\tnDCG@10 {:.4}\tP@10 {:.4}\tR@100 {:.4}",
+            evaluation.queries, m.map, m.ndcg_10, m.p_10, m.recall_100
+        )?;
+    }
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
