@@ -212,7 +212,7 @@ impl NewsIndex {
                 .map(|root| canonical_or_absolute(root))
                 .collect(),
         );
-        let extractor = Arc::new(Extractor::new());
+        let extractor = self.extractor();
         let exclude: Vec<PathBuf> = self.path().map(Path::to_path_buf).into_iter().collect();
 
         let (path_tx, path_rx) =
@@ -287,7 +287,7 @@ impl NewsIndex {
             ..IngestOptions::default()
         };
         let mut writer = self.writer(&options)?;
-        let extractor = Extractor::new();
+        let extractor = self.extractor();
         let mut report = IngestReport::default();
         let mut primaries = self.existing_hashes()?;
         for article in articles {
@@ -499,7 +499,7 @@ impl NewsIndex {
         let by_path: HashMap<&str, &FileEntry> =
             known.values().map(|e| (e.path.as_str(), e)).collect();
         let reader = Reader {
-            extractor: Arc::new(Extractor::new()),
+            extractor: self.extractor(),
             options: options.read.clone(),
             spec: self.schema.passages.clone(),
             // Nothing known: every orphan's file is read.

@@ -31,6 +31,9 @@ pub struct NewsIndex {
     pub(crate) fields: Fields,
     pub(crate) schema: Schema,
     path: Option<PathBuf>,
+    /// Built on first use and kept: searching never needs it, and every
+    /// ingest call after the first reuses it.
+    extractor: std::sync::OnceLock<std::sync::Arc<crate::extract::Extractor>>,
 }
 
 impl std::fmt::Debug for NewsIndex {
@@ -184,7 +187,16 @@ impl NewsIndex {
             fields,
             schema,
             path,
+            extractor: std::sync::OnceLock::new(),
         })
+    }
+
+    /// The extractor, built the first time an ingest needs it.
+    pub(crate) fn extractor(&self) -> std::sync::Arc<crate::extract::Extractor> {
+        std::sync::Arc::clone(
+            self.extractor
+                .get_or_init(|| std::sync::Arc::new(crate::extract::Extractor::new())),
+        )
     }
 
     /// Returns the schema the index was built with.
