@@ -3,26 +3,20 @@
 use std::io::{self, Write};
 use std::process::ExitCode;
 
+use dateline::NewsIndex;
 use dateline::search::FacetCount;
-use dateline::{NewsIndex, SearchRequest};
 
 use crate::args::{FacetArg, FacetsArgs};
 use crate::render::CliError;
 
 pub fn run(args: FacetsArgs) -> Result<ExitCode, CliError> {
     let index = NewsIndex::open_in_dir(args.location_arg.path())?;
-    let mut request = SearchRequest::new(args.query.join(" "));
-    for (facet, values) in [
-        ("location", &args.location),
-        ("organization", &args.organization),
-        ("source", &args.source),
-    ] {
-        for value in values {
-            request = request.filter(facet, value.as_str());
-        }
-    }
-    request.from = args.from;
-    request.to = args.to;
+    let mut request = crate::search::filtered_request(
+        &args.query,
+        [&args.location, &args.organization, &args.source],
+        args.from,
+        args.to,
+    );
     request.limit = 0;
     request.passages = 0;
     request.facet_limit = args.limit;
