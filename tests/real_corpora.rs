@@ -104,3 +104,41 @@ fn extract_prints_one_line_per_article_of_reuters_and_bbc() {
     let records = json_lines(&output);
     assert_eq!(records.len(), 21_577 + 2_225);
 }
+
+#[test]
+fn eval_extract_on_conll_dev_meets_the_location_and_organization_targets() {
+    let test = "eval_extract_on_conll_dev_meets_the_location_and_organization_targets";
+    let (Some(data), Some(binary)) = (common::shared_data(test), common::release_binary(test))
+    else {
+        return;
+    };
+    let testa = data.join("conll2003/eng.testa");
+    let f1 = |report: &serde_json::Value, kind: &str| {
+        let c = &report["all"][kind]["mention"];
+        let (tp, fp, fn_) = (
+            c["true_positives"].as_f64().unwrap(),
+            c["false_positives"].as_f64().unwrap(),
+            c["false_negatives"].as_f64().unwrap(),
+        );
+        2.0 * tp / (2.0 * tp + fp + fn_)
+    };
+    let shipped = json(&run(
+        Command::new(&binary)
+            .args(["eval", "extract", "--json"])
+            .arg(&testa),
+        0,
+    ));
+    assert_eq!(shipped["all"]["documents"], 216);
+    let (loc, org) = (f1(&shipped, "loc"), f1(&shipped, "org"));
+    eprintln!("default extractor on eng.testa: LOC F1 {loc:.4}, ORG F1 {org:.4}");
+    assert!(loc >= 0.93, "LOC F1 {loc}");
+    assert!(org >= 0.85, "ORG F1 {org}");
+
+    let rules = json(&run(
+        Command::new(&binary)
+            .args(["eval", "extract", "--json", "--mode", "rules"])
+            .arg(&testa),
+        0,
+    ));
+    assert!(f1(&rules, "org") < org, "the tagger adds organizations");
+}

@@ -20,6 +20,9 @@
 //!   [`Mode::Both`] a rule span the tagger left untagged stays, in
 //!   [`Mode::Model`] only the tagger's spans count.
 //!
+//! - a location named like the last word of a person the tagger found in the
+//!   article ("Michael Jordan" ... "Jordan leads Bulls") is that person.
+//!
 //! Derived mentions (demonyms), datelines and metadata are the rules' and
 //! are kept as they are.
 
@@ -263,9 +266,24 @@ pub(crate) fn combine(
         org_names,
     } = *tables;
     let names = char_names(texts);
+    // The last word of a person's name ("Michael Jordan") is that person
+    // when it comes back alone, in the headline too ("Jordan leads Bulls").
+    let surnames: Vec<&str> = names
+        .iter()
+        .filter(|n| n.kind == NameKind::Person)
+        .filter_map(|n| {
+            let text = texts.iter().find(|t| t.part == n.part)?.text;
+            let name = &text[n.byte_start..n.byte_end];
+            let (_, last) = name.rsplit_once(' ')?;
+            Some(last)
+        })
+        .collect();
+    let is_surname = |span: &Span| {
+        !span.derived && !surnames.is_empty() && surnames.contains(&span_text(texts, span).as_str())
+    };
     for loc in locations.iter_mut() {
         loc.spans
-            .retain(|s| keep_rule_span(s, NameKind::Location, &names, mode));
+            .retain(|s| keep_rule_span(s, NameKind::Location, &names, mode) && !is_surname(s));
     }
     for org in organizations.iter_mut() {
         org.spans
@@ -306,6 +324,7 @@ pub(crate) fn combine(
             derived: false,
         };
         match n.kind {
+            NameKind::Location if surnames.contains(&surface) => {}
             NameKind::Location => {
                 // A name comes back many times in an article: resolve once.
                 let place = match resolved.iter().find(|(s, _)| *s == surface) {

@@ -610,6 +610,95 @@ mod tests {
         assert_eq!(tagger.names(text, false, &mut Scratch::default()), names);
     }
 
+    fn extract(title: &str, body: &str) -> crate::extract::Entities {
+        static EXTRACTOR: std::sync::OnceLock<crate::extract::Extractor> =
+            std::sync::OnceLock::new();
+        let article = Article {
+            title: Some(title.to_string()),
+            body: body.to_string(),
+            ..Article::default()
+        };
+        EXTRACTOR
+            .get_or_init(crate::extract::Extractor::new)
+            .extract(&article)
+    }
+
+    #[test]
+    fn a_person_named_like_a_place_is_not_a_location() {
+        let e = extract(
+            "Jordan leads Bulls past Knicks",
+            "Michael Jordan scored 32 points as the Chicago Bulls beat the New York \
+             Knicks 104-98 on Sunday.\n\nParis Hilton watched the game from the stands \
+             in Chicago.",
+        );
+        let places: Vec<&str> = e.locations.iter().map(|l| l.name.as_str()).collect();
+        assert!(!places.contains(&"Jordan"), "{places:?}");
+        assert!(!places.contains(&"Paris"), "{places:?}");
+        assert!(places.contains(&"Chicago"), "{places:?}");
+    }
+
+    #[test]
+    fn organizations_unknown_to_the_table_get_their_own_facet() {
+        let e = extract(
+            "Dutch league results",
+            "Vitesse Arnhem beat Roda JC 2-1 on Saturday, and shares of Hollandsche \
+             Beton Groep rose after the company won a contract in Rotterdam.",
+        );
+        let orgs: Vec<(&str, &str)> = e
+            .organizations
+            .iter()
+            .map(|o| (o.name.as_str(), o.facet.as_str()))
+            .collect();
+        assert!(
+            orgs.contains(&("Vitesse Arnhem", "/Vitesse Arnhem")),
+            "{orgs:?}"
+        );
+        assert!(
+            orgs.contains(&("Hollandsche Beton Groep", "/Hollandsche Beton Groep")),
+            "{orgs:?}"
+        );
+        let places: Vec<&str> = e.locations.iter().map(|l| l.name.as_str()).collect();
+        assert!(places.contains(&"Rotterdam"), "{places:?}");
+    }
+
+    #[test]
+    fn every_span_points_at_its_mention_after_combining() {
+        let title = "Côte d'Ivoire and São Paulo trade TALKS";
+        let body = "ABIDJAN officials met executives of Petrobras and the World Bank in \
+                    São Paulo, said Kofi Annan of the United Nations.";
+        let e = extract(title, body);
+        let text = |span: &crate::extract::Span| -> String {
+            let s = if span.part == Part::Title {
+                title
+            } else {
+                body
+            };
+            s.chars()
+                .skip(span.start)
+                .take(span.end - span.start)
+                .collect()
+        };
+        for l in &e.locations {
+            for span in l.spans.iter().filter(|s| !s.derived) {
+                assert!(l.mentions.contains(&text(span)), "{l:?}");
+            }
+        }
+        for o in &e.organizations {
+            for span in &o.spans {
+                assert!(o.mentions.contains(&text(span)), "{o:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn rules_mode_loads_no_tagger() {
+        let rules = crate::extract::Extractor::with_options(crate::extract::ExtractorOptions {
+            mode: Mode::Rules,
+            tag_every_token: false,
+        });
+        assert!(format!("{rules:?}").contains("tagger: None"));
+    }
+
     #[test]
     fn an_inside_tag_never_starts_a_name() {
         for from in 0..=LABELS {
