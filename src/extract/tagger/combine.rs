@@ -268,18 +268,21 @@ pub(crate) fn combine(
     let names = char_names(texts);
     // The last word of a person's name ("Michael Jordan") is that person
     // when it comes back alone, in the headline too ("Jordan leads Bulls").
-    let surnames: Vec<&str> = names
+    let surnames: Vec<(&str, usize)> = names
         .iter()
         .filter(|n| n.kind == NameKind::Person)
         .filter_map(|n| {
             let text = texts.iter().find(|t| t.part == n.part)?.text;
             let name = &text[n.byte_start..n.byte_end];
             let (_, last) = name.rsplit_once(' ')?;
-            Some(last)
+            Some((last, last.chars().count()))
         })
         .collect();
     let is_surname = |span: &Span| {
-        !span.derived && !surnames.is_empty() && surnames.contains(&span_text(texts, span).as_str())
+        !span.derived
+            && surnames.iter().any(|&(last, chars)| {
+                chars == span.end - span.start && span_text(texts, span) == last
+            })
     };
     for loc in locations.iter_mut() {
         loc.spans
@@ -324,7 +327,7 @@ pub(crate) fn combine(
             derived: false,
         };
         match n.kind {
-            NameKind::Location if surnames.contains(&surface) => {}
+            NameKind::Location if surnames.iter().any(|&(last, _)| last == surface) => {}
             NameKind::Location => {
                 // A name comes back many times in an article: resolve once.
                 let place = match resolved.iter().find(|(s, _)| *s == surface) {

@@ -434,9 +434,34 @@ impl Tagger {
         locations: &mut Vec<Location>,
         organizations: &mut Vec<Organization>,
     ) {
+        // Buffers live per thread, so tagging allocates little per article.
+        thread_local! {
+            static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::default();
+        }
+        SCRATCH.with(|cell| {
+            let mut scratch = cell.borrow_mut();
+            self.apply_with(
+                gazetteer,
+                table,
+                article,
+                locations,
+                organizations,
+                &mut scratch,
+            )
+        });
+    }
+
+    fn apply_with(
+        &self,
+        gazetteer: &Gazetteer,
+        table: &OrgTable,
+        article: &Article,
+        locations: &mut Vec<Location>,
+        organizations: &mut Vec<Organization>,
+        scratch: &mut Scratch,
+    ) {
         let mut texts = Vec::with_capacity(2);
         let mut shouted = Vec::new();
-        let mut scratch = Scratch::default();
         if let Some(title) = article.title.as_deref() {
             if !title.chars().any(char::is_lowercase) {
                 shouted.push(Part::Title);
@@ -445,14 +470,14 @@ impl Tagger {
                 part: Part::Title,
                 text: title,
                 ascii: title.is_ascii(),
-                names: self.names(title, self.every_token, &mut scratch),
+                names: self.names(title, self.every_token, scratch),
             });
         }
         texts.push(TaggedText {
             part: Part::Body,
             text: &article.body,
             ascii: article.body.is_ascii(),
-            names: self.names(&article.body, self.every_token, &mut scratch),
+            names: self.names(&article.body, self.every_token, scratch),
         });
         let tables = combine::Tables {
             gazetteer,
