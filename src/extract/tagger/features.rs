@@ -116,13 +116,13 @@ fn is_sentence_end(word: &str) -> bool {
 }
 
 /// Computes the infos of tokens `from..to` of a sequence (`text` split into
-/// `tokens`), appending to `out`. Lexicon matches may look past `to` by the
+/// `tokens`), appending to `out`; tokens outside `core` are only context. Lexicon matches may look past `to` by the
 /// longest name's length.
 pub(crate) fn token_infos(
     text: &str,
     tokens: &[Token],
-    from: usize,
-    to: usize,
+    (from, to): (usize, usize),
+    core: std::ops::Range<usize>,
     shouted: bool,
     lexicon: &Lexicon,
     out: &mut Vec<TokenInfo>,
@@ -138,9 +138,12 @@ pub(crate) fn token_infos(
         let mut flags = 0u8;
         let (mut upper, mut lower, mut letters) = (0usize, 0usize, 0usize);
         let mut chars = 0usize;
+        // Prefixes and suffixes are features of the token itself only: a
+        // neighbour in `from..to` outside `core` goes without.
+        let affixes = core.contains(&i);
         for (n, c) in w.chars().enumerate() {
             h = feed_char_lower(h, c);
-            if n < 3 {
+            if n < 3 && affixes {
                 info.prefix[n] = mix(9 + n as u64, h);
             }
             let class = if c.is_uppercase() {
@@ -175,16 +178,18 @@ pub(crate) fn token_infos(
             chars += 1;
         }
         // Suffixes: the last 1-4 characters, lower-cased.
-        let mut s = seed();
-        for (n, c) in w.chars().rev().take(4).enumerate() {
-            s = feed_char_lower(s, c);
-            info.suffix[n] = mix(20 + n as u64, s);
-        }
-        for n in chars.min(3)..3 {
-            info.prefix[n] = info.prefix[n.saturating_sub(1)];
-        }
-        for n in chars.min(4)..4 {
-            info.suffix[n] = if n == 0 { 0 } else { info.suffix[n - 1] };
+        if affixes {
+            let mut s = seed();
+            for (n, c) in w.chars().rev().take(4).enumerate() {
+                s = feed_char_lower(s, c);
+                info.suffix[n] = mix(20 + n as u64, s);
+            }
+            for n in chars.min(3)..3 {
+                info.prefix[n] = info.prefix[n.saturating_sub(1)];
+            }
+            for n in chars.min(4)..4 {
+                info.suffix[n] = if n == 0 { 0 } else { info.suffix[n - 1] };
+            }
         }
         if letters == 0 {
             flags |= NO_LETTER;

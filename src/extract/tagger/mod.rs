@@ -250,8 +250,8 @@ fn tag_sequence(
     token_infos(
         text,
         tokens,
-        0,
-        tokens.len(),
+        (0, tokens.len()),
+        0..tokens.len(),
         shouted,
         lexicon,
         &mut scratch.infos,
@@ -544,8 +544,8 @@ impl Tagger {
                 token_infos(
                     line,
                     &tokens,
-                    0,
-                    tokens.len(),
+                    (0, tokens.len()),
+                    0..tokens.len(),
                     shouted,
                     &self.lexicon,
                     &mut scratch.infos,
@@ -592,8 +592,8 @@ impl Tagger {
                     token_infos(
                         line,
                         &tokens,
-                        lo,
-                        hi,
+                        (lo, hi),
+                        start..end,
                         shouted,
                         &self.lexicon,
                         &mut scratch.infos,

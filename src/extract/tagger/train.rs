@@ -199,8 +199,8 @@ pub fn train(
         token_infos(
             &s.text,
             &s.tokens,
-            0,
-            s.tokens.len(),
+            (0, s.tokens.len()),
+            0..s.tokens.len(),
             shouted,
             &lexicon,
             &mut infos,
