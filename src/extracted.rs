@@ -1,11 +1,11 @@
 //! The record `dateline extract` prints: an article with its entities, no index needed.
 
-use std::path::Path;
+use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
 use crate::article::{Article, Date, Origin};
-use crate::corpus::{self, Problem, ReadOptions};
+use crate::corpus::{self, FileContents, Problem, ReadOptions};
 use crate::extract::{Entities, Extractor};
 
 /// A place in an [`ExtractedArticle`].
@@ -98,17 +98,35 @@ impl ExtractedArticle {
     }
 }
 
-/// Reads one file and extracts every article in it.
-pub fn extract_file(
-    path: &Path,
-    extractor: &Extractor,
-    options: &ReadOptions,
-) -> (Vec<ExtractedArticle>, Vec<Problem>) {
-    let contents = corpus::read_file(path, options);
-    let records = contents
-        .articles
-        .iter()
-        .map(|article| ExtractedArticle::new(article, &extractor.extract(article)))
-        .collect();
-    (records, contents.problems)
+/// Walks files and folders the way [`NewsIndex::ingest_paths`] does and
+/// extracts every article found, in walk order, without indexing anything:
+/// what `dateline extract` prints.
+///
+/// Each item is an extracted article or a [`Problem`] (a file skipped, a bad
+/// line, a decoding warning), including [`ProblemKind::NotArticle`] for files
+/// passed over by name, so a caller can count or ignore them. Files are read
+/// one at a time, so memory stays bounded by the largest file.
+///
+/// [`NewsIndex::ingest_paths`]: crate::NewsIndex::ingest_paths
+/// [`ProblemKind::NotArticle`]: crate::ProblemKind::NotArticle
+pub fn extract_paths<'a>(
+    paths: &[PathBuf],
+    extractor: &'a Extractor,
+    options: &'a ReadOptions,
+) -> impl Iterator<Item = Result<ExtractedArticle, Problem>> + 'a {
+    corpus::walk(paths, &[]).flat_map(move |item| {
+        let contents = match item {
+            Ok(path) => corpus::read_file(&path, options),
+            Err(problem) => FileContents {
+                articles: Vec::new(),
+                problems: vec![problem],
+            },
+        };
+        let records: Vec<_> = contents
+            .articles
+            .iter()
+            .map(|article| Ok(ExtractedArticle::new(article, &extractor.extract(article))))
+            .collect();
+        contents.problems.into_iter().map(Err).chain(records)
+    })
 }

@@ -11,7 +11,7 @@ use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use tantivy::indexer::UserOperation;
 use tantivy::query::Query;
 use tantivy::schema::Value;
@@ -27,7 +27,8 @@ use crate::index::manifest::{FileEntry, file_block, file_doc, mtime_ns};
 use crate::passage::{self, PassageSpan};
 
 /// How to ingest.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct IngestOptions {
     /// Threads that read, decode and extract (default: the machine's cores).
     pub read_threads: usize,
@@ -62,7 +63,7 @@ impl Default for IngestOptions {
 }
 
 /// Where an ingest run is, for a progress display.
-#[derive(Clone, Debug, Default, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Progress {
     /// Files handled so far.
     pub files_done: usize,
@@ -77,7 +78,7 @@ pub struct Progress {
 }
 
 /// What an ingest run did.
-#[derive(Clone, Debug, Default, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct IngestReport {
     /// Files read (articles found or not).
     pub files_read: usize,

@@ -13,8 +13,8 @@ use tantivy::{Index, IndexReader, ReloadPolicy};
 use crate::error::{Error, Result};
 use crate::schema::{Fields, SCHEMA_VERSION, Schema};
 
-pub use document::{StoredArticle, content_hash};
-pub use ingest::{IngestOptions, IngestReport, Progress, check_roots};
+pub use document::StoredArticle;
+pub use ingest::{IngestOptions, IngestReport, Progress};
 pub use manage::{IndexStats, RemoveReport};
 pub use manifest::FileEntry;
 

@@ -78,8 +78,10 @@ pub struct FacetFilter {
     pub value: String,
 }
 
-/// What to search for.
+/// What to search for. In JSON every field but `query` may be left out
+/// and takes its default.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct SearchRequest {
     /// The query text; empty matches every article.
     pub query: String,

@@ -346,8 +346,8 @@ pub struct RankingArgs {
 }
 
 impl RankingArgs {
-    pub fn ranking(&self) -> dateline::search::Ranking {
-        use dateline::search::{Aggregation, Ranking};
+    pub fn ranking(&self) -> dateline::Ranking {
+        use dateline::{Aggregation, Ranking};
         let mut ranking = Ranking::default();
         if let Some(k1) = self.k1 {
             ranking.k1 = k1;

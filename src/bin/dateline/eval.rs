@@ -5,8 +5,8 @@ use std::io::{self, BufWriter, Write};
 use std::process::ExitCode;
 
 use dateline::NewsIndex;
+use dateline::QuerySyntax;
 use dateline::eval::{self, Qrels, RunOptions};
-use dateline::search::QuerySyntax;
 
 use crate::args::{EvalCommand, EvalRankingArgs, SyntaxArg};
 use crate::render::CliError;

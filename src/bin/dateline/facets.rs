@@ -3,8 +3,8 @@
 use std::io::{self, Write};
 use std::process::ExitCode;
 
+use dateline::FacetCount;
 use dateline::NewsIndex;
-use dateline::search::FacetCount;
 
 use crate::args::{FacetArg, FacetsArgs};
 use crate::render::CliError;

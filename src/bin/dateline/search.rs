@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use dateline::{NewsIndex, SearchRequest, Sort};
 
-use dateline::search::Histogram;
+use dateline::Histogram;
 
 use crate::args::{HistogramArg, SearchArgs, SortArg};
 use crate::render::{self, CliError};
@@ -53,7 +53,7 @@ pub fn run(args: SearchArgs) -> Result<ExitCode, CliError> {
         HistogramArg::Day => Histogram::Day,
     });
     if args.natural {
-        request.syntax = dateline::search::QuerySyntax::Natural;
+        request.syntax = dateline::QuerySyntax::Natural;
     }
     request.sort = match args.sort {
         SortArg::Relevance => Sort::Relevance,
