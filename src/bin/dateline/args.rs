@@ -4,6 +4,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use dateline::SearchRequest;
+
 /// Dateline: search a folder of news articles by words, places, organizations and dates.
 #[derive(Debug, Parser)]
 #[command(name = "dateline", version, about, after_help = EXAMPLES)]
@@ -178,13 +180,10 @@ pub enum SortArg {
     Date,
 }
 
+/// The filters `search` and `facets` share. Repeated values of one facet
+/// are ORed; different facets and the dates are ANDed.
 #[derive(Debug, Args)]
-pub struct SearchArgs {
-    /// Query words (joined with spaces); empty lists everything
-    #[arg(value_name = "QUERY")]
-    pub query: Vec<String>,
-    #[command(flatten)]
-    pub location_arg: IndexLocation,
+pub struct FilterArgs {
     /// Place: a path (/Africa/Western Africa) or a name (Mali); repeatable
     #[arg(long, alias = "loc", value_name = "PLACE")]
     pub location: Vec<String>,
@@ -200,6 +199,36 @@ pub struct SearchArgs {
     /// Latest date, inclusive: YYYY, YYYY-MM (whole month) or YYYY-MM-DD
     #[arg(long, value_name = "DATE")]
     pub to: Option<String>,
+}
+
+impl FilterArgs {
+    /// The request for QUERY words with these filters.
+    pub fn request(self, query: &[String]) -> SearchRequest {
+        let mut request = SearchRequest::new(query.join(" "));
+        for (facet, values) in [
+            ("location", self.location),
+            ("organization", self.organization),
+            ("source", self.source),
+        ] {
+            for value in values {
+                request = request.filter(facet, value);
+            }
+        }
+        request.from = self.from;
+        request.to = self.to;
+        request
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct SearchArgs {
+    /// Query words (joined with spaces); empty lists everything
+    #[arg(value_name = "QUERY")]
+    pub query: Vec<String>,
+    #[command(flatten)]
+    pub location_arg: IndexLocation,
+    #[command(flatten)]
+    pub filters: FilterArgs,
     /// Articles to show
     #[arg(long, short = 'n', default_value_t = 10)]
     pub limit: usize,
@@ -437,21 +466,8 @@ pub struct FacetsArgs {
     pub query: Vec<String>,
     #[command(flatten)]
     pub location_arg: IndexLocation,
-    /// Place node or name to drill into (repeatable: ORed)
-    #[arg(long, alias = "loc", value_name = "PLACE")]
-    pub location: Vec<String>,
-    /// Organization node or name (repeatable)
-    #[arg(long, alias = "org", value_name = "ORG")]
-    pub organization: Vec<String>,
-    /// Outlet or agency (repeatable)
-    #[arg(long, value_name = "SOURCE")]
-    pub source: Vec<String>,
-    /// Earliest date, inclusive
-    #[arg(long, value_name = "DATE")]
-    pub from: Option<String>,
-    /// Latest date, inclusive
-    #[arg(long, value_name = "DATE")]
-    pub to: Option<String>,
+    #[command(flatten)]
+    pub filters: FilterArgs,
     /// Only this facet [default: all four]
     #[arg(long, value_enum)]
     pub facet: Option<FacetArg>,
