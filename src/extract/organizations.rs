@@ -6,7 +6,9 @@ use std::collections::{HashMap, HashSet};
 use aho_corasick::AhoCorasick;
 
 use super::gazetteer::{build_automaton, names, records, take};
-use super::text::{Text, case_compatible, is_capitalised, is_person_title, longest_matches};
+use super::text::{
+    Text, case_compatible, is_capitalised, is_function_word, is_person_title, longest_matches,
+};
 use super::{Organization, Part, Span};
 use crate::article::Origin;
 
@@ -183,9 +185,11 @@ pub(crate) struct OrgHit {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub(crate) enum OrgKey {
     Table(u32),
-    /// A long form found by the acronym rule, or a metadata name that is
-    /// not in the table.
+    /// A metadata name that is not in the table.
     Named(String),
+    /// An acronym defined in the text, with the parent its long form names
+    /// (`United Nations`), if any.
+    Acronym(String, Option<&'static str>),
 }
 
 /// The rows of the organization table, each with its facet path
@@ -330,7 +334,7 @@ impl OrgTable {
             .iter()
             .filter_map(|h| match h.key {
                 OrgKey::Table(o) => Some(o),
-                OrgKey::Named(_) => None,
+                OrgKey::Named(_) | OrgKey::Acronym(..) => None,
             })
             .chain(metadata.iter().copied())
             .collect();
@@ -392,10 +396,17 @@ impl OrgTable {
         best
     }
 
-    /// Applies the acronym rule: "Capitalised Long Name (CLN)" where the
-    /// acronym's letters are the initials of the long form's words. A long
-    /// form not in the table becomes an organization of its own; later uses
-    /// of the bare acronym in the same text are its mentions too.
+    /// Applies the acronym rule: "Capitalised Long Name (CLN)". The long
+    /// form is found by [`long_form_start`] (initials, else a looser
+    /// alignment for acronyms of another language's name) and must hold an
+    /// organization word. An acronym not in the table becomes an
+    /// organization named by the acronym, the form that stays the same from
+    /// one article to the next while long forms vary ("UN Multidimensional
+    /// ... Mission" and "Multidimensional ... Mission"); the long form, the
+    /// acronym in parentheses and every later bare use of the acronym in the
+    /// same text are its mentions. It sits under the United Nations when the
+    /// long form opens with a UN prefix or the text calls its head a UN body
+    /// ("the UN mission in Mali" for "... Mission in Mali").
     fn acronyms(&self, text: &Text<'_>, known: &[OrgHit]) -> Vec<OrgHit> {
         let mut hits = Vec::new();
         let s = text.s;
@@ -409,9 +420,10 @@ impl OrgTable {
             if !is_acronym(acronym) || self.lookup(acronym).is_some() {
                 continue;
             }
-            let Some(long_start) = long_form_start(&s[..open], acronym) else {
+            let Some(found) = long_form_start(&s[..open], acronym) else {
                 continue;
             };
+            let long_start = found.start;
             let long = s[long_start..open].trim_end();
             let long_end = long_start + long.len();
             // A table name that is the long form, or crosses its edges,
@@ -424,11 +436,31 @@ impl OrgTable {
                         && h.end <= long_end
                         && h.end - h.start < long_end - long_start)
             });
-            let last = long.rsplit(' ').next().unwrap_or("").to_lowercase();
-            if overlaps_known || !ORGANIZATION_WORDS.contains(&last.as_str()) {
+            let words: Vec<String> = long
+                .split(' ')
+                .map(|w| {
+                    w.trim_matches(|c: char| !c.is_alphanumeric())
+                        .to_lowercase()
+                })
+                .collect();
+            // The head runs from the first organization word to the end
+            // ("Mission in Mali"). Initials need it last, as in "Sahel
+            // Regional Security Council"; a loose alignment only somewhere.
+            let head = words
+                .iter()
+                .position(|w| ORGANIZATION_WORDS.contains(&w.as_str()));
+            let last_is_head = words
+                .last()
+                .is_some_and(|w| ORGANIZATION_WORDS.contains(&w.as_str()));
+            let Some(head) = head else { continue };
+            if overlaps_known || !(found.loose || last_is_head) {
                 continue;
             }
-            let key = OrgKey::Named(long.replace('/', "-"));
+            let under_un = found.un_prefix || un_names(s, &words[head..].join(" "));
+            let key = OrgKey::Acronym(
+                acronym.replace('/', "-"),
+                under_un.then_some(UNITED_NATIONS),
+            );
             hits.push(OrgHit {
                 key: key.clone(),
                 part: text.part,
@@ -477,7 +509,8 @@ impl OrgTable {
                     let org = &self.orgs[*o as usize];
                     (org.name.clone(), org.facet.clone())
                 }
-                OrgKey::Named(n) => (n.clone(), format!("/{n}")),
+                OrgKey::Named(n) | OrgKey::Acronym(n, None) => (n.clone(), format!("/{n}")),
+                OrgKey::Acronym(n, Some(parent)) => (n.clone(), format!("/{parent}/{n}")),
             };
             entries.push((
                 key.clone(),
@@ -599,14 +632,23 @@ fn is_acronym(s: &str) -> bool {
         && capitals * 2 > letters
 }
 
-/// Returns the byte offset where the long form of `acronym` starts in
-/// `head` (the text before the parenthesis), matching the acronym's capitals
-/// to the initials of capitalised words from the end, small words skipped.
-fn long_form_start(head: &str, acronym: &str) -> Option<usize> {
-    let letters: Vec<char> = acronym.chars().filter(|c| c.is_uppercase()).collect();
-    // Words of the head, on the same line, with their byte offsets.
+/// Where an acronym's long form starts, and how it was found.
+#[derive(Debug, PartialEq)]
+struct LongForm {
+    /// Byte offset of the long form's first word.
+    start: usize,
+    /// True if found by the loose alignment.
+    loose: bool,
+    /// True if "UN", "U.N." or "United Nations" stands right before the
+    /// long form and is not part of the acronym ("UN Multidimensional ...
+    /// (MINUSCA)").
+    un_prefix: bool,
+}
+
+/// The words of `head` on its last line, with their byte offsets.
+fn line_words(head: &str) -> Vec<(usize, &str)> {
     let line_start = head.rfind('\n').map_or(0, |i| i + 1);
-    let mut words: Vec<(usize, &str)> = Vec::new();
+    let mut words = Vec::new();
     let mut offset = line_start;
     for w in head[line_start..].split(' ') {
         if !w.is_empty() {
@@ -614,6 +656,94 @@ fn long_form_start(head: &str, acronym: &str) -> Option<usize> {
         }
         offset += w.len() + 1;
     }
+    words
+}
+
+/// Finds the long form of `acronym` in `head` (the text before the
+/// parenthesis).
+///
+/// First by initials: the acronym's capitals are the initials of the
+/// capitalised words before it, from the end, small words skipped
+/// ("Organization of American States (OAS)"). Failing that, by a looser
+/// alignment for acronyms made from another language's name or from
+/// inner letters ("Multidimensional Integrated Stabilization Mission in
+/// Mali (MINUSMA)" comes from the French name): the capitalised run before
+/// the parenthesis (small words allowed inside, a UN prefix left out) is
+/// the long form when its first word's initial is the acronym's first
+/// letter and at least 60% of its capitalised words' initials appear, in
+/// order, among the acronym's letters. The loose form needs an acronym
+/// of 3 letters or more and a run of 2 capitalised words or more.
+fn long_form_start(head: &str, acronym: &str) -> Option<LongForm> {
+    let words = line_words(head);
+    if let Some(start) = initials_start(&words, acronym) {
+        return Some(LongForm {
+            start,
+            loose: false,
+            un_prefix: un_prefix_before(&words, start),
+        });
+    }
+    let letters: Vec<char> = acronym
+        .chars()
+        .filter(|c| c.is_alphabetic())
+        .flat_map(char::to_uppercase)
+        .collect();
+    if letters.len() < 3 {
+        return None;
+    }
+    // The capitalised run, last word first.
+    let mut run: Vec<(usize, &str)> = Vec::new();
+    for &(at, raw) in words.iter().rev() {
+        if raw.ends_with([',', ';', ':', '.']) && !is_dotted_abbreviation(raw) {
+            break;
+        }
+        let word = raw.trim_matches(|c: char| !c.is_alphanumeric() && c != '&');
+        if word.is_empty() || is_person_title(word) {
+            break;
+        }
+        let small = SMALL_WORDS.contains(&word.to_lowercase().as_str());
+        if !small && !is_capitalised(word) {
+            break;
+        }
+        run.push((at, word));
+    }
+    run.reverse();
+    // Small words cannot open the long form, nor can a capitalised
+    // sentence opener ("A", "The").
+    while run.first().is_some_and(|(_, w)| {
+        SMALL_WORDS.contains(&w.to_lowercase().as_str()) || is_function_word(w)
+    }) {
+        run.remove(0);
+    }
+    // A UN prefix is the parent's name, not the long form's.
+    if run.first().is_some_and(|(_, w)| matches!(*w, "UN" | "U.N")) {
+        run.remove(0);
+    } else if run.len() > 2 && run[0].1 == "United" && run[1].1 == "Nations" {
+        run.drain(..2);
+    }
+    let initial_of = |w: &str| w.chars().next().map(|c| c.to_ascii_uppercase());
+    let &(at, first) = run.first()?;
+    if initial_of(first) != Some(letters[0]) {
+        return None;
+    }
+    let initials: Vec<char> = run
+        .iter()
+        .filter(|(_, w)| is_capitalised(w))
+        .filter_map(|(_, w)| initial_of(w))
+        .collect();
+    if initials.len() < 2 || common_subsequence(&initials, &letters) * 5 < initials.len() * 3 {
+        return None;
+    }
+    Some(LongForm {
+        start: at,
+        loose: true,
+        un_prefix: un_prefix_before(&words, at),
+    })
+}
+
+/// The strict initials alignment of [`long_form_start`].
+fn initials_start(words: &[(usize, &str)], acronym: &str) -> Option<usize> {
+    let letters: Vec<char> = acronym.chars().filter(|c| c.is_uppercase()).collect();
+    let mut words = words.to_vec();
     let mut need = letters.len();
     let mut start = None;
     while need > 0 {
@@ -640,6 +770,65 @@ fn long_form_start(head: &str, acronym: &str) -> Option<usize> {
         start = Some(at);
     }
     start
+}
+
+/// True for "U.N." and the like, whose final dot ends no clause.
+fn is_dotted_abbreviation(word: &str) -> bool {
+    word.len() >= 4
+        && word
+            .split('.')
+            .filter(|p| !p.is_empty())
+            .all(|p| p.len() == 1)
+}
+
+/// True if the words just before byte `start` are a UN prefix.
+fn un_prefix_before(words: &[(usize, &str)], start: usize) -> bool {
+    let before: Vec<&str> = words
+        .iter()
+        .take_while(|(at, _)| *at < start)
+        .map(|(_, w)| *w)
+        .collect();
+    match before.as_slice() {
+        [.., "United", "Nations"] => true,
+        [.., last] => matches!(*last, "UN" | "U.N."),
+        [] => false,
+    }
+}
+
+/// True if `s` names `head` (lower case, "mission in mali") as a UN body:
+/// "UN mission in Mali", "U.N. Mission in Mali", "United Nations mission in
+/// Mali".
+fn un_names(s: &str, head: &str) -> bool {
+    if head.is_empty() {
+        return false;
+    }
+    let lower = s.to_lowercase();
+    ["un ", "u.n. ", "united nations "].iter().any(|prefix| {
+        let phrase = format!("{prefix}{head}");
+        lower.match_indices(&phrase).any(|(i, _)| {
+            let before = lower[..i].chars().next_back();
+            let after = lower[i + phrase.len()..].chars().next();
+            !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+        })
+    })
+}
+
+/// The length of the longest common subsequence of two short letter lists.
+fn common_subsequence(a: &[char], b: &[char]) -> usize {
+    let mut row = vec![0usize; b.len() + 1];
+    for &x in a {
+        let mut diagonal = 0;
+        for (j, &y) in b.iter().enumerate() {
+            let above = row[j + 1];
+            row[j + 1] = if x == y {
+                diagonal + 1
+            } else {
+                row[j + 1].max(row[j])
+            };
+            diagonal = above;
+        }
+    }
+    row[b.len()]
 }
 
 #[cfg(test)]
@@ -725,9 +914,75 @@ mod tests {
             "The Sahel Regional Security Council (SRSC) met in Niamey. SRSC said later \
              that it would meet again.",
         );
-        assert_eq!(o[0].facet, "/Sahel Regional Security Council");
+        assert_eq!(o[0].name, "SRSC");
+        assert_eq!(o[0].facet, "/SRSC");
         assert_eq!(o[0].mentions, ["Sahel Regional Security Council", "SRSC"]);
         assert_eq!(o[0].spans.len(), 3);
+    }
+
+    #[test]
+    fn acronym_rule_aligns_acronyms_of_another_languages_name_loosely() {
+        let o = orgs(
+            "The council voted to establish a Multidimensional Integrated Stabilization \
+             Mission in Mali (MINUSMA) in 2013. MINUSMA left in 2023.",
+        );
+        assert_eq!(o.len(), 1, "{o:?}");
+        assert_eq!(o[0].facet, "/MINUSMA");
+        assert_eq!(
+            o[0].mentions,
+            [
+                "Multidimensional Integrated Stabilization Mission in Mali",
+                "MINUSMA"
+            ]
+        );
+        assert_eq!(o[0].spans.len(), 3);
+    }
+
+    #[test]
+    fn an_acronym_sits_under_the_un_when_the_text_makes_it_a_un_body() {
+        let prefixed = orgs(
+            "The 12,000-strong UN Multidimensional Integrated Stabilization Mission in the \
+             Central African Republic (MINUSCA) began deployment.",
+        );
+        let minusca = prefixed.iter().find(|o| o.name == "MINUSCA").unwrap();
+        assert_eq!(minusca.facet, "/United Nations/MINUSCA");
+        assert_eq!(
+            minusca.mentions[0],
+            "Multidimensional Integrated Stabilization Mission in the Central African Republic"
+        );
+        let named_elsewhere = facets(
+            "Troops left the UN mission in Mali. A Multidimensional Integrated Stabilization \
+             Mission in Mali (MINUSMA) had been set up in 2013.",
+        );
+        assert!(
+            named_elsewhere.contains(&"/United Nations/MINUSMA".to_string()),
+            "{named_elsewhere:?}"
+        );
+    }
+
+    #[test]
+    fn loose_acronym_alignment_needs_the_first_letter_and_most_initials() {
+        // No initial matches the acronym's first letter.
+        assert!(facets("The Revolutionary Armed Forces of Colombia (FARC) met.").is_empty());
+        // Too few of the run's initials are in the acronym.
+        assert!(
+            facets("Talks at the Paris Climate Action Group Summit Office (PX) ended.").is_empty()
+        );
+        // A person's title ends the run.
+        assert!(facets("Minister Jones Mission Group (MJMX) spoke.").is_empty());
+    }
+
+    #[test]
+    fn common_subsequence_counts_letters_in_order() {
+        let c = |a: &str, b: &str| {
+            common_subsequence(
+                &a.chars().collect::<Vec<_>>(),
+                &b.chars().collect::<Vec<_>>(),
+            )
+        };
+        assert_eq!(c("MISMM", "MINUSMA"), 4);
+        assert_eq!(c("ABC", "CBA"), 1);
+        assert_eq!(c("", "ABC"), 0);
     }
 
     #[test]

@@ -134,7 +134,19 @@ fn seed_article_yields_its_places_and_organizations() {
         .iter()
         .find(|o| o.name == "MINUSMA")
         .unwrap();
+    // From the acronym rule, not the table: the long form is a mention.
     assert_eq!(minusma.facet, "/United Nations/MINUSMA");
+    assert!(
+        minusma
+            .mentions
+            .contains(&"Multidimensional Integrated Stabilization Mission in Mali".to_string())
+    );
+    let minusca = e
+        .organizations
+        .iter()
+        .find(|o| o.name == "MINUSCA")
+        .unwrap();
+    assert_eq!(minusca.facet, "/United Nations/MINUSCA");
     assert!(orgs.contains(&"Security Council"), "{orgs:?}");
 }
 
