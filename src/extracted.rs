@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::article::{Article, Date, Origin};
 use crate::corpus::{self, Problem, ReadOptions};
-use crate::extract::{Entities, Extractor};
+use crate::extract::{Entities, Extractor, Focus};
 
 /// A place in an [`ExtractedArticle`].
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -59,6 +59,9 @@ pub struct ExtractedArticle {
     pub locations: Vec<ExtractedLocation>,
     /// Organizations.
     pub organizations: Vec<ExtractedOrganization>,
+    /// The 1-3 places the article is about, best first.
+    #[serde(default)]
+    pub focus: Vec<Focus>,
 }
 
 impl ExtractedArticle {
@@ -94,6 +97,7 @@ impl ExtractedArticle {
                     sources: o.sources.clone(),
                 })
                 .collect(),
+            focus: entities.focus.clone(),
         }
     }
 }

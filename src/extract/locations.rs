@@ -205,6 +205,90 @@ pub(crate) fn locations(
     order.into_iter().map(|(_, loc)| loc).collect()
 }
 
+/// Weight of a headline occurrence against a body one: the headline says
+/// what the story is about.
+const TITLE_WEIGHT: f64 = 3.0;
+/// Weight of a demonym ("Malian government"): it points at the country
+/// nearly as well as its name.
+const DEMONYM_WEIGHT: f64 = 0.75;
+/// Weight of the dateline: where the reporter filed from, often but not
+/// always the subject (a Mali story filed from Ankara).
+const DATELINE_WEIGHT: f64 = 1.0;
+/// Share of a city's score that counts for its country too.
+const CITY_TO_COUNTRY: f64 = 0.5;
+/// At most this many focus places.
+const MAX_FOCUS: usize = 3;
+
+/// The places the article is about: at most [`MAX_FOCUS`] of `locations`,
+/// best first.
+///
+/// Each occurrence scores 1, a demonym [`DEMONYM_WEIGHT`], and any of them
+/// in the headline [`TITLE_WEIGHT`] times as much; the dateline adds
+/// [`DATELINE_WEIGHT`]. A country also gets [`CITY_TO_COUNTRY`] of the
+/// scores of its cities. Continents are never a focus (too broad to say
+/// what a story is about). The best place is kept; another only when it
+/// scores at least half the best's score and 2 or more, so a passing
+/// mention does not become a focus.
+pub(crate) fn focus(locations: &[Location]) -> Vec<usize> {
+    let own: Vec<f64> = locations
+        .iter()
+        .map(|loc| {
+            let spans: f64 = loc
+                .spans
+                .iter()
+                .map(|span| {
+                    let base = if span.derived { DEMONYM_WEIGHT } else { 1.0 };
+                    match span.part {
+                        Part::Title => base * TITLE_WEIGHT,
+                        Part::Body => base,
+                    }
+                })
+                .sum();
+            let dateline = if loc.sources.contains(&Origin::Dateline) {
+                DATELINE_WEIGHT
+            } else {
+                0.0
+            };
+            spans + dateline
+        })
+        .collect();
+    let depth = |loc: &Location| loc.facet.matches('/').count();
+    let mut scored: Vec<(usize, f64)> = locations
+        .iter()
+        .enumerate()
+        .filter(|(_, loc)| depth(loc) >= 2)
+        .map(|(i, loc)| {
+            // Only countries (depth 3) gather their cities' scores; a
+            // region gathering its countries would outrank them.
+            let cities: f64 = if depth(loc) == 3 {
+                let prefix = format!("{}/", loc.facet);
+                locations
+                    .iter()
+                    .zip(&own)
+                    .filter(|(other, _)| other.facet.starts_with(&prefix))
+                    .map(|(_, score)| score * CITY_TO_COUNTRY)
+                    .sum()
+            } else {
+                0.0
+            };
+            (i, own[i] + cities)
+        })
+        .filter(|&(_, score)| score > 0.0)
+        .collect();
+    // Stable: ties keep the order of `locations` (most mentioned first).
+    scored.sort_by(|a, b| b.1.total_cmp(&a.1));
+    let Some(&(_, best)) = scored.first() else {
+        return Vec::new();
+    };
+    scored
+        .iter()
+        .enumerate()
+        .filter(|&(rank, &(_, score))| rank == 0 || (score * 2.0 >= best && score >= 2.0))
+        .take(MAX_FOCUS)
+        .map(|(_, &(i, _))| i)
+        .collect()
+}
+
 /// Resolves a dateline as written ("ANKARA", "BRUSSELS 1996-08-22",
 /// "SALVADOR, Feb 26 -") to a place.
 pub(crate) fn dateline_place(g: &Gazetteer, dateline: &str) -> Option<u32> {
@@ -695,6 +779,51 @@ mod tests {
                 .ends_with("/United States/St. Louis")
         );
         assert!(facet("ANKARA - ").unwrap().ends_with("/Ankara"));
+    }
+
+    fn focus_names(title: &str, body: &str, dateline: Option<&str>) -> Vec<String> {
+        let g = gazetteer();
+        let texts = [
+            Text::new(title, Part::Title, true),
+            Text::new(body, Part::Body, false),
+        ];
+        let dateline = dateline.and_then(|d| dateline_place(g, d));
+        let l = locations(g, &texts, &[], dateline, &[]);
+        focus(&l).into_iter().map(|i| l[i].name.clone()).collect()
+    }
+
+    #[test]
+    fn focus_weighs_the_headline_and_demonyms_over_the_dateline() {
+        let f = focus_names(
+            "Malian junta expels envoy",
+            "The junta in Mali said the envoy must leave. Officials in Paris and Berlin \
+             objected. Mali's neighbours stayed silent.",
+            Some("ANKARA"),
+        );
+        assert_eq!(f, ["Mali"]);
+    }
+
+    #[test]
+    fn focus_keeps_up_to_three_places_of_similar_weight() {
+        let f = focus_names(
+            "Kenya and Ethiopia sign border deal",
+            "Kenya and Ethiopia agreed on the border. Kenya will open two posts and Ethiopia \
+             one. Kenyan and Ethiopian traders welcomed it. Somalia sent an observer.",
+            None,
+        );
+        assert_eq!(f, ["Kenya", "Ethiopia"]);
+    }
+
+    #[test]
+    fn focus_counts_a_countrys_cities_and_never_picks_a_continent() {
+        let f = focus_names(
+            "Floods in Africa",
+            "Rain flooded Accra. In Kumasi roads closed. Accra's mayor asked Ghana for help.",
+            None,
+        );
+        assert_eq!(f[0], "Ghana", "{f:?}");
+        assert!(!f.contains(&"Africa".to_string()), "{f:?}");
+        assert!(focus(&[]).is_empty());
     }
 
     #[test]

@@ -91,6 +91,15 @@ pub struct Organization {
     pub spans: Vec<Span>,
 }
 
+/// A place the article is about (see [`Entities::focus`]).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Focus {
+    /// The place's name, as in [`Location::name`].
+    pub name: String,
+    /// Its facet path, as in [`Location::facet`].
+    pub facet: String,
+}
+
 /// Everything extraction finds in one article.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Entities {
@@ -98,6 +107,10 @@ pub struct Entities {
     pub locations: Vec<Location>,
     /// Organizations, most mentioned first.
     pub organizations: Vec<Organization>,
+    /// The 1-3 places the article is about, best first: mentions and
+    /// demonyms, the headline weighted, the dateline considered; empty when
+    /// it names no place.
+    pub focus: Vec<Focus>,
     /// Publication date from metadata, else text, else file name.
     pub published: Option<Date>,
     /// Where `published` came from: metadata, text or filename.
@@ -161,10 +174,18 @@ impl Extractor {
         let locations =
             locations::locations(&self.gazetteer, &texts, &org_spans, dateline, &given_places);
 
+        let focus = locations::focus(&locations)
+            .into_iter()
+            .map(|i| Focus {
+                name: locations[i].name.clone(),
+                facet: locations[i].facet.clone(),
+            })
+            .collect();
         let (published, published_source) = publication_date(article);
         Entities {
             locations,
             organizations,
+            focus,
             published,
             published_source,
         }
