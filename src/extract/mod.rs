@@ -139,6 +139,23 @@ impl Extractor {
         }
     }
 
+    /// Returns the facet a place name resolves to without context, as a
+    /// key that is the same for every spelling of the place (evaluation
+    /// compares entities through it).
+    pub(crate) fn location_key(&self, name: &str) -> Option<String> {
+        self.gazetteer
+            .lookup(name)
+            .map(|id| self.gazetteer.facet(id))
+    }
+
+    /// Returns a key naming the table organization a name stands for, the
+    /// same for every alias.
+    pub(crate) fn organization_key(&self, name: &str) -> Option<String> {
+        self.organizations
+            .lookup(name)
+            .map(|id| format!("org#{id}"))
+    }
+
     /// Extracts the entities and the publication date of one article.
     pub fn extract(&self, article: &Article) -> Entities {
         let mut texts = Vec::with_capacity(2);

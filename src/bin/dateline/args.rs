@@ -287,7 +287,31 @@ Example:
   dateline index ../shared/data/ir-dev/cisi/docs --index /tmp/cisi
   dateline eval ranking --index /tmp/cisi --queries ../shared/data/ir-dev/cisi/queries.tsv \\
       --qrels ../shared/data/ir-dev/cisi/qrels.trec --run-out cisi.run")]
-    Ranking(EvalRankingArgs),
+    Ranking(Box<EvalRankingArgs>),
+    /// Score location and organization extraction on CoNLL-2003 files
+    #[command(after_help = "\
+Each document is rebuilt as a plain text article (first sentence = headline, a
+dateline line such as `BRUSSELS 1996-08-22` = dateline, every other sentence a
+paragraph) and extracted. Mention level: exact token span and type, as conlleval;
+demonyms are not location mentions. Article level: distinct entities per
+document. Non-sports: documents whose headline does not open with a sport label
+(`SOCCER -`).
+
+Exit codes: 0 done, 2 error.
+
+Example:
+  dateline eval extract ../shared/data/conll2003/eng.testa")]
+    Extract(EvalExtractArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct EvalExtractArgs {
+    /// CoNLL files (`WORD POS CHUNK TAG` per line, IOB1 or IOB2 tags)
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    /// Print the evaluation as JSON
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

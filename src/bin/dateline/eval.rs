@@ -1,4 +1,4 @@
-//! `dateline eval ranking`.
+//! `dateline eval ranking` and `dateline eval extract`.
 
 use std::fs;
 use std::io::{self, BufWriter, Write};
@@ -6,14 +6,16 @@ use std::process::ExitCode;
 
 use dateline::NewsIndex;
 use dateline::eval::{self, Qrels, RunOptions};
+use dateline::extract::Extractor;
 use dateline::search::QuerySyntax;
 
-use crate::args::{EvalCommand, EvalRankingArgs, SyntaxArg};
+use crate::args::{EvalCommand, EvalExtractArgs, EvalRankingArgs, SyntaxArg};
 use crate::render::CliError;
 
 pub fn run(command: EvalCommand) -> Result<ExitCode, CliError> {
     match command {
-        EvalCommand::Ranking(args) => ranking(args),
+        EvalCommand::Ranking(args) => ranking(*args),
+        EvalCommand::Extract(args) => extract(args),
     }
 }
 
@@ -77,6 +79,56 @@ fn report(
             evaluation.queries, m.map, m.ndcg_10, m.p_10, m.recall_100
         )?;
     }
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn extract(args: EvalExtractArgs) -> Result<ExitCode, CliError> {
+    let mut documents = Vec::new();
+    for path in &args.files {
+        let parsed = eval::extract::parse_conll(&read(path)?)
+            .map_err(|e| CliError::new(format!("`{}`: {e}", path.display())))?;
+        documents.extend(parsed);
+    }
+    let extractor = Extractor::new();
+    let mut evaluation = eval::extract::evaluate_extractor(&extractor, &documents);
+    evaluation.files = args.files.clone();
+    let mut out = io::stdout().lock();
+    if args.json {
+        serde_json::to_writer(&mut out, &evaluation)?;
+        writeln!(out)?;
+        out.flush()?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    for (name, scores) in [
+        ("all", &evaluation.all),
+        ("non-sports", &evaluation.non_sports),
+    ] {
+        writeln!(out, "{name} ({} documents)", scores.documents)?;
+        writeln!(
+            out,
+            "  type  level      precision  recall  F1      tp     fp     fn"
+        )?;
+        for (kind, s) in [("LOC", &scores.loc), ("ORG", &scores.org)] {
+            for (level, c) in [("mention", &s.mention), ("article", &s.article)] {
+                writeln!(
+                    out,
+                    "  {kind}   {level:<9}  {:.4}     {:.4}  {:.4}  {:<6} {:<6} {}",
+                    c.precision(),
+                    c.recall(),
+                    c.f1(),
+                    c.true_positives,
+                    c.false_positives,
+                    c.false_negatives
+                )?;
+            }
+        }
+    }
+    writeln!(
+        out,
+        "documents built directly (no prose for the text reader): {}; spans off token boundaries: {}",
+        evaluation.built_directly, evaluation.misaligned
+    )?;
     out.flush()?;
     Ok(ExitCode::SUCCESS)
 }
