@@ -36,6 +36,7 @@ use super::gazetteer::{Alias, Gazetteer, Kind, Target};
 use super::text::{Text, case_compatible, longest_matches};
 use super::{Location, Part, Span};
 use crate::article::Origin;
+use crate::corpus::dates::is_month_or_weekday_name;
 
 /// Words that, right before an ambiguous name, make it a place.
 const LOCATION_PREPOSITIONS: &[&str] = &[
@@ -69,28 +70,6 @@ const LOCATION_PREPOSITIONS: &[&str] = &[
     "eastern",
     "western",
     "central",
-];
-
-const MONTHS_AND_DAYS: &[&str] = &[
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
 ];
 
 /// A place name or demonym found in a text.
@@ -297,7 +276,7 @@ pub(crate) fn dateline_place(g: &Gazetteer, dateline: &str) -> Option<u32> {
         .split_whitespace()
         .take_while(|w| {
             !w.chars().any(|c| c.is_ascii_digit())
-                && !is_month_or_day(w)
+                && !is_month_or_weekday_name(w)
                 && !matches!(*w, "-" | "–" | "—")
         })
         .collect();
@@ -350,7 +329,7 @@ fn find_hits<'t>(
     });
     for m in matches {
         let matched: &'t str = &text.s[m.start..m.end];
-        if is_month_or_day(matched) || is_org(m.start, m.end) {
+        if is_month_or_weekday_name(matched) || is_org(m.start, m.end) {
             continue;
         }
         let mut places = Vec::new();
@@ -564,11 +543,6 @@ fn neighbour_in_country(
             && g.place(*place).country == Some(country)
             && (Some(other.end) == before || Some(other.start) == after)
     })
-}
-
-fn is_month_or_day(word: &str) -> bool {
-    let lower = word.to_lowercase();
-    MONTHS_AND_DAYS.contains(&lower.as_str())
 }
 
 #[cfg(test)]

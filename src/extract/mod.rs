@@ -100,6 +100,21 @@ pub struct Focus {
     pub facet: String,
 }
 
+/// A date the article mentions.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MentionedDate {
+    /// The words as written ("since 2012" gives `2012`, "Monday" `Monday`).
+    pub text: String,
+    /// The date at the precision written: `YYYY-MM-DD`, `YYYY-MM` or `YYYY`.
+    pub value: String,
+    /// Title or body.
+    pub part: Part,
+    /// Start, in code points, inclusive.
+    pub start: usize,
+    /// End, in code points, exclusive.
+    pub end: usize,
+}
+
 /// Everything extraction finds in one article.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Entities {
@@ -115,6 +130,9 @@ pub struct Entities {
     pub published: Option<Date>,
     /// Where `published` came from: metadata, text or filename.
     pub published_source: Option<Origin>,
+    /// Every date the title and body mention, in order; relative ones
+    /// ("Monday", "in February") only when `published` is known.
+    pub dates: Vec<MentionedDate>,
 }
 
 /// Finds places, organizations and dates in articles.
@@ -198,13 +216,15 @@ impl Extractor {
                 facet: locations[i].facet.clone(),
             })
             .collect();
-        let (published, published_source) = publication_date(article);
+        let (published, published_source) = publication_date(article, &texts);
+        let dates = dates::mentioned_dates(&texts, published);
         Entities {
             locations,
             organizations,
             focus,
             published,
             published_source,
+            dates,
         }
     }
 }
@@ -229,8 +249,11 @@ fn body_lead(body: &str) -> Option<&str> {
 
 /// The publication date and where it came from: metadata (parsed, or the
 /// raw metadata string), else a date with a year in the dateline or the
-/// first lines of the body, else the file name.
-fn publication_date(article: &Article) -> (Option<Date>, Option<Origin>) {
+/// first lines of the body, else the file name's (or its folders') date,
+/// else a yearless day in the dateline or lead ("Nov 14 (Reuters)") with
+/// the year of the file path or, failing that, the year the text suggests
+/// (`dates::year_from_context`).
+fn publication_date(article: &Article, texts: &[Text<'_>]) -> (Option<Date>, Option<Origin>) {
     if let Some(date) = article.published {
         return (Some(date), Some(Origin::Metadata));
     }
@@ -246,8 +269,26 @@ fn publication_date(article: &Article) -> (Option<Date>, Option<Origin>) {
     if let Some(date) = text_date {
         return (Some(date), Some(Origin::Text));
     }
-    match dates::date_from_path(&article.path) {
-        Some(date) => (Some(date), Some(Origin::Filename)),
+    if let Some(date) = dates::date_from_path(&article.path) {
+        return (Some(date), Some(Origin::Filename));
+    }
+    let month_day = article
+        .dateline_line
+        .as_deref()
+        .or(article.dateline.as_deref())
+        .and_then(dates::find_month_day)
+        .or_else(|| body_lead(&article.body).and_then(dates::find_month_day));
+    let date = month_day.and_then(|(month, day)| {
+        let year =
+            dates::year_from_path(&article.path).or_else(|| dates::year_from_context(texts))?;
+        Date::new(
+            i16::try_from(year).ok()?,
+            i8::try_from(month).ok()?,
+            i8::try_from(day).ok()?,
+        )
+    });
+    match date {
+        Some(date) => (Some(date), Some(Origin::Text)),
         None => (None, None),
     }
 }
