@@ -269,9 +269,19 @@ pub(crate) fn focus(locations: &[Location]) -> Vec<usize> {
 }
 
 /// Resolves a dateline as written ("ANKARA", "BRUSSELS 1996-08-22",
-/// "SALVADOR, Feb 26 -") to a place.
-pub(crate) fn dateline_place(g: &Gazetteer, dateline: &str) -> Option<u32> {
-    let head = dateline.split([',', '(', '/']).next()?.trim();
+/// "SALVADOR, Feb 26 -") to a place. `line`, the whole dateline line when
+/// the reader kept it ("STAMFORD, Conn., March 3 -"), may name the city's
+/// state, province or country after the first comma: then the city is
+/// looked for in that country ("CAMBRIDGE, Mass." is not the English
+/// Cambridge), and a city the gazetteer does not know gives the country
+/// itself ("ZEEBRUGGE, Belgium").
+pub(crate) fn dateline_place(g: &Gazetteer, dateline: &str, line: Option<&str>) -> Option<u32> {
+    // Wire debris before the place ("****LONDON") is not part of it.
+    let head = dateline
+        .split([',', '(', '/'])
+        .next()?
+        .trim()
+        .trim_start_matches(|c: char| !c.is_alphanumeric());
     let words: Vec<&str> = head
         .split_whitespace()
         .take_while(|w| {
@@ -284,15 +294,50 @@ pub(crate) fn dateline_place(g: &Gazetteer, dateline: &str) -> Option<u32> {
         return None;
     }
     let name = words.join(" ");
-    g.lookup(&name).or_else(|| {
-        // Datelines abbreviate Saint as "ST" or "ST." where GeoNames
-        // writes "St." or "Saint".
-        let rest = name
+    // Datelines abbreviate Saint as "ST" or "ST." where GeoNames writes
+    // "St." or "Saint".
+    let spellings = |name: &str| -> Vec<String> {
+        let mut all = vec![name.to_string()];
+        if let Some(rest) = name
             .strip_prefix("ST ")
             .or_else(|| name.strip_prefix("ST. "))
-            .or_else(|| name.strip_prefix("St "))?;
-        g.lookup(&format!("St. {rest}"))
-            .or_else(|| g.lookup(&format!("Saint {rest}")))
+            .or_else(|| name.strip_prefix("St "))
+        {
+            all.push(format!("St. {rest}"));
+            all.push(format!("Saint {rest}"));
+        }
+        all
+    };
+    if let Some(country) = line.and_then(|l| qualifier_country(g, l)) {
+        let anywhere = g
+            .lookup(&name)
+            .filter(|&p| g.place(p).country == Some(country));
+        return anywhere
+            .or_else(|| {
+                spellings(&name)
+                    .iter()
+                    .find_map(|n| g.lookup_in_country(n, country))
+            })
+            .or(Some(country));
+    }
+    spellings(&name).iter().find_map(|n| g.lookup(n))
+}
+
+/// The country a dateline line names after its first comma: a state or
+/// province ("Conn.", "Alberta") or a country ("Belgium"); not a date.
+fn qualifier_country(g: &Gazetteer, line: &str) -> Option<u32> {
+    let qualifier = line.split(',').nth(1)?.trim();
+    let first = qualifier.split_whitespace().next()?;
+    if qualifier.contains(|c: char| c.is_ascii_digit())
+        || qualifier.starts_with('(')
+        || crate::corpus::dates::month_number(first).is_some()
+        || crate::corpus::dates::is_weekday(first)
+    {
+        return None;
+    }
+    g.subdivision_country(qualifier).or_else(|| {
+        g.lookup(qualifier)
+            .filter(|&p| g.place(p).kind == Kind::Country)
     })
 }
 
@@ -727,7 +772,7 @@ mod tests {
     #[test]
     fn datelines_resolve_to_capitals_and_large_cities() {
         let g = gazetteer();
-        let facet = |d: &str| dateline_place(g, d).map(|p| g.facet(p));
+        let facet = |d: &str| dateline_place(g, d, None).map(|p| g.facet(p));
         assert_eq!(
             facet("ANKARA").as_deref(),
             Some("/Asia/Western Asia/Turkey/Ankara")
@@ -753,6 +798,7 @@ mod tests {
                 .ends_with("/United States/St. Louis")
         );
         assert!(facet("ANKARA - ").unwrap().ends_with("/Ankara"));
+        assert!(facet("****LONDON").unwrap().ends_with("/London"));
     }
 
     fn focus_names(title: &str, body: &str, dateline: Option<&str>) -> Vec<String> {
@@ -761,7 +807,7 @@ mod tests {
             Text::new(title, Part::Title, true),
             Text::new(body, Part::Body, false),
         ];
-        let dateline = dateline.and_then(|d| dateline_place(g, d));
+        let dateline = dateline.and_then(|d| dateline_place(g, d, None));
         let l = locations(g, &texts, &[], dateline, &[]);
         focus(&l).into_iter().map(|i| l[i].name.clone()).collect()
     }
@@ -798,6 +844,33 @@ mod tests {
         assert_eq!(f[0], "Ghana", "{f:?}");
         assert!(!f.contains(&"Africa".to_string()), "{f:?}");
         assert!(focus(&[]).is_empty());
+    }
+
+    #[test]
+    fn a_dateline_state_province_or_country_picks_the_city_of_that_country() {
+        let g = gazetteer();
+        let facet =
+            |place: &str, line: &str| dateline_place(g, place, Some(line)).map(|p| g.facet(p));
+        let cambridge = facet("CAMBRIDGE", "CAMBRIDGE, Mass., March 3 -").unwrap();
+        assert!(cambridge.contains("/United States/"), "{cambridge}");
+        let english = facet("CAMBRIDGE", "CAMBRIDGE, England, March 3 -").unwrap();
+        assert!(english.contains("/United Kingdom/"), "{english}");
+        let calgary = facet("CALGARY", "CALGARY, Alberta, March 3 -").unwrap();
+        assert!(calgary.ends_with("/Canada/Calgary"), "{calgary}");
+        // A city the gazetteer lacks still gives its country.
+        assert_eq!(
+            facet("NOWHERE-VILLE", "NOWHERE-VILLE, Belgium, March 3 -").as_deref(),
+            Some("/Europe/Western Europe/Belgium")
+        );
+        // A date after the comma says nothing about the country.
+        assert_eq!(
+            facet("SALVADOR", "SALVADOR, Feb 26 -").as_deref(),
+            Some("/South America/South America/Brazil/Salvador")
+        );
+        assert_eq!(
+            facet("LONDON", "LONDON, Nov 14 (Reuters) -"),
+            dateline_place(g, "LONDON", None).map(|p| g.facet(p))
+        );
     }
 
     #[test]

@@ -194,10 +194,9 @@ impl Extractor {
         let org_spans: Vec<locations::OrgSpan> =
             org_hits.iter().map(|h| (h.part, h.start, h.end)).collect();
 
-        let dateline = article
-            .dateline
-            .as_deref()
-            .and_then(|d| locations::dateline_place(&self.gazetteer, d));
+        let dateline = article.dateline.as_deref().and_then(|d| {
+            locations::dateline_place(&self.gazetteer, d, article.dateline_line.as_deref())
+        });
         let mut given_places: Vec<u32> = Vec::new();
         for name in &article.given_locations {
             if let Some(p) = self.gazetteer.lookup(name)

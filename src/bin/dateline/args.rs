@@ -302,6 +302,32 @@ Exit codes: 0 done, 2 error.
 Example:
   dateline eval extract ../shared/data/conll2003/eng.testa")]
     Extract(EvalExtractArgs),
+    /// Score extracted countries against Reuters-21578 `PLACES` tags
+    #[command(after_help = "\
+Each Reuters article with at least one `PLACES` code is extracted from its title,
+body and dateline alone (its PLACES and ORGS tags removed). Codes map to country
+facets through src/eval/reuters-places.tsv; a city counts as its country. Recall:
+gold countries extracted, over gold countries. Not-gold share: extracted
+countries absent from the article's PLACES, over extracted countries.
+
+Exit codes: 0 done, 2 error.
+
+Example:
+  dateline eval places ../shared/data/reuters21578")]
+    Places(EvalPlacesArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct EvalPlacesArgs {
+    /// A Reuters-21578 `.sgm` file, or a folder of them
+    #[arg(value_name = "PATH")]
+    pub path: PathBuf,
+    /// Leave the dateline out: title and body only
+    #[arg(long)]
+    pub no_dateline: bool,
+    /// Print the evaluation as JSON
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]
