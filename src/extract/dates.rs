@@ -10,10 +10,11 @@
 //!
 //! Mentioned dates are explicit dates ("3 March 2024", "2024-03-05"),
 //! months with years ("February 2023") and years after a preposition
-//! ("since 2012"). Relative ones, a weekday ("Monday"), a month after a
-//! preposition ("in February") or a day without a year ("Nov 14"), are
-//! resolved against the publication date to the nearest such day or month,
-//! and left out when it is unknown.
+//! ("since 2012"). Relative ones are resolved against the publication date
+//! and left out when it is unknown: a weekday ("Monday") to the one within
+//! three days of it; a month after a preposition ("in February") or a day
+//! without a year ("Nov 14") to the next one when at most three months
+//! ahead, else the last one.
 
 use std::path::Path;
 
@@ -439,24 +440,50 @@ fn civil(date: Date) -> jiff::civil::Date {
     jiff::civil::Date::new(date.year, date.month, date.day).expect("a Date is always valid")
 }
 
-/// The day `month`/`day` nearest to `published`, in its year or the one
-/// before or after; the earlier one on a tie.
+/// How far ahead of the publication date a yearless day or month may be
+/// read: news mostly reports what happened, so "in March" in an October
+/// story is the March before, while "on March 9" in a March 6 story and
+/// "in February" in a November one look ahead.
+const FUTURE_DAYS: i64 = 92;
+const FUTURE_MONTHS: i32 = 3;
+
+/// The day `month`/`day` a story published on `published` means: the
+/// next one if it is at most [`FUTURE_DAYS`] ahead, else the last one on
+/// or before the publication date.
 fn nearest_day(published: Date, month: u32, day: u32) -> Option<Date> {
     let year = i32::from(published.year);
     let target = published.days_since_epoch();
-    (year - 1..=year + 1)
+    let candidates: Vec<Date> = (year - 1..=year + 1)
         .filter_map(|y| make(y, month, day))
-        .min_by_key(|d| (d.days_since_epoch() - target).abs())
+        .collect();
+    let ahead = candidates.iter().copied().find(|d| {
+        let delta = d.days_since_epoch() - target;
+        (1..=FUTURE_DAYS).contains(&delta)
+    });
+    ahead.or_else(|| {
+        candidates
+            .into_iter()
+            .rev()
+            .find(|d| d.days_since_epoch() <= target)
+    })
 }
 
-/// The month `month` nearest to `published`'s month; the earlier on a tie.
+/// The month `month` a story published on `published` means: the next one
+/// if it is at most [`FUTURE_MONTHS`] ahead, else the last one up to the
+/// publication month.
 fn nearest_month(published: Date, month: u32) -> (i32, u32) {
     let year = i32::from(published.year);
     let target = year * 12 + i32::from(published.month) - 1;
-    (year - 1..=year + 1)
-        .min_by_key(|y| (y * 12 + month as i32 - 1 - target).abs())
-        .map(|y| (y, month))
-        .expect("the range is not empty")
+    let index = |y: i32| y * 12 + month as i32 - 1;
+    let ahead = (year..=year + 1).find(|&y| (1..=FUTURE_MONTHS).contains(&(index(y) - target)));
+    let year = ahead.unwrap_or_else(|| {
+        if index(year) <= target {
+            year
+        } else {
+            year - 1
+        }
+    });
+    (year, month)
 }
 
 /// The day of ISO weekday `weekday` within three days of `published`.
@@ -631,7 +658,7 @@ mod tests {
     }
 
     #[test]
-    fn nearest_day_crosses_the_year_end() {
+    fn yearless_days_and_months_look_back_unless_at_most_three_months_ahead() {
         assert_eq!(
             nearest_day(date("2024-01-03"), 12, 30),
             Some(date("2023-12-30"))
@@ -641,13 +668,25 @@ mod tests {
             Some(date("2024-01-02"))
         );
         assert_eq!(
-            nearest_day(date("2023-03-01"), 2, 29),
+            nearest_day(date("2024-03-06"), 3, 6),
+            Some(date("2024-03-06"))
+        );
+        // Further ahead than three months means the one before.
+        assert_eq!(
+            nearest_day(date("2024-03-06"), 8, 1),
+            Some(date("2023-08-01"))
+        );
+        assert_eq!(
+            nearest_day(date("2025-03-01"), 2, 29),
             Some(date("2024-02-29"))
         );
         assert_eq!(nearest_day(date("2023-03-01"), 2, 30), None);
         assert_eq!(nearest_month(date("2024-01-15"), 12), (2023, 12));
-        assert_eq!(nearest_month(date("2024-01-15"), 7), (2023, 7));
-        assert_eq!(nearest_month(date("2024-01-15"), 6), (2024, 6));
+        assert_eq!(nearest_month(date("2024-01-15"), 1), (2024, 1));
+        assert_eq!(nearest_month(date("2024-01-15"), 4), (2024, 4));
+        assert_eq!(nearest_month(date("2024-01-15"), 5), (2023, 5));
+        assert_eq!(nearest_month(date("2024-10-15"), 3), (2024, 3));
+        assert_eq!(nearest_month(date("2024-11-15"), 2), (2025, 2));
     }
 
     #[test]
