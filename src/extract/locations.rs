@@ -11,6 +11,10 @@
 //!   Jordan, Georgia), next to another capitalised word is part of a longer
 //!   name ("Paris Hilton", "Jordan Peterson"), except in a headline written
 //!   in Title Case or capitals, where capitals say nothing;
+//! - a US state that is no other place ("Texas") is a mention of the
+//!   United States, as England is of the United Kingdom;
+//! - a city or state followed by a small number is a sports team in a
+//!   score line or results table ("Leeds 2 Chelsea 1"), not the place;
 //! - a country beats a city of the same name ("Mali" is the country, not the
 //!   town in China); among cities of one name, a city in a country the
 //!   article names unambiguously wins, then a city's own name over another
@@ -20,8 +24,8 @@
 //!   neighbour of its own country ("Amman, Jordan"), or, for a country, one
 //!   of its cities named elsewhere ("Tbilisi"), or, for a city, its country
 //!   named elsewhere; an article before it ("the Reading room") rules it
-//!   out, and so does a US context for a name that is also a US state
-//!   (Georgia);
+//!   out; in a US context a name that is also a US state (Georgia) is the
+//!   state, so the United States;
 //! - a demonym inside an organization's name ("European Union") is not a
 //!   derived mention, and a place whose match is exactly an organization's
 //!   name ("Toyota") is the organization.
@@ -105,8 +109,9 @@ pub(crate) fn locations(
 ) -> Vec<Location> {
     let mut hits = Vec::new();
     let mut surnames = Vec::new();
+    let us = g.lookup("United States");
     for text in texts {
-        find_hits(g, text, org_spans, &mut hits, &mut surnames);
+        find_hits(g, us, text, org_spans, &mut hits, &mut surnames);
     }
     // A name seen as the end of a person's name ("Lindsay Davenport") is
     // that person when it comes back alone ("Davenport won").
@@ -354,6 +359,7 @@ fn accepted(alias: &Alias, text: &Text<'_>, start: usize, end: usize) -> bool {
 /// Finds the place names and demonyms of one text.
 fn find_hits<'t>(
     g: &Gazetteer,
+    us: Option<u32>,
     text: &Text<'t>,
     org_spans: &[OrgSpan],
     hits: &mut Vec<Hit>,
@@ -391,6 +397,27 @@ fn find_hits<'t>(
                 Target::State => state = true,
                 Target::Blocker => {}
             }
+        }
+        // A US state that is no other place ("Texas", "Ohio") is a mention
+        // of the United States, as England is of the United Kingdom: the
+        // facet has no level between country and city. Like a city it may
+        // open a longer name ("Texas Instruments").
+        if places.is_empty()
+            && demonyms.is_empty()
+            && state
+            && let Some(us) = us
+        {
+            places.push((us, false));
+            all_adjacent = true;
+        }
+        // A city or state followed by a small number is a team in a
+        // results table or score line ("NEW YORK 72 53 .576", "Leeds 2
+        // Chelsea 1"), not the place; national teams stay their country.
+        let city_like = places
+            .iter()
+            .all(|&(p, _)| g.place(p).kind == Kind::City || Some(p) == us && state);
+        if city_like && followed_by_score(text.s, m.end) {
+            continue;
         }
         // A demonym beats a town of the same spelling ("Brits").
         let demonym_first =
@@ -437,6 +464,27 @@ fn find_hits<'t>(
             adjacent: all_adjacent,
             sentence_start: text.starts_sentence(m.start),
         });
+    }
+}
+
+/// True if a whole number of one to three digits follows `end` after one
+/// space, and is itself followed by a space, the end or punctuation other
+/// than `%` ("CHICAGO 72 65", "Leeds 2 Chelsea"); not a year or a date
+/// ("LONDON 1996-08-22"), a decimal or a share ("Paris 3%").
+fn followed_by_score(s: &str, end: usize) -> bool {
+    let Some(rest) = s[end..].strip_prefix(' ') else {
+        return false;
+    };
+    let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+    if !(1..=3).contains(&digits) {
+        return false;
+    }
+    match rest[digits..].chars().next() {
+        None => true,
+        Some(c) => {
+            c.is_whitespace()
+                || (c.is_ascii_punctuation() && !matches!(c, '%' | '.' | ',' | '-' | ':' | '/'))
+        }
     }
 }
 
@@ -540,10 +588,14 @@ fn resolve(
             .expect("hit comes from a text");
         let previous = text.adjacent_word_before(hit.start).map(str::to_lowercase);
         let previous = previous.as_deref();
-        // An article before the name rules it out ("the Reading room"); a
-        // name that is also a US state in a US story is the state.
-        let ruled_out = matches!(previous, Some("the" | "a" | "an"))
-            || (hit.state && p.kind == Kind::Country && us_context && !cities_in.contains(&place));
+        // A name that is also a US state in a US story is the state; an
+        // article before the name rules it out ("the Reading room").
+        if hit.state && p.kind == Kind::Country && us_context && !cities_in.contains(&place) {
+            // The state, so a mention of the United States.
+            resolved[i] = us;
+            continue;
+        }
+        let ruled_out = matches!(previous, Some("the" | "a" | "an"));
         let ok = !ruled_out
             && (previous.is_some_and(|w| LOCATION_PREPOSITIONS.contains(&w))
                 || neighbour_in_country(g, text, hits, &clear, i, p.country)
@@ -659,6 +711,36 @@ mod tests {
     fn georgia_in_a_us_story_is_the_state() {
         let n = names("Voters in Atlanta, Georgia lined up as the United States voted.");
         assert!(!n.contains(&"Georgia".to_string()), "{n:?}");
+        let us = locs("Voters in Atlanta, Georgia lined up as the United States voted.")
+            .into_iter()
+            .find(|l| l.name == "United States")
+            .unwrap();
+        assert_eq!(us.mentions, ["Georgia", "United States"]);
+    }
+
+    #[test]
+    fn a_us_state_is_a_mention_of_the_united_states() {
+        let l = locs("Wildfires spread across California and Oregon.");
+        assert_eq!(l.len(), 1, "{l:?}");
+        assert_eq!(l[0].name, "United States");
+        assert_eq!(l[0].mentions, ["California", "Oregon"]);
+        // Inside a longer name it is not ("Texas Instruments").
+        assert!(names("Texas Instruments said sales rose.").is_empty());
+    }
+
+    #[test]
+    fn a_city_or_state_before_a_score_is_a_team_not_a_place() {
+        assert!(names("NEW YORK 72 53 .576 -").is_empty());
+        assert!(names("Leeds 2 Chelsea 1").is_empty());
+        assert!(names("California 7 NEW YORK 1").is_empty());
+        // National teams are their country; dates, shares and sizes are no
+        // scores.
+        assert_eq!(names("Mali 2 Ghana 1"), ["Mali", "Ghana"]);
+        assert_eq!(names("LONDON 1996-08-22"), ["London"]);
+        assert_eq!(
+            names("Prices in Paris rose 3% and in Lyon 2.5 pct."),
+            ["Paris", "Lyon"]
+        );
     }
 
     #[test]
