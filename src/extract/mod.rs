@@ -187,12 +187,20 @@ impl Extractor {
             .iter()
             .filter_map(|n| self.organizations.lookup(n))
             .collect();
-        let org_hits = self.organizations.find(&texts, &given_orgs);
+        let is_place = |name: &str| self.gazetteer.lookup(name).is_some();
+        let org_hits = self.organizations.find(&texts, &given_orgs, &is_place);
         let organizations =
             self.organizations
                 .organizations(&texts, &org_hits, &article.given_organizations);
         let org_spans: Vec<locations::OrgSpan> =
-            org_hits.iter().map(|h| (h.part, h.start, h.end)).collect();
+            // Names found by the organization-word rule are not curated:
+            // a demonym in one ("British Armed Forces") still points at
+            // its country.
+            org_hits
+                .iter()
+                .filter(|h| !matches!(h.key, organizations::OrgKey::Named(_)))
+                .map(|h| (h.part, h.start, h.end))
+                .collect();
 
         let dateline = article.dateline.as_deref().and_then(|d| {
             locations::dateline_place(&self.gazetteer, d, article.dateline_line.as_deref())
