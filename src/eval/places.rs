@@ -239,9 +239,16 @@ fn most(counts: HashMap<String, usize>) -> Vec<(String, usize)> {
 mod tests {
     use super::*;
 
+    /// The rules alone: these tests are about the scoring, not about
+    /// which names a model finds.
     fn extractor() -> &'static Extractor {
         static E: std::sync::OnceLock<Extractor> = std::sync::OnceLock::new();
-        E.get_or_init(Extractor::new)
+        E.get_or_init(|| {
+            Extractor::with_options(crate::extract::ExtractorOptions {
+                mode: crate::extract::ExtractionMode::Rules,
+                ..Default::default()
+            })
+        })
     }
 
     #[test]

@@ -26,10 +26,12 @@ mod dates;
 mod gazetteer;
 mod locations;
 mod organizations;
+pub mod tagger;
 mod text;
 
 pub use aliases::alias_facets;
 pub use dates::parse_date;
+pub use tagger::Mode as ExtractionMode;
 
 use gazetteer::Gazetteer;
 use organizations::OrgTable;
@@ -135,11 +137,22 @@ pub struct Entities {
     pub dates: Vec<MentionedDate>,
 }
 
+/// How an [`Extractor`] finds names.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ExtractorOptions {
+    /// Rules, the statistical tagger, or both (the default).
+    pub mode: ExtractionMode,
+    /// Run the tagger over every token instead of only capitalised runs
+    /// (slower; for measurement).
+    pub tag_every_token: bool,
+}
+
 /// Finds places, organizations and dates in articles.
 #[derive(Debug)]
 pub struct Extractor {
     gazetteer: Gazetteer,
     organizations: OrgTable,
+    tagger: Option<tagger::Tagger>,
 }
 
 impl Default for Extractor {
@@ -151,9 +164,16 @@ impl Default for Extractor {
 impl Extractor {
     /// Builds the extractor from the data shipped in the crate.
     pub fn new() -> Extractor {
+        Extractor::with_options(ExtractorOptions::default())
+    }
+
+    /// Builds the extractor with the given options.
+    pub fn with_options(options: ExtractorOptions) -> Extractor {
         Extractor {
             gazetteer: Gazetteer::load(),
             organizations: OrgTable::load(),
+            tagger: (options.mode != ExtractionMode::Rules)
+                .then(|| tagger::Tagger::load(options.mode, options.tag_every_token)),
         }
     }
 
@@ -213,8 +233,18 @@ impl Extractor {
                 given_places.push(p);
             }
         }
-        let locations =
+        let mut locations =
             locations::locations(&self.gazetteer, &texts, &org_spans, dateline, &given_places);
+        let mut organizations = organizations;
+        if let Some(tagger) = &self.tagger {
+            tagger.apply(
+                &self.gazetteer,
+                &self.organizations,
+                article,
+                &mut locations,
+                &mut organizations,
+            );
+        }
 
         let focus = locations::focus(&locations)
             .into_iter()

@@ -6,10 +6,12 @@ use std::process::ExitCode;
 
 use dateline::NewsIndex;
 use dateline::eval::{self, Qrels, RunOptions};
-use dateline::extract::Extractor;
+use dateline::extract::{Extractor, tagger};
 use dateline::search::QuerySyntax;
 
-use crate::args::{EvalCommand, EvalExtractArgs, EvalPlacesArgs, EvalRankingArgs, SyntaxArg};
+use crate::args::{
+    EvalCommand, EvalExtractArgs, EvalPlacesArgs, EvalRankingArgs, EvalTrainTaggerArgs, SyntaxArg,
+};
 use crate::render::CliError;
 
 pub fn run(command: EvalCommand) -> Result<ExitCode, CliError> {
@@ -17,6 +19,7 @@ pub fn run(command: EvalCommand) -> Result<ExitCode, CliError> {
         EvalCommand::Ranking(args) => ranking(*args),
         EvalCommand::Extract(args) => extract(args),
         EvalCommand::Places(args) => places(args),
+        EvalCommand::TrainTagger(args) => train_tagger(args),
     }
 }
 
@@ -85,13 +88,41 @@ fn report(
 }
 
 fn extract(args: EvalExtractArgs) -> Result<ExitCode, CliError> {
+    let options = args.mode.options(args.tag_every_token);
+    if let Some(dir) = &args.speed {
+        let report = eval::extract::measure_speed(std::slice::from_ref(dir), options)?;
+        let mut out = io::stdout().lock();
+        if args.json {
+            serde_json::to_writer(&mut out, &report)?;
+            writeln!(out)?;
+        } else {
+            writeln!(
+                out,
+                "{} articles, {:.1} MB of text: {:.2} s, {:.1} MB/s on one thread; CPU {}, {} MB/s per CPU second (extractor built in {:.1} ms; {} entities)",
+                report.articles,
+                report.bytes as f64 / 1e6,
+                report.seconds,
+                report.mb_per_second,
+                report
+                    .cpu_seconds
+                    .map_or("unknown".into(), |c| format!("{c:.2} s")),
+                report
+                    .mb_per_cpu_second
+                    .map_or("unknown".into(), |m| format!("{m:.1}")),
+                report.load_ms,
+                report.entities
+            )?;
+        }
+        out.flush()?;
+        return Ok(ExitCode::SUCCESS);
+    }
     let mut documents = Vec::new();
     for path in &args.files {
         let parsed = eval::extract::parse_conll(&read(path)?)
             .map_err(|e| CliError::new(format!("`{}`: {e}", path.display())))?;
         documents.extend(parsed);
     }
-    let extractor = Extractor::new();
+    let extractor = Extractor::with_options(options);
     let mut evaluation = eval::extract::evaluate_extractor(&extractor, &documents);
     evaluation.files = args.files.clone();
     let mut out = io::stdout().lock();
@@ -139,7 +170,8 @@ fn places(args: EvalPlacesArgs) -> Result<ExitCode, CliError> {
     let options = eval::places::PlacesOptions {
         dateline: !args.no_dateline,
     };
-    let evaluation = eval::places::evaluate_places(&Extractor::new(), &files, options);
+    let extractor = Extractor::with_options(args.mode.options(false));
+    let evaluation = eval::places::evaluate_places(&extractor, &files, options);
     let mut out = io::stdout().lock();
     if args.json {
         serde_json::to_writer(&mut out, &evaluation)?;
@@ -183,5 +215,30 @@ fn places(args: EvalPlacesArgs) -> Result<ExitCode, CliError> {
         writeln!(out, "codes not mapped (skipped): {}", skipped.join(", "))?;
     }
     out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn read_conll(path: &std::path::Path) -> Result<Vec<eval::extract::ConllDocument>, CliError> {
+    eval::extract::parse_conll(&read(path)?)
+        .map_err(|e| CliError::new(format!("`{}`: {e}", path.display())))
+}
+
+fn train_tagger(args: EvalTrainTaggerArgs) -> Result<ExitCode, CliError> {
+    let train = read_conll(&args.train)?;
+    let dev = read_conll(&args.dev)?;
+    let options = tagger::TrainOptions {
+        epochs: args.epochs,
+        bits: args.bits,
+        ..tagger::TrainOptions::default()
+    };
+    let mut err = io::stderr();
+    let (bytes, report) = tagger::train(&train, &dev, &options, &mut |line| {
+        let _ = writeln!(err, "{line}");
+    })?;
+    fs::write(&args.out, &bytes)
+        .map_err(|e| CliError::new(format!("cannot write `{}`: {e}", args.out.display())))?;
+    let mut out = io::stdout().lock();
+    serde_json::to_writer(&mut out, &report)?;
+    writeln!(out)?;
     Ok(ExitCode::SUCCESS)
 }
