@@ -780,13 +780,36 @@ fn organization_word_runs(
     taken: &[OrgHit],
     is_place: &dyn Fn(&str) -> bool,
 ) -> Vec<OrgHit> {
-    if text.caps_uninformative() {
+    if text.caps_uninformative() || !mentions_a_head(text.s) {
         return Vec::new();
     }
     let words = words_of(text.s);
     let mut hits = Vec::new();
+    let mut lower = String::new();
     let mut i = 0;
     while i < words.len() {
+        if !is_capitalised(words[i].text) {
+            i += 1;
+            continue;
+        }
+        // Most capitalised stretches name no organization; the checks
+        // below are costly, so a stretch with no head word in it (a
+        // superset of any run found in it) is skipped whole.
+        let stretch_end = stretch_end(&words, i);
+        let has_head = words[i..stretch_end].iter().any(|w| {
+            lower.clear();
+            lower.extend(
+                w.text
+                    .trim_end_matches('.')
+                    .chars()
+                    .map(|c| c.to_ascii_lowercase()),
+            );
+            head_words().contains(lower.as_str())
+        });
+        if !has_head {
+            i = stretch_end;
+            continue;
+        }
         let starts_run = |w: &Word<'_>| {
             is_capitalised(w.text)
                 && !is_function_word(w.text)
@@ -850,6 +873,57 @@ fn organization_word_runs(
         i = j + 1;
     }
     hits
+}
+
+/// Every organization word, company form and "of" head, lower case.
+fn head_words() -> &'static HashSet<&'static str> {
+    static HEADS: std::sync::OnceLock<HashSet<&'static str>> = std::sync::OnceLock::new();
+    HEADS.get_or_init(|| {
+        ORGANIZATION_WORDS
+            .iter()
+            .chain(COMPANY_HEADS)
+            .chain(OF_HEADS)
+            .copied()
+            .collect()
+    })
+}
+
+/// True if a capitalised head word ("Corp", "Ministry") stands in `s` as a
+/// whole word: a fast test that spares most texts the word-by-word rule.
+fn mentions_a_head(s: &str) -> bool {
+    static HEADS: std::sync::OnceLock<AhoCorasick> = std::sync::OnceLock::new();
+    let automaton = HEADS.get_or_init(|| {
+        let mut heads: Vec<&str> = head_words().iter().copied().collect();
+        heads.sort_unstable();
+        AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(heads)
+            .expect("head words build an automaton")
+    });
+    automaton.find_overlapping_iter(s).any(|m| {
+        let before = s[..m.start()].chars().next_back();
+        let after = s[m.end()..].chars().next();
+        s[m.start()..].starts_with(|c: char| c.is_uppercase())
+            && !before.is_some_and(char::is_alphanumeric)
+            && !after.is_some_and(char::is_alphanumeric)
+    })
+}
+
+/// The end (exclusive) of the stretch of words from `i` that a run could
+/// span: capitalised words and lower-case connectors, with no punctuation
+/// between them.
+fn stretch_end(words: &[Word<'_>], i: usize) -> usize {
+    let mut j = i;
+    while j + 1 < words.len() && !words[j].breaks_after {
+        let next = &words[j + 1];
+        let joins =
+            is_capitalised(next.text) || CONNECTORS.contains(&next.text) || next.text == "the";
+        if next.breaks_before || !joins {
+            break;
+        }
+        j += 1;
+    }
+    j + 1
 }
 
 /// The organization a run of capitalised words names, if any: the whole
