@@ -359,7 +359,7 @@ pub struct EvalTrainTaggerArgs {
     #[arg(long, default_value_t = 12, value_name = "N")]
     pub epochs: usize,
     /// Log2 of the number of hashed feature buckets
-    #[arg(long, default_value_t = 18, value_name = "N")]
+    #[arg(long, default_value_t = 17, value_name = "N")]
     pub bits: u32,
 }
 

@@ -76,6 +76,8 @@ pub(crate) struct Tables<'a> {
 pub(crate) struct TaggedText<'a> {
     pub part: Part,
     pub text: &'a str,
+    /// True if the text is ASCII: code point offsets are byte offsets.
+    pub ascii: bool,
     pub names: Vec<TaggedName>,
 }
 
@@ -103,8 +105,11 @@ fn char_names(texts: &[TaggedText<'_>]) -> Vec<CharName> {
             chars
         };
         for n in names {
-            let start = advance(n.start);
-            let end = advance(n.end);
+            let (start, end) = if t.ascii {
+                (n.start, n.end)
+            } else {
+                (advance(n.start), advance(n.end))
+            };
             out.push(CharName {
                 kind: n.kind,
                 part: t.part,
@@ -230,11 +235,15 @@ fn span_text(texts: &[TaggedText<'_>], span: &Span) -> String {
         .iter()
         .find(|t| t.part == span.part)
         .map(|t| {
-            t.text
-                .chars()
-                .skip(span.start)
-                .take(span.end - span.start)
-                .collect()
+            if t.ascii {
+                t.text[span.start..span.end].to_string()
+            } else {
+                t.text
+                    .chars()
+                    .skip(span.start)
+                    .take(span.end - span.start)
+                    .collect()
+            }
         })
         .unwrap_or_default()
 }
@@ -279,6 +288,7 @@ pub(crate) fn combine(
         .filter(|s| !s.derived)
         .cloned()
         .collect();
+    let mut resolved: Vec<(&str, Option<u32>)> = Vec::new();
     for n in &names {
         if kept.iter().any(|s| overlaps(s, n)) {
             // The rules' span stands (the same name, or one the tagger cut).
@@ -297,7 +307,16 @@ pub(crate) fn combine(
         };
         match n.kind {
             NameKind::Location => {
-                let (name, facet) = match gazetteer.lookup(surface) {
+                // A name comes back many times in an article: resolve once.
+                let place = match resolved.iter().find(|(s, _)| *s == surface) {
+                    Some(&(_, place)) => place,
+                    None => {
+                        let place = gazetteer.lookup(surface);
+                        resolved.push((surface, place));
+                        place
+                    }
+                };
+                let (name, facet) = match place {
                     Some(place) => (
                         gazetteer.place(place).name.to_string(),
                         gazetteer.facet(place),

@@ -80,17 +80,35 @@ pub(crate) struct TokenInfo {
 
 /// Says whether a sequence of words is written in capitals: at least three
 /// words with letters, and at least 80% of them without a lower-case letter.
-pub(crate) fn is_shouted<'a>(words: impl Iterator<Item = &'a str>) -> bool {
-    let (mut lettered, mut caps) = (0usize, 0usize);
+pub(crate) fn is_shouted<'a>(words: impl ExactSizeIterator<Item = &'a str>) -> bool {
+    let count = words.len();
+    let (mut lettered, mut lower) = (0usize, 0usize);
     for w in words {
-        if w.chars().any(char::is_alphabetic) {
+        let (has_letter, has_lower) = if w.is_ascii() {
+            let b = w.as_bytes();
+            (
+                b.iter().any(u8::is_ascii_alphabetic),
+                b.iter().any(u8::is_ascii_lowercase),
+            )
+        } else {
+            (
+                w.chars().any(char::is_alphabetic),
+                w.chars().any(char::is_lowercase),
+            )
+        };
+        if has_letter {
             lettered += 1;
-            if !w.chars().any(char::is_lowercase) {
-                caps += 1;
+            if has_lower {
+                lower += 1;
+                // More than a fifth of all words have lower case: the
+                // words with letters cannot be 80% capitals any more.
+                if lower * 5 > count {
+                    return false;
+                }
             }
         }
     }
-    lettered >= 3 && caps * 10 >= lettered * 8
+    lettered >= 3 && lower * 5 <= lettered
 }
 
 fn is_sentence_end(word: &str) -> bool {
@@ -198,6 +216,12 @@ pub(crate) fn token_infos(
             continue;
         }
         let many = first.is_some_and(|c| c.is_uppercase() || c.is_ascii_digit());
+        if !many {
+            // Place and organization names start with a capital or a digit.
+            let classes = lexicon.word_classes(out[base + i - from].lower);
+            out[base + i - from].gaz |= u16::from(classes);
+            continue;
+        }
         let mut h = seed();
         let mut best_len = [0u8; 8];
         for len in 1..=lexicon.longest().min(tokens.len() - i) {
@@ -212,7 +236,7 @@ pub(crate) fn token_infos(
                 bits &= bits - 1;
                 best_len[bit] = len as u8;
             }
-            if !longer || !many {
+            if !longer {
                 break;
             }
         }

@@ -169,6 +169,10 @@ const PREFIX: u16 = 1 << 15;
 #[derive(Debug, Default)]
 pub(crate) struct Lexicon {
     names: HashMap<u64, u16, BuildHasherDefault<PreHashed>>,
+    /// The single words of the person title and organization word classes,
+    /// a table small enough to stay in cache: lower-case tokens are looked
+    /// up only here.
+    words: HashMap<u64, u16, BuildHasherDefault<PreHashed>>,
     longest: usize,
 }
 
@@ -177,6 +181,7 @@ impl Lexicon {
     pub fn load() -> Lexicon {
         let mut lexicon = Lexicon {
             names: HashMap::with_capacity_and_hasher(120_000, BuildHasherDefault::default()),
+            words: HashMap::default(),
             longest: 1,
         };
         let mut tokens = Vec::new();
@@ -221,11 +226,15 @@ impl Lexicon {
                 lexicon.add(name.trim_end_matches('^'), ORGANIZATION, &mut tokens);
             }
         }
-        for word in ORGANIZATION_WORDS {
-            lexicon.add(word, ORGANIZATION_WORD, &mut tokens);
-        }
-        for word in PERSON_TITLES {
-            lexicon.add(word, PERSON_TITLE, &mut tokens);
+        for (list, class) in [
+            (ORGANIZATION_WORDS, ORGANIZATION_WORD),
+            (PERSON_TITLES, PERSON_TITLE),
+        ] {
+            for word in list {
+                lexicon.add(word, class, &mut tokens);
+                let h = feed_lower(seed(), word);
+                *lexicon.words.entry(h).or_insert(0) |= 1 << class;
+            }
         }
         lexicon
     }
@@ -256,6 +265,13 @@ impl Lexicon {
             Some(&v) => (v as u8, v & PREFIX != 0),
             None => (0, false),
         }
+    }
+
+    /// The class bits of a lower-case word (person titles and organization
+    /// words only).
+    #[inline]
+    pub fn word_classes(&self, hash: u64) -> u8 {
+        self.words.get(&hash).map_or(0, |&v| v as u8)
     }
 
     /// The most tokens a name has.

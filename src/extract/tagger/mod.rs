@@ -178,7 +178,14 @@ impl Model {
 
     /// Decodes tokens `from..to` whose infos start at token `offset` of
     /// `scratch.infos`, after tag `start`; leaves the tags in `scratch.labels`.
-    fn decode(&self, offset: usize, from: usize, to: usize, start: usize, scratch: &mut Scratch) {
+    fn decode(
+        &self,
+        offset: usize,
+        from: usize,
+        to: usize,
+        (start, then): (usize, Option<usize>),
+        scratch: &mut Scratch,
+    ) {
         scratch.emissions.clear();
         for i in from..to {
             scratch.hashes.clear();
@@ -189,6 +196,7 @@ impl Model {
             &scratch.emissions,
             &self.transitions,
             start,
+            then,
             &mut scratch.back,
             &mut scratch.labels,
         );
@@ -248,7 +256,7 @@ fn tag_sequence(
         lexicon,
         &mut scratch.infos,
     );
-    model.decode(0, 0, tokens.len(), LABELS, scratch);
+    model.decode(0, 0, tokens.len(), (LABELS, None), scratch);
     scratch.labels.clone()
 }
 
@@ -261,12 +269,15 @@ fn allowed(from: usize, to: usize) -> bool {
     from < LABELS && from > 0 && from.div_ceil(2) == to.div_ceil(2)
 }
 
-/// Best tag sequence for the emission scores, starting after `start`
-/// (a tag, or `LABELS` for the start of a sentence).
+/// Best tag sequence for the emission scores, starting after tag `start`
+/// (`LABELS` for the start of a sentence) and, when `then` is a tag,
+/// followed by it (a run decoded inside a sentence is followed by an
+/// outside tag, and that transition counts too).
 fn viterbi(
     emissions: &[[f32; LABELS]],
     transitions: &[[f32; LABELS]; LABELS + 1],
     start: usize,
+    then: Option<usize>,
     back: &mut Vec<[u8; LABELS]>,
     out: &mut Vec<u8>,
 ) {
@@ -301,6 +312,15 @@ fn viterbi(
         score = next;
         back.push(from_best);
     }
+    if let Some(next) = then {
+        for (from, s) in score.iter_mut().enumerate() {
+            *s += if allowed(from, next) {
+                transitions[from][next]
+            } else {
+                f32::NEG_INFINITY
+            };
+        }
+    }
     let mut best = (0..LABELS)
         .max_by(|&a, &b| score[a].total_cmp(&score[b]))
         .unwrap_or(0) as u8;
@@ -313,7 +333,7 @@ fn viterbi(
 
 /// Reusable buffers for tagging.
 #[derive(Default)]
-struct Scratch {
+pub(crate) struct Scratch {
     tokens: Vec<Token>,
     infos: Vec<TokenInfo>,
     hashes: Vec<u64>,
@@ -333,14 +353,16 @@ pub(crate) struct Tagger {
     every_token: bool,
 }
 
-/// Lower-case words that may join capitalised words inside a name
-/// ("Bank of England", "Trinidad and Tobago", "Abu Dhabi al-...").
+/// Lower-case words and signs that may join capitalised words inside a
+/// name ("Bank of England", "Trinidad and Tobago", "Mladost ( BJ )",
+/// "Bond Traders ' Association").
 fn is_joiner(word: &str) -> bool {
     matches!(
         word,
         "of" | "and"
             | "for"
             | "the"
+            | "in"
             | "de"
             | "du"
             | "des"
@@ -357,15 +379,33 @@ fn is_joiner(word: &str) -> bool {
             | "on"
             | "&"
             | "'s"
+            | "'"
             | "-"
+            | "("
+            | ")"
             | "da"
             | "do"
             | "di"
     )
 }
 
+/// Signs that may end a name after its last capitalised word ("Lord 's",
+/// "Mladost ( BJ )").
+fn is_closer(word: &str) -> bool {
+    matches!(word, "'s" | "'" | ")")
+}
+
+/// A word that may be part of a name: capitalised, or capitalised after a
+/// hyphen ("al-Aqsa").
 fn starts_upper(word: &str) -> bool {
-    word.chars().next().is_some_and(char::is_uppercase)
+    let mut chars = word.chars();
+    match chars.next() {
+        Some(c) if c.is_uppercase() => true,
+        Some(c) if c.is_lowercase() => word
+            .split_once('-')
+            .is_some_and(|(_, after)| after.chars().next().is_some_and(char::is_uppercase)),
+        _ => false,
+    }
 }
 
 impl Tagger {
@@ -393,6 +433,7 @@ impl Tagger {
     ) {
         let mut texts = Vec::with_capacity(2);
         let mut shouted = Vec::new();
+        let mut scratch = Scratch::default();
         if let Some(title) = article.title.as_deref() {
             if !title.chars().any(char::is_lowercase) {
                 shouted.push(Part::Title);
@@ -400,13 +441,15 @@ impl Tagger {
             texts.push(TaggedText {
                 part: Part::Title,
                 text: title,
-                names: self.names(title, self.every_token),
+                ascii: title.is_ascii(),
+                names: self.names(title, self.every_token, &mut scratch),
             });
         }
         texts.push(TaggedText {
             part: Part::Body,
             text: &article.body,
-            names: self.names(&article.body, self.every_token),
+            ascii: article.body.is_ascii(),
+            names: self.names(&article.body, self.every_token, &mut scratch),
         });
         let tables = combine::Tables {
             gazetteer,
@@ -425,8 +468,7 @@ impl Tagger {
 
     /// Finds the names in a text. Each line is a sequence; with `full`
     /// every token is decoded, otherwise only runs of capitalised tokens.
-    pub fn names(&self, text: &str, full: bool) -> Vec<TaggedName> {
-        let mut scratch = Scratch::default();
+    pub fn names(&self, text: &str, full: bool, scratch: &mut Scratch) -> Vec<TaggedName> {
         let mut names = Vec::new();
         let mut line_start = 0;
         for line in text.split('\n') {
@@ -480,7 +522,8 @@ impl Tagger {
                     &self.lexicon,
                     &mut scratch.infos,
                 );
-                self.model.decode(0, 0, tokens.len(), LABELS, &mut scratch);
+                self.model
+                    .decode(0, 0, tokens.len(), (LABELS, None), scratch);
                 emit(0, &scratch.labels);
             } else {
                 let mut i = 0;
@@ -495,7 +538,7 @@ impl Tagger {
                     let mut end = i + 1;
                     loop {
                         let mut j = end;
-                        while j < tokens.len() && j - end < 2 && is_joiner(word(j)) {
+                        while j < tokens.len() && j - end < 3 && is_joiner(word(j)) {
                             j += 1;
                         }
                         if j < tokens.len() && starts_upper(word(j)) {
@@ -503,6 +546,9 @@ impl Tagger {
                         } else {
                             break;
                         }
+                    }
+                    if end < tokens.len() && is_closer(word(end)) {
+                        end += 1;
                     }
                     // A capitalised function word alone at a sentence's
                     // start ("Since 2012, ...") names nothing.
@@ -525,7 +571,8 @@ impl Tagger {
                         &mut scratch.infos,
                     );
                     let before = if start == 0 { LABELS } else { 0 };
-                    self.model.decode(lo, start, end, before, &mut scratch);
+                    let after = (end < tokens.len()).then_some(0);
+                    self.model.decode(lo, start, end, (before, after), scratch);
                     emit(start, &scratch.labels);
                     i = end;
                 }
@@ -544,7 +591,7 @@ mod tests {
     fn the_shipped_weights_load_and_tag_a_sentence() {
         let tagger = Tagger::load(Mode::Both, false);
         let text = "The European Commission said on Thursday it disagreed with German advice to consumers in Britain .";
-        let names = tagger.names(text, true);
+        let names = tagger.names(text, true, &mut Scratch::default());
         let found: Vec<(NameKind, &str)> = names
             .iter()
             .map(|n| (n.kind, &text[n.start..n.end]))
@@ -557,7 +604,7 @@ mod tests {
             found.contains(&(NameKind::Location, "Britain")),
             "{found:?}"
         );
-        assert_eq!(tagger.names(text, false), names);
+        assert_eq!(tagger.names(text, false, &mut Scratch::default()), names);
     }
 
     #[test]

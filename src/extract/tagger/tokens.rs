@@ -46,22 +46,35 @@ fn keeps_period(word: &str) -> bool {
 /// Appends the tokens of `text` to `out`.
 pub(crate) fn tokenize(text: &str, out: &mut Vec<Token>) {
     let bytes = text.as_bytes();
+    // Length of the whitespace character at `i`, or 0; ASCII bytes are
+    // decided without decoding.
+    let space_at = |i: usize| -> usize {
+        let b = bytes[i];
+        if b < 0x80 {
+            usize::from(b.is_ascii_whitespace())
+        } else {
+            let c = text[i..].chars().next().expect("a character starts here");
+            if c.is_whitespace() { c.len_utf8() } else { 0 }
+        }
+    };
+    let step = |i: usize| -> usize {
+        if bytes[i] < 0x80 {
+            1
+        } else {
+            text[i..].chars().next().map_or(1, char::len_utf8)
+        }
+    };
     let mut i = 0;
     while i < bytes.len() {
-        // Whitespace, ASCII or not.
-        let c = text[i..].chars().next().expect("inside the text");
-        if c.is_whitespace() {
-            i += c.len_utf8();
+        let space = space_at(i);
+        if space > 0 {
+            i += space;
             continue;
         }
         let start = i;
         let mut end = i;
-        while end < bytes.len() {
-            let c = text[end..].chars().next().expect("inside the text");
-            if c.is_whitespace() {
-                break;
-            }
-            end += c.len_utf8();
+        while end < bytes.len() && space_at(end) == 0 {
+            end += step(end);
         }
         split_chunk(text, start, end, out);
         i = end;
@@ -77,6 +90,14 @@ fn split_chunk(text: &str, mut start: usize, mut end: usize, out: &mut Vec<Token
         })
     };
     let word = &text[start..end];
+    let bytes = word.as_bytes();
+    // Most chunks are plain words: alphanumeric at both ends, no "'s".
+    let plain_end = bytes[bytes.len() - 1].is_ascii_alphanumeric()
+        && !(bytes.len() > 2 && bytes[bytes.len() - 2] == b'\'');
+    if bytes[0].is_ascii_alphanumeric() && plain_end && !word.contains('’') {
+        push(out, start, end);
+        return;
+    }
     if matches!(word, "'s" | "'S" | "’s") || !word.chars().any(char::is_alphanumeric) {
         push(out, start, end);
         return;

@@ -32,7 +32,7 @@ impl Default for TrainOptions {
     fn default() -> Self {
         TrainOptions {
             epochs: 12,
-            bits: 18,
+            bits: 17,
             seed: 1,
         }
     }
@@ -264,7 +264,7 @@ pub fn train(
                 }
                 emissions.push(e);
             }
-            viterbi(&emissions, &t, LABELS, &mut back, &mut predicted);
+            viterbi(&emissions, &t, LABELS, None, &mut back, &mut predicted);
             if predicted != s.gold {
                 for k in 0..s.tokens.len() {
                     let (g, p) = (usize::from(s.gold[k]), usize::from(predicted[k]));
