@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::article::{Article, Date, Origin};
 use crate::corpus::{self, FileContents, Problem, ReadOptions};
-use crate::extract::{Entities, Extractor};
+use crate::extract::{Entities, Extractor, Focus};
 
 /// A place in an [`ExtractedArticle`].
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -59,6 +59,22 @@ pub struct ExtractedArticle {
     pub locations: Vec<ExtractedLocation>,
     /// Organizations.
     pub organizations: Vec<ExtractedOrganization>,
+    /// The 1-3 places the article is about, best first.
+    #[serde(default)]
+    pub focus: Vec<Focus>,
+    /// The distinct dates the title and body mention, in order of first
+    /// appearance.
+    #[serde(default)]
+    pub dates: Vec<ExtractedDate>,
+}
+
+/// A mentioned date in an [`ExtractedArticle`].
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExtractedDate {
+    /// The words as written.
+    pub text: String,
+    /// `YYYY-MM-DD`, `YYYY-MM` or `YYYY`.
+    pub value: String,
 }
 
 impl ExtractedArticle {
@@ -94,8 +110,27 @@ impl ExtractedArticle {
                     sources: o.sources.clone(),
                 })
                 .collect(),
+            focus: entities.focus.clone(),
+            dates: distinct_dates(entities),
         }
     }
+}
+
+/// The mentioned dates, each text and value once.
+fn distinct_dates(entities: &Entities) -> Vec<ExtractedDate> {
+    let mut out: Vec<ExtractedDate> = Vec::new();
+    for date in &entities.dates {
+        if !out
+            .iter()
+            .any(|d| d.text == date.text && d.value == date.value)
+        {
+            out.push(ExtractedDate {
+                text: date.text.clone(),
+                value: date.value.clone(),
+            });
+        }
+    }
+    out
 }
 
 /// Walks files and folders the way [`NewsIndex::ingest_paths`] does and

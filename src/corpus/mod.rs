@@ -35,7 +35,7 @@ use serde::{Deserialize, Serialize};
 use crate::article::Article;
 
 mod dateline;
-mod dates;
+pub(crate) mod dates;
 mod decode;
 #[cfg(test)]
 mod fixtures;

@@ -1,5 +1,7 @@
 //! Ranking evaluation: TREC qrels and runs, and the standard measures
-//! (MAP, nDCG@10, P@10, R@100) as trec_eval defines them.
+//! (MAP, nDCG@10, P@10, R@100) as trec_eval defines them. Extraction is
+//! evaluated on CoNLL-2003 in [`extract`], and against Reuters-21578's
+//! `PLACES` tags in [`places`].
 //!
 //! The definitions follow trec_eval so that numbers can be compared with
 //! published ones and checked with pytrec_eval (`scripts/trec_check.py`):
@@ -10,6 +12,9 @@
 //!
 //! Averages are over every judged query that was asked (trec_eval's `-c`):
 //! a query that retrieved nothing counts as zero rather than vanishing.
+
+pub mod extract;
+pub mod places;
 
 use std::collections::{BTreeMap, HashMap};
 use std::io::Write;

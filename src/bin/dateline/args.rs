@@ -316,7 +316,123 @@ Example:
   dateline index ../shared/data/ir-dev/cisi/docs --index /tmp/cisi
   dateline eval ranking --index /tmp/cisi --queries ../shared/data/ir-dev/cisi/queries.tsv \\
       --qrels ../shared/data/ir-dev/cisi/qrels.trec --run-out cisi.run")]
-    Ranking(EvalRankingArgs),
+    Ranking(Box<EvalRankingArgs>),
+    /// Score location and organization extraction on CoNLL-2003 files
+    #[command(after_help = "\
+Each document is rebuilt as a plain text article (first sentence = headline, a
+dateline line such as `BRUSSELS 1996-08-22` = dateline, every other sentence a
+paragraph) and extracted. Mention level: exact token span and type, as conlleval;
+demonyms are not location mentions. Article level: distinct entities per
+document. Non-sports: documents whose headline does not open with a sport label
+(`SOCCER -`).
+
+Exit codes: 0 done, 2 error.
+
+Examples:
+  dateline eval extract ../shared/data/conll2003/eng.testa --mode rules
+  dateline eval extract --speed /tmp/bench-reuters")]
+    Extract(EvalExtractArgs),
+    /// Score extracted countries against Reuters-21578 `PLACES` tags
+    #[command(after_help = "\
+Each Reuters article with at least one `PLACES` code is extracted from its title,
+body and dateline alone (its PLACES and ORGS tags removed). Codes map to country
+facets through src/eval/reuters-places.tsv; a city counts as its country. Recall:
+gold countries extracted, over gold countries. Not-gold share: extracted
+countries absent from the article's PLACES, over extracted countries.
+
+Exit codes: 0 done, 2 error.
+
+Example:
+  dateline eval places ../shared/data/reuters21578 --mode rules")]
+    Places(EvalPlacesArgs),
+    /// Train the name tagger's weights on CoNLL-2003 (deterministic)
+    #[command(after_help = "\
+Trains the averaged perceptron on TRAIN, prints dev F1 per epoch, and writes the
+quantised weights. The shipped weights were made with the defaults:
+
+  dateline eval train-tagger ../shared/data/conll2003/eng.train \\
+      --dev ../shared/data/conll2003/eng.testa --out src/extract/data/tagger.bin
+
+Exit codes: 0 done, 2 error.")]
+    TrainTagger(EvalTrainTaggerArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct EvalPlacesArgs {
+    /// A Reuters-21578 `.sgm` file, or a folder of them
+    #[arg(value_name = "PATH")]
+    pub path: PathBuf,
+    /// Leave the dateline out: title and body only
+    #[arg(long)]
+    pub no_dateline: bool,
+    /// Which extractor: the rules, the statistical tagger, or both
+    #[arg(long, value_enum, default_value = "both")]
+    pub mode: ModeArg,
+    /// Print the evaluation as JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct EvalTrainTaggerArgs {
+    /// CoNLL training file
+    #[arg(value_name = "TRAIN")]
+    pub train: PathBuf,
+    /// CoNLL development file, scored after each epoch
+    #[arg(long, value_name = "FILE")]
+    pub dev: PathBuf,
+    /// Where to write the weights
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
+    /// Passes over the training data
+    #[arg(long, default_value_t = 12, value_name = "N")]
+    pub epochs: usize,
+    /// Log2 of the number of hashed feature buckets
+    #[arg(long, default_value_t = 17, value_name = "N")]
+    pub bits: u32,
+}
+
+#[derive(Debug, Args)]
+pub struct EvalExtractArgs {
+    /// CoNLL files (`WORD POS CHUNK TAG` per line, IOB1 or IOB2 tags)
+    #[arg(required_unless_present = "speed", value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    /// Instead of scoring, time extraction of every article under DIR on one thread
+    #[arg(long, value_name = "DIR", conflicts_with = "files")]
+    pub speed: Option<PathBuf>,
+    /// Which extractor: the rules, the statistical tagger, or both
+    #[arg(long, value_enum, default_value = "both")]
+    pub mode: ModeArg,
+    /// Run the tagger over every token, not only capitalised runs
+    #[arg(long)]
+    pub tag_every_token: bool,
+    /// Print the evaluation as JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ModeArg {
+    /// Gazetteer, organization table and rules
+    Rules,
+    /// The statistical tagger, normalised through the tables
+    Model,
+    /// The tagger, and the rules where it saw no name (the default extractor)
+    Both,
+}
+
+impl ModeArg {
+    pub fn options(self, tag_every_token: bool) -> dateline::extract::ExtractorOptions {
+        use dateline::extract::ExtractionMode;
+        dateline::extract::ExtractorOptions {
+            mode: match self {
+                ModeArg::Rules => ExtractionMode::Rules,
+                ModeArg::Model => ExtractionMode::Model,
+                ModeArg::Both => ExtractionMode::Both,
+            },
+            tag_every_token,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

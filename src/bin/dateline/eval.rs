@@ -1,4 +1,4 @@
-//! `dateline eval ranking`.
+//! `dateline eval ranking`, `dateline eval extract` and `dateline eval places`.
 
 use std::fs;
 use std::io::{self, BufWriter, Write};
@@ -7,13 +7,20 @@ use std::process::ExitCode;
 use dateline::NewsIndex;
 use dateline::QuerySyntax;
 use dateline::eval::{self, Qrels, RunOptions};
+use dateline::eval::tagger;
+use dateline::Extractor;
 
-use crate::args::{EvalCommand, EvalRankingArgs, SyntaxArg};
+use crate::args::{
+    EvalCommand, EvalExtractArgs, EvalPlacesArgs, EvalRankingArgs, EvalTrainTaggerArgs, SyntaxArg,
+};
 use crate::render::CliError;
 
 pub fn run(command: EvalCommand) -> Result<ExitCode, CliError> {
     match command {
-        EvalCommand::Ranking(args) => ranking(args),
+        EvalCommand::Ranking(args) => ranking(*args),
+        EvalCommand::Extract(args) => extract(args),
+        EvalCommand::Places(args) => places(args),
+        EvalCommand::TrainTagger(args) => train_tagger(args),
     }
 }
 
@@ -78,5 +85,161 @@ fn report(
         )?;
     }
     out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn extract(args: EvalExtractArgs) -> Result<ExitCode, CliError> {
+    let options = args.mode.options(args.tag_every_token);
+    if let Some(dir) = &args.speed {
+        let report = eval::extract::measure_speed(std::slice::from_ref(dir), options)?;
+        let mut out = io::stdout().lock();
+        if args.json {
+            serde_json::to_writer(&mut out, &report)?;
+            writeln!(out)?;
+        } else {
+            writeln!(
+                out,
+                "{} articles, {:.1} MB of text: {:.2} s, {:.1} MB/s on one thread; CPU {}, {} MB/s per CPU second (extractor built in {:.1} ms; {} entities)",
+                report.articles,
+                report.bytes as f64 / 1e6,
+                report.seconds,
+                report.mb_per_second,
+                report
+                    .cpu_seconds
+                    .map_or("unknown".into(), |c| format!("{c:.2} s")),
+                report
+                    .mb_per_cpu_second
+                    .map_or("unknown".into(), |m| format!("{m:.1}")),
+                report.load_ms,
+                report.entities
+            )?;
+        }
+        out.flush()?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let mut documents = Vec::new();
+    for path in &args.files {
+        let parsed = eval::extract::parse_conll(&read(path)?)
+            .map_err(|e| CliError::new(format!("`{}`: {e}", path.display())))?;
+        documents.extend(parsed);
+    }
+    let extractor = Extractor::with_options(options);
+    let mut evaluation = eval::extract::evaluate_extractor(&extractor, &documents);
+    evaluation.files = args.files.clone();
+    let mut out = io::stdout().lock();
+    if args.json {
+        serde_json::to_writer(&mut out, &evaluation)?;
+        writeln!(out)?;
+        out.flush()?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    for (name, scores) in [
+        ("all", &evaluation.all),
+        ("non-sports", &evaluation.non_sports),
+    ] {
+        writeln!(out, "{name} ({} documents)", scores.documents)?;
+        writeln!(
+            out,
+            "  type  level      precision  recall  F1      tp     fp     fn"
+        )?;
+        for (kind, s) in [("LOC", &scores.loc), ("ORG", &scores.org)] {
+            for (level, c) in [("mention", &s.mention), ("article", &s.article)] {
+                writeln!(
+                    out,
+                    "  {kind}   {level:<9}  {:.4}     {:.4}  {:.4}  {:<6} {:<6} {}",
+                    c.precision(),
+                    c.recall(),
+                    c.f1(),
+                    c.true_positives,
+                    c.false_positives,
+                    c.false_negatives
+                )?;
+            }
+        }
+    }
+    writeln!(
+        out,
+        "documents built directly (no prose for the text reader): {}; spans off token boundaries: {}",
+        evaluation.built_directly, evaluation.misaligned
+    )?;
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn places(args: EvalPlacesArgs) -> Result<ExitCode, CliError> {
+    let files = eval::places::sgml_files(&args.path)?;
+    let options = eval::places::PlacesOptions {
+        dateline: !args.no_dateline,
+    };
+    let extractor = Extractor::with_options(args.mode.options(false));
+    let evaluation = eval::places::evaluate_places(&extractor, &files, options);
+    let mut out = io::stdout().lock();
+    if args.json {
+        serde_json::to_writer(&mut out, &evaluation)?;
+        writeln!(out)?;
+        out.flush()?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let e = &evaluation;
+    writeln!(
+        out,
+        "articles {}\tscored {}\tdateline {}",
+        e.articles,
+        e.scored_articles,
+        if e.dateline { "used" } else { "left out" }
+    )?;
+    writeln!(
+        out,
+        "recall {:.4}\t({} of {} gold countries extracted)",
+        e.recall, e.gold_found, e.gold
+    )?;
+    writeln!(
+        out,
+        "not-gold share {:.4}\t({} of {} extracted countries not in PLACES)",
+        e.not_gold_share, e.extracted_not_gold, e.extracted
+    )?;
+    let list = |items: &[(String, usize)]| {
+        items
+            .iter()
+            .map(|(facet, n)| format!("{} {n}", facet.rsplit('/').next().unwrap_or(facet)))
+            .collect::<Vec<String>>()
+            .join(", ")
+    };
+    writeln!(out, "most missed: {}", list(&e.most_missed))?;
+    writeln!(out, "most not in gold: {}", list(&e.most_not_gold))?;
+    if !e.skipped_codes.is_empty() {
+        let skipped: Vec<String> = e
+            .skipped_codes
+            .iter()
+            .map(|(code, n)| format!("{code} {n}"))
+            .collect();
+        writeln!(out, "codes not mapped (skipped): {}", skipped.join(", "))?;
+    }
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn read_conll(path: &std::path::Path) -> Result<Vec<eval::extract::ConllDocument>, CliError> {
+    eval::extract::parse_conll(&read(path)?)
+        .map_err(|e| CliError::new(format!("`{}`: {e}", path.display())))
+}
+
+fn train_tagger(args: EvalTrainTaggerArgs) -> Result<ExitCode, CliError> {
+    let train = read_conll(&args.train)?;
+    let dev = read_conll(&args.dev)?;
+    let options = tagger::TrainOptions {
+        epochs: args.epochs,
+        bits: args.bits,
+        ..tagger::TrainOptions::default()
+    };
+    let mut err = io::stderr();
+    let (bytes, report) = tagger::train(&train, &dev, &options, &mut |line| {
+        let _ = writeln!(err, "{line}");
+    })?;
+    fs::write(&args.out, &bytes)
+        .map_err(|e| CliError::new(format!("cannot write `{}`: {e}", args.out.display())))?;
+    let mut out = io::stdout().lock();
+    serde_json::to_writer(&mut out, &report)?;
+    writeln!(out)?;
     Ok(ExitCode::SUCCESS)
 }

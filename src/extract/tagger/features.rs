@@ -1,0 +1,315 @@
+//! Hashed features of a token in its sentence.
+//!
+//! Every feature is a 64-bit hash of a template number and a value (the
+//! lower-cased word, its shape, a neighbour's word...), folded into the
+//! model's bucket count. Word hashes are computed once per token into a
+//! [`TokenInfo`], and templates combine them, so computing features
+//! allocates nothing per token.
+
+use super::lexicon::Lexicon;
+use super::tokens::Token;
+
+const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
+
+#[inline]
+pub(crate) fn feed(h: u64, byte: u8) -> u64 {
+    (h ^ u64::from(byte)).wrapping_mul(FNV_PRIME)
+}
+
+/// Feeds a character, lower-cased, into a hash.
+#[inline]
+fn feed_char_lower(mut h: u64, c: char) -> u64 {
+    let c = if c.is_ascii() {
+        c.to_ascii_lowercase()
+    } else {
+        c.to_lowercase().next().unwrap_or(c)
+    };
+    let mut buf = [0u8; 4];
+    for &b in c.encode_utf8(&mut buf).as_bytes() {
+        h = feed(h, b);
+    }
+    h
+}
+
+/// Hash of a word, lower-cased, continuing from `h`.
+#[inline]
+pub(crate) fn feed_lower(mut h: u64, word: &str) -> u64 {
+    for c in word.chars() {
+        h = feed_char_lower(h, c);
+    }
+    h
+}
+
+/// The hash every name and word hash starts from.
+pub(crate) fn seed() -> u64 {
+    FNV_OFFSET
+}
+
+/// Final mix of a template and a value (splitmix64's finaliser).
+#[inline]
+fn mix(template: u64, value: u64) -> u64 {
+    let mut z = value ^ template.wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
+/// Flag bits of a token.
+pub(crate) const INIT_CAP: u8 = 1;
+pub(crate) const ALL_CAPS: u8 = 2;
+const HAS_DIGIT: u8 = 4;
+const HAS_HYPHEN: u8 = 8;
+const HAS_PERIOD: u8 = 16;
+pub(crate) const SENTENCE_START: u8 = 32;
+const SHOUTED_LINE: u8 = 64;
+const NO_LETTER: u8 = 128;
+
+/// What the features need to know about one token, hashed.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct TokenInfo {
+    pub lower: u64,
+    pub shape: u64,
+    pub prefix: [u64; 3],
+    pub suffix: [u64; 4],
+    pub flags: u8,
+    /// Lexicon classes of the longest names starting here (low byte) and
+    /// covering this token after their first word (high byte).
+    pub gaz: u16,
+}
+
+/// Says whether a sequence of words is written in capitals: at least three
+/// words with letters, and at least 80% of them without a lower-case letter.
+pub(crate) fn is_shouted<'a>(words: impl ExactSizeIterator<Item = &'a str>) -> bool {
+    let count = words.len();
+    let (mut lettered, mut lower) = (0usize, 0usize);
+    for w in words {
+        let (has_letter, has_lower) = if w.is_ascii() {
+            let b = w.as_bytes();
+            (
+                b.iter().any(u8::is_ascii_alphabetic),
+                b.iter().any(u8::is_ascii_lowercase),
+            )
+        } else {
+            (
+                w.chars().any(char::is_alphabetic),
+                w.chars().any(char::is_lowercase),
+            )
+        };
+        if has_letter {
+            lettered += 1;
+            if has_lower {
+                lower += 1;
+                // More than a fifth of all words have lower case: the
+                // words with letters cannot be 80% capitals any more.
+                if lower * 5 > count {
+                    return false;
+                }
+            }
+        }
+    }
+    lettered >= 3 && lower * 5 <= lettered
+}
+
+fn is_sentence_end(word: &str) -> bool {
+    matches!(word, "." | "!" | "?")
+}
+
+/// Computes the infos of tokens `from..to` of a sequence (`text` split into
+/// `tokens`), appending to `out`. Lexicon matches may look past `to` by the
+/// longest name's length.
+pub(crate) fn token_infos(
+    text: &str,
+    tokens: &[Token],
+    from: usize,
+    to: usize,
+    shouted: bool,
+    lexicon: &Lexicon,
+    out: &mut Vec<TokenInfo>,
+) {
+    let word = |i: usize| &text[tokens[i].start as usize..tokens[i].end as usize];
+    let base = out.len();
+    for i in from..to {
+        let w = word(i);
+        let mut info = TokenInfo::default();
+        let mut h = seed();
+        let mut shape = seed();
+        let mut last_class = 0u8;
+        let mut flags = 0u8;
+        let (mut upper, mut lower, mut letters) = (0usize, 0usize, 0usize);
+        let mut chars = 0usize;
+        for (n, c) in w.chars().enumerate() {
+            h = feed_char_lower(h, c);
+            if n < 3 {
+                info.prefix[n] = mix(9 + n as u64, h);
+            }
+            let class = if c.is_uppercase() {
+                upper += 1;
+                letters += 1;
+                b'X'
+            } else if c.is_lowercase() {
+                lower += 1;
+                letters += 1;
+                b'x'
+            } else if c.is_ascii_digit() {
+                flags |= HAS_DIGIT;
+                b'd'
+            } else if c.is_alphabetic() {
+                letters += 1;
+                b'a'
+            } else {
+                if c == '-' {
+                    flags |= HAS_HYPHEN;
+                } else if c == '.' {
+                    flags |= HAS_PERIOD;
+                }
+                if c.is_ascii() { c as u8 } else { b'*' }
+            };
+            if class != last_class {
+                shape = feed(shape, class);
+                last_class = class;
+            }
+            if n == 0 && c.is_uppercase() {
+                flags |= INIT_CAP;
+            }
+            chars += 1;
+        }
+        // Suffixes: the last 1-4 characters, lower-cased.
+        let mut s = seed();
+        for (n, c) in w.chars().rev().take(4).enumerate() {
+            s = feed_char_lower(s, c);
+            info.suffix[n] = mix(20 + n as u64, s);
+        }
+        for n in chars.min(3)..3 {
+            info.prefix[n] = info.prefix[n.saturating_sub(1)];
+        }
+        for n in chars.min(4)..4 {
+            info.suffix[n] = if n == 0 { 0 } else { info.suffix[n - 1] };
+        }
+        if letters == 0 {
+            flags |= NO_LETTER;
+        } else if upper > 0 && lower == 0 {
+            flags |= ALL_CAPS;
+        }
+        let sentence_start = i == 0
+            || is_sentence_end(word(i - 1))
+            || (i >= 2
+                && matches!(word(i - 1), "\"" | "(" | "'" | "“" | "-")
+                && is_sentence_end(word(i - 2)))
+            || (i == 1 && matches!(word(0), "\"" | "(" | "'" | "“"));
+        if sentence_start {
+            flags |= SENTENCE_START;
+        }
+        if shouted {
+            flags |= SHOUTED_LINE;
+        }
+        info.lower = h;
+        info.shape = shape;
+        info.flags = flags;
+        out.push(info);
+    }
+    // Lexicon classes: the longest name of each class starting at each
+    // token. Names of several words start with a capital or a digit.
+    for i in from..to {
+        let first = word(i).chars().next();
+        if first.is_none_or(|c| !c.is_alphanumeric()) {
+            continue;
+        }
+        let many = first.is_some_and(|c| c.is_uppercase() || c.is_ascii_digit());
+        if !many {
+            // Place and organization names start with a capital or a digit.
+            let classes = lexicon.word_classes(out[base + i - from].lower);
+            out[base + i - from].gaz |= u16::from(classes);
+            continue;
+        }
+        let mut h = seed();
+        let mut best_len = [0u8; 8];
+        for len in 1..=lexicon.longest().min(tokens.len() - i) {
+            if len > 1 {
+                h = feed(h, b' ');
+            }
+            h = feed_lower(h, word(i + len - 1));
+            let (classes, longer) = lexicon.classes(h);
+            let mut bits = classes;
+            while bits != 0 {
+                let bit = bits.trailing_zeros() as usize;
+                bits &= bits - 1;
+                best_len[bit] = len as u8;
+            }
+            if !longer {
+                break;
+            }
+        }
+        for (bit, &len) in best_len.iter().enumerate() {
+            if len == 0 {
+                continue;
+            }
+            out[base + i - from].gaz |= 1 << bit;
+            for j in i + 1..(i + len as usize).min(to) {
+                out[base + j - from].gaz |= 1 << (bit + 8);
+            }
+        }
+    }
+}
+
+/// Hash of a missing neighbour (before the first or after the last token).
+const EDGE: u64 = 0x5a5a_5a5a_5a5a_5a5a;
+
+/// Appends the feature hashes of token `i` of `infos` to `out`.
+pub(crate) fn features(infos: &[TokenInfo], i: usize, out: &mut Vec<u64>) {
+    let at = |d: isize| -> Option<&TokenInfo> {
+        let j = i as isize + d;
+        (j >= 0).then(|| infos.get(j as usize)).flatten()
+    };
+    let lower = |d| at(d).map_or(EDGE, |t| t.lower);
+    let shape = |d| at(d).map_or(EDGE, |t| t.shape);
+    let t = &infos[i];
+    out.push(mix(0, 0));
+    out.push(mix(1, t.lower));
+    out.push(mix(2, lower(-1)));
+    out.push(mix(3, lower(1)));
+    out.push(mix(4, lower(-2)));
+    out.push(mix(5, lower(2)));
+    out.push(mix(6, t.shape));
+    out.push(mix(7, shape(-1)));
+    out.push(mix(8, shape(1)));
+    out.extend_from_slice(&t.prefix);
+    for &s in &t.suffix {
+        if s != 0 {
+            out.push(s);
+        }
+    }
+    out.push(mix(16, u64::from(t.flags)));
+    out.push(mix(17, lower(-1).wrapping_mul(31).wrapping_add(t.lower)));
+    out.push(mix(18, t.lower.wrapping_mul(31).wrapping_add(lower(1))));
+    out.push(mix(
+        22,
+        shape(-1)
+            .wrapping_mul(961)
+            .wrapping_add(t.shape.wrapping_mul(31))
+            .wrapping_add(shape(1)),
+    ));
+    if t.flags & SENTENCE_START != 0 {
+        out.push(mix(23, t.lower));
+    }
+    out.push(mix(
+        24,
+        u64::from(t.flags & (SHOUTED_LINE | SENTENCE_START)) ^ t.shape,
+    ));
+    for (d, template) in [(0isize, 30u64), (-1, 31), (1, 32)] {
+        let gaz = at(d).map_or(0, |t| t.gaz);
+        let mut bits = gaz;
+        while bits != 0 {
+            let bit = bits.trailing_zeros();
+            bits &= bits - 1;
+            out.push(mix(template, u64::from(bit)));
+            if d == 0 {
+                // The class with the token's capitalisation.
+                out.push(mix(33, (u64::from(bit) << 8) | u64::from(t.flags & 0x47)));
+            }
+        }
+        if d == 0 && gaz == 0 {
+            out.push(mix(34, u64::from(t.flags & 0x47)));
+        }
+    }
+}
