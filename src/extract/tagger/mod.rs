@@ -402,8 +402,11 @@ fn starts_upper(word: &str) -> bool {
     match chars.next() {
         Some(c) if c.is_uppercase() => true,
         Some(c) if c.is_lowercase() => word
-            .split_once('-')
-            .is_some_and(|(_, after)| after.chars().next().is_some_and(char::is_uppercase)),
+            .as_bytes()
+            .iter()
+            .position(|&b| b == b'-')
+            .and_then(|at| word[at + 1..].chars().next())
+            .is_some_and(char::is_uppercase),
         _ => false,
     }
 }

@@ -92,9 +92,10 @@ fn split_chunk(text: &str, mut start: usize, mut end: usize, out: &mut Vec<Token
     let word = &text[start..end];
     let bytes = word.as_bytes();
     // Most chunks are plain words: alphanumeric at both ends, no "'s".
+    // (0x99 ends "’", so "’s" takes the slow path too.)
     let plain_end = bytes[bytes.len() - 1].is_ascii_alphanumeric()
-        && !(bytes.len() > 2 && bytes[bytes.len() - 2] == b'\'');
-    if bytes[0].is_ascii_alphanumeric() && plain_end && !word.contains('’') {
+        && !(bytes.len() > 2 && matches!(bytes[bytes.len() - 2], b'\'' | 0x99));
+    if bytes[0].is_ascii_alphanumeric() && plain_end {
         push(out, start, end);
         return;
     }
