@@ -12,6 +12,7 @@ mod highlight;
 mod query;
 mod rank;
 mod related;
+mod rerank;
 
 pub use rank::{Aggregation, QuerySyntax, Ranking, ScoreParts};
 pub use related::RelatedRequest;
@@ -434,13 +435,20 @@ impl NewsIndex {
         // not excluded.
         let positive = clauses.iter().any(|c| c.occur != Occur::MustNot);
         if ranking.feedback_docs > 0 && request.sort == Sort::Relevance && positive {
+            // When feedback can be applied to the first pass's matches, that
+            // pass is the only scan and makes the facet counts too.
+            let quick = rerank::applies(request);
             let first = SearchRequest {
-                facet_limit: 0,
+                facet_limit: if quick { request.facet_limit } else { 0 },
                 ..request.clone()
             };
-            let found = self.find_clauses(searcher, &first, &clauses)?;
+            let mut found = self.find_clauses(searcher, &first, &clauses)?;
             let top = &found.candidates[..found.candidates.len().min(ranking.feedback_docs)];
             let extra = self.feedback(searcher, top, &clauses, ranking)?;
+            if quick && self.rerank(searcher, request, &mut found.candidates, &extra)? {
+                found.feedback = extra.iter().map(|c| (c.text.clone(), c.weight)).collect();
+                return Ok(found);
+            }
             clauses.extend(extra);
         }
         self.find_clauses(searcher, request, &clauses)
@@ -701,29 +709,7 @@ impl NewsIndex {
         // titles (one per article), a passage with other passages.
         let articles_stats = KindStats::new(searcher, self.fields.kind, KIND_ARTICLE)?;
         let passages_stats = KindStats::new(searcher, self.fields.kind, KIND_PASSAGE)?;
-        let body_tokens = searcher
-            .segment_readers()
-            .iter()
-            .map(|s| {
-                s.inverted_index(self.fields.passage)
-                    .map(|i| i.total_num_tokens())
-            })
-            .sum::<tantivy::Result<u64>>()?;
-        let title_tokens = searcher
-            .segment_readers()
-            .iter()
-            .map(|s| {
-                s.inverted_index(self.fields.title)
-                    .map(|i| i.total_num_tokens())
-            })
-            .sum::<tantivy::Result<u64>>()?;
-        let stats = BodyStats {
-            passages: passages_stats.num_docs,
-            articles: articles_stats.num_docs,
-            avg_passage: body_tokens as f32 / passages_stats.num_docs as f32,
-            avg_article: body_tokens as f32 / articles_stats.num_docs as f32,
-            avg_title: title_tokens as f32 / articles_stats.num_docs as f32,
-        };
+        let stats = self.body_stats(searcher, &articles_stats, &passages_stats)?;
         let title_weight = ranking.title_weight.unwrap_or(self.schema.text.title.boost);
         let body_boost = self.schema.text.body.boost;
         let needs_article = matches!(ranking.aggregation, Aggregation::Article | Aggregation::Mix)
@@ -989,12 +975,7 @@ impl NewsIndex {
         }
 
         match request.sort {
-            Sort::Relevance => candidates.sort_by(|a, b| {
-                b.score
-                    .total_cmp(&a.score)
-                    .then(b.published.cmp(&a.published))
-                    .then((a.segment, a.doc).cmp(&(b.segment, b.doc)))
-            }),
+            Sort::Relevance => candidates.sort_by(by_relevance),
             Sort::Date => candidates.sort_by(|a, b| {
                 b.published
                     .cmp(&a.published)
@@ -1013,6 +994,31 @@ impl NewsIndex {
                 .filter(|c| c.rerank_only)
                 .map(|c| (c.text.clone(), c.weight))
                 .collect(),
+        })
+    }
+
+    /// Corpus-wide statistics of the body, per passage and per article.
+    fn body_stats(
+        &self,
+        searcher: &Searcher,
+        articles: &KindStats,
+        passages: &KindStats,
+    ) -> Result<BodyStats> {
+        let tokens = |field| {
+            searcher
+                .segment_readers()
+                .iter()
+                .map(|s| s.inverted_index(field).map(|i| i.total_num_tokens()))
+                .sum::<tantivy::Result<u64>>()
+        };
+        let body_tokens = tokens(self.fields.passage)?;
+        let title_tokens = tokens(self.fields.title)?;
+        Ok(BodyStats {
+            passages: passages.num_docs,
+            articles: articles.num_docs,
+            avg_passage: body_tokens as f32 / passages.num_docs as f32,
+            avg_article: body_tokens as f32 / articles.num_docs as f32,
+            avg_title: title_tokens as f32 / articles.num_docs as f32,
         })
     }
 
@@ -1471,6 +1477,14 @@ impl SegmentScan<'_> {
         passages.retain(|_, (article, _)| !excluded.contains(article));
         Ok(SegmentMatches { articles, passages })
     }
+}
+
+/// Best score first; ties newest first, then in index order.
+fn by_relevance(a: &Candidate, b: &Candidate) -> std::cmp::Ordering {
+    b.score
+        .total_cmp(&a.score)
+        .then(b.published.cmp(&a.published))
+        .then((a.segment, a.doc).cmp(&(b.segment, b.doc)))
 }
 
 /// An I/O failure inside the index files: the engine's, not the user's.
