@@ -7,6 +7,7 @@
 //! the query's words ranks higher, even when no single passage holds them
 //! all, and `+required` words may sit in different passages.
 
+mod cache;
 mod filter;
 mod highlight;
 mod query;
@@ -16,6 +17,8 @@ mod rerank;
 
 pub use rank::{Aggregation, QuerySyntax, Ranking, ScoreParts};
 pub use related::RelatedRequest;
+
+pub(crate) use cache::SearchCache;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::Bound;
@@ -589,7 +592,7 @@ impl NewsIndex {
             if kept.len() == ranking.feedback_terms {
                 break;
             }
-            if article_freq(searcher, std::slice::from_ref(&term))? >= 2 {
+            if self.in_two_articles(searcher, &term)? {
                 kept.push((weight, surface));
             }
         }
@@ -629,15 +632,15 @@ impl NewsIndex {
         // Filters, grouped by facet.
         let mut resolved_filters = Vec::new();
         let mut by_facet: BTreeMap<&'static str, Vec<String>> = BTreeMap::new();
-        let mut path_cache: HashMap<&'static str, std::collections::BTreeSet<String>> =
-            HashMap::new();
+        let mut path_cache = HashMap::new();
         for filter in &request.filters {
             let facet = self.schema.facet_name(&filter.facet)?;
             if !path_cache.contains_key(facet) {
-                path_cache.insert(
-                    facet,
-                    filter::facet_paths(searcher, self.fields.facet(facet))?,
-                );
+                let field = self.fields.facet(facet);
+                let paths = self
+                    .cache
+                    .facet_paths(searcher, field, || filter::facet_paths(searcher, field))?;
+                path_cache.insert(facet, paths);
             }
             let aliases = crate::extract::alias_facets(facet, &filter.value);
             let paths = filter::resolve(&filter.value, &path_cache[facet], &aliases);
@@ -788,7 +791,7 @@ impl NewsIndex {
                                 .iter()
                                 .flat_map(|(p, t, _)| std::iter::once(p.clone()).chain(t.clone()))
                                 .collect();
-                            article_freq(searcher, &all)?
+                            self.article_freq(searcher, &all)?
                         } else {
                             0
                         };
@@ -902,8 +905,10 @@ impl NewsIndex {
             })
             .collect();
         for (segment_ord, segment) in searcher.segment_readers().iter().enumerate() {
+            let parents = self.cache.parents(searcher, segment)?;
             let scan = SegmentScan {
                 segment,
+                parents: &parents,
                 plans: &plans,
                 negative: &negative,
                 all_articles: &*all_articles,
@@ -1252,6 +1257,7 @@ struct Acc {
 
 struct SegmentScan<'a> {
     segment: &'a SegmentReader,
+    parents: &'a cache::Parents,
     plans: &'a [ClausePlan],
     negative: &'a [Box<dyn Weight>],
     all_articles: &'a dyn Weight,
@@ -1268,8 +1274,7 @@ impl SegmentScan<'_> {
         use tantivy::DocSet;
         use tantivy::postings::Postings;
 
-        let parent = self.segment.fast_fields().u64("parent")?;
-        let article_of = |doc: DocId| doc + parent.first(doc).unwrap_or(0) as DocId;
+        let article_of = |doc: DocId| self.parents.article_of(doc);
         let alive = self.segment.alive_bitset();
         let is_alive = |doc: DocId| alive.is_none_or(|a| a.is_alive(doc));
         let mut excluded = HashSet::new();
@@ -1492,32 +1497,75 @@ fn engine_io(error: std::io::Error) -> Error {
     Error::Engine(Box::new(error))
 }
 
-/// Number of distinct articles holding any of `terms` (passage or
-/// headline terms).
-fn article_freq(searcher: &Searcher, terms: &[Term]) -> Result<u64> {
-    use tantivy::DocSet;
+impl NewsIndex {
+    /// Number of distinct articles holding any of `terms` (passage or
+    /// headline terms), kept per searcher generation.
+    fn article_freq(&self, searcher: &Searcher, terms: &[Term]) -> Result<u64> {
+        self.cache.article_freq(searcher, terms, || {
+            let mut count = 0;
+            for segment in searcher.segment_readers() {
+                let parents = self.cache.parents(searcher, segment)?;
+                let mut lists = Vec::new();
+                for term in terms {
+                    lists.push(term_articles(segment, &parents, term, usize::MAX)?);
+                }
+                count += match lists.as_mut_slice() {
+                    [] => 0,
+                    [one] => one.len(),
+                    many => {
+                        let mut all = many.concat();
+                        all.sort_unstable();
+                        all.dedup();
+                        all.len()
+                    }
+                } as u64;
+            }
+            Ok(count)
+        })
+    }
 
-    let mut count = 0;
-    for segment in searcher.segment_readers() {
-        let parent = segment.fast_fields().u64("parent")?;
-        let mut articles = HashSet::new();
-        for term in terms {
-            let inverted = segment.inverted_index(term.field())?;
-            let Some(mut postings) = inverted
-                .read_postings(term, IndexRecordOption::Basic)
-                .map_err(engine_io)?
-            else {
-                continue;
-            };
-            let mut doc = postings.doc();
-            while doc != TERMINATED {
-                articles.insert(doc + parent.first(doc).unwrap_or(0) as DocId);
-                doc = postings.advance();
+    /// Whether `term` occurs in at least two articles; stops at the second.
+    fn in_two_articles(&self, searcher: &Searcher, term: &Term) -> Result<bool> {
+        let mut found = 0;
+        for segment in searcher.segment_readers() {
+            let parents = self.cache.parents(searcher, segment)?;
+            found += term_articles(segment, &parents, term, 2 - found)?.len();
+            if found >= 2 {
+                return Ok(true);
             }
         }
-        count += articles.len() as u64;
+        Ok(false)
     }
-    Ok(count)
+}
+
+/// The live articles of one segment holding `term`, ascending, at most `max`.
+fn term_articles(
+    segment: &SegmentReader,
+    parents: &cache::Parents,
+    term: &Term,
+    max: usize,
+) -> Result<Vec<DocId>> {
+    use tantivy::DocSet;
+
+    let mut articles: Vec<DocId> = Vec::new();
+    let inverted = segment.inverted_index(term.field())?;
+    let Some(mut postings) = inverted
+        .read_postings(term, IndexRecordOption::Basic)
+        .map_err(engine_io)?
+    else {
+        return Ok(articles);
+    };
+    // A passage precedes its article, and an article's passages are
+    // consecutive, so postings in document order give articles in order.
+    let mut doc = postings.doc();
+    while doc != TERMINATED && articles.len() < max {
+        let article = parents.article_of(doc);
+        if articles.last() != Some(&article) {
+            articles.push(article);
+        }
+        doc = postings.advance();
+    }
+    Ok(articles)
 }
 
 /// BM25 statistics restricted to one kind of document, so that articles

@@ -19,7 +19,7 @@ use tantivy::{DocId, DocSet, Searcher, Term};
 use super::highlight::analyze;
 use super::query::Clause;
 use super::rank::{self, Aggregation};
-use super::{BodyStats, Candidate, KindStats, SearchRequest, article_freq, engine_io};
+use super::{BodyStats, Candidate, KindStats, SearchRequest, engine_io};
 use crate::error::Result;
 use crate::index::NewsIndex;
 use crate::index::document::{KIND_ARTICLE, KIND_PASSAGE};
@@ -77,7 +77,7 @@ impl NewsIndex {
             let terms: Vec<Term> = std::iter::once(passage.clone())
                 .chain(title.clone())
                 .collect();
-            let article_freq = article_freq(searcher, &terms)?;
+            let article_freq = self.article_freq(searcher, &terms)?;
             // The same products, in the same order, as the full pass.
             words.push(Word {
                 idf_passage: clause.weight * body_boost * rank::idf(passage_freq, stats.passages),
@@ -150,8 +150,8 @@ impl NewsIndex {
         order.sort_by_key(|&(segment, i)| (segment, batch[i].doc));
         for group in order.chunk_by(|a, b| a.0 == b.0) {
             let segment = searcher.segment_reader(group[0].0);
-            let parent = segment.fast_fields().u64("parent")?;
-            let article_of = |doc: DocId| doc + parent.first(doc).unwrap_or(0) as DocId;
+            let parents = self.cache.parents(searcher, segment)?;
+            let article_of = |doc: DocId| parents.article_of(doc);
             let alive = segment.alive_bitset();
             let is_alive = |doc: DocId| alive.is_none_or(|a| a.is_alive(doc));
             let fieldnorms = segment.get_fieldnorms_reader(self.fields.passage)?;
