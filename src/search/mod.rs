@@ -931,26 +931,24 @@ impl NewsIndex {
                 let caches = if request.facet_limit == 0 {
                     [HashMap::new(), HashMap::new()]
                 } else {
-                    let docs = matched.articles.iter().map(|(doc, _)| *doc);
+                    let docs = matched.articles.iter().map(|(doc, _, _)| *doc);
                     resolve_facets(&reader, docs, &active[facet])?
                 };
                 facet_readers.insert(facet, (reader, caches));
             }
-            let mut finals: HashMap<DocId, usize> = HashMap::new();
-            for (doc, parts) in &matched.articles {
-                let passes: Vec<bool> = group_sets.iter().map(|set| set.contains(doc)).collect();
+            for (doc, parts, passages) in matched.articles {
+                let passes: Vec<bool> = group_sets.iter().map(|set| set.contains(&doc)).collect();
                 if passes.iter().all(|&p| p) {
-                    finals.insert(*doc, candidates.len());
                     candidates.push(Candidate {
                         segment: segment_ord as u32,
-                        doc: *doc,
+                        doc,
                         score: parts.total(ranking),
-                        parts: parts.clone(),
+                        parts,
                         published: published
                             .as_ref()
-                            .and_then(|c| c.first(*doc))
+                            .and_then(|c| c.first(doc))
                             .map(|d: DateTime| d.into_timestamp_secs()),
-                        passages: Vec::new(),
+                        passages,
                     });
                 }
                 if request.facet_limit == 0 {
@@ -967,14 +965,9 @@ impl NewsIndex {
                             .expect("every facet has a reader");
                         for (level, node) in active[facet].iter().enumerate() {
                             let counts = counts.entry((facet, level == 1)).or_default();
-                            count_facets(reader, &mut caches[level], *doc, node, counts)?;
+                            count_facets(reader, &mut caches[level], doc, node, counts)?;
                         }
                     }
-                }
-            }
-            for (passage, (article, score)) in matched.passages {
-                if let Some(&i) = finals.get(&article) {
-                    candidates[i].passages.push((passage, score));
                 }
             }
         }
@@ -1192,12 +1185,13 @@ impl NewsIndex {
     }
 }
 
-/// Matches of one segment: article docs with their score parts, and
-/// scored passages.
+/// Scored passages of an article: (passage doc, summed score).
+type ScoredPassages = Vec<(DocId, f32)>;
+
+/// Matches of one segment: article docs with their score parts and
+/// their scored passages.
 struct SegmentMatches {
-    articles: Vec<(DocId, ScoreParts)>,
-    /// passage doc → (article doc, summed score)
-    passages: HashMap<DocId, (DocId, f32)>,
+    articles: Vec<(DocId, ScoreParts, ScoredPassages)>,
 }
 
 /// Corpus-wide statistics of the body, per passage and per article.
@@ -1243,18 +1237,6 @@ struct ClausePlan {
     body: Option<BodyWeight>,
 }
 
-/// Per-article accumulation while scanning one segment.
-#[derive(Default)]
-struct Acc {
-    title: Vec<f32>,
-    /// Term frequency per clause summed over the passages (terms), or the
-    /// best passage score (phrases).
-    body: Vec<f32>,
-    /// Term frequency per clause in the headline.
-    title_tf: Vec<f32>,
-    matched: Vec<bool>,
-}
-
 struct SegmentScan<'a> {
     segment: &'a SegmentReader,
     parents: &'a cache::Parents,
@@ -1267,6 +1249,28 @@ struct SegmentScan<'a> {
     ranking: &'a Ranking,
     title_weight: f32,
     explain: bool,
+}
+
+/// What one posting says about one clause, gathered from every clause and
+/// then walked in document order.
+#[derive(Clone, Copy)]
+struct Event {
+    doc: DocId,
+    clause: u32,
+    what: What,
+    value: f32,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum What {
+    /// The headline's own score (on the article document).
+    Title,
+    /// Weighted headline term frequency (on the article document).
+    TitleTf,
+    /// Weighted term frequency in a passage.
+    BodyTf,
+    /// A phrase's score in a passage.
+    BodyScore,
 }
 
 impl SegmentScan<'_> {
@@ -1286,44 +1290,40 @@ impl SegmentScan<'_> {
                 doc = scorer.advance();
             }
         }
-        let mut passages: HashMap<DocId, (DocId, f32)> = HashMap::new();
         let mut articles = Vec::new();
         if self.plans.is_empty() {
             let mut scorer = self.all_articles.scorer(self.segment, 1.0)?;
             let mut doc = scorer.doc();
             while doc != TERMINATED {
                 if is_alive(doc) && !excluded.contains(&doc) {
-                    articles.push((doc, ScoreParts::default()));
+                    articles.push((doc, ScoreParts::default(), Vec::new()));
                 }
                 doc = scorer.advance();
             }
-            return Ok(SegmentMatches { articles, passages });
+            return Ok(SegmentMatches { articles });
         }
         let n = self.plans.len();
         let fieldnorms = self.segment.get_fieldnorms_reader(self.passage_field)?;
         let inverted = self.segment.inverted_index(self.passage_field)?;
         let title_inverted = self.segment.inverted_index(self.title_field)?;
         let title_norms = self.segment.get_fieldnorms_reader(self.title_field)?;
-        let mut acc: HashMap<DocId, Acc> = HashMap::new();
-        let new_acc = || Acc {
-            title: vec![0.0; n],
-            body: vec![0.0; n],
-            title_tf: vec![0.0; n],
-            matched: vec![false; n],
-        };
-        // Per passage, its score for each clause (phrases), and its
-        // weighted term frequency for each clause (words).
-        let mut clause_scores: HashMap<DocId, (DocId, Vec<f32>)> = HashMap::new();
-        let mut clause_tf: HashMap<DocId, (DocId, Vec<f32>)> = HashMap::new();
+        // Every clause's postings as events; each list is in document
+        // order, so the stable sort below merges runs, and keeps the clause
+        // order within a document (the order the sums are made in).
+        let mut events: Vec<Event> = Vec::new();
         for (i, plan) in self.plans.iter().enumerate() {
+            let clause = i as u32;
             if let Some(weight) = &plan.title {
                 let mut scorer = weight.scorer(self.segment, 1.0)?;
                 let mut doc = scorer.doc();
                 while doc != TERMINATED {
                     if is_alive(doc) && article_of(doc) == doc {
-                        let entry = acc.entry(doc).or_insert_with(new_acc);
-                        entry.title[i] = scorer.score();
-                        entry.matched[i] = true;
+                        events.push(Event {
+                            doc,
+                            clause,
+                            what: What::Title,
+                            value: scorer.score(),
+                        });
                     }
                     doc = scorer.advance();
                 }
@@ -1340,9 +1340,12 @@ impl SegmentScan<'_> {
                             let mut doc = postings.doc();
                             while doc != TERMINATED {
                                 if is_alive(doc) && article_of(doc) == doc {
-                                    let entry = acc.entry(doc).or_insert_with(new_acc);
-                                    entry.title_tf[i] += weight * postings.term_freq() as f32;
-                                    entry.matched[i] = true;
+                                    events.push(Event {
+                                        doc,
+                                        clause,
+                                        what: What::TitleTf,
+                                        value: weight * postings.term_freq() as f32,
+                                    });
                                 }
                                 doc = postings.advance();
                             }
@@ -1357,14 +1360,12 @@ impl SegmentScan<'_> {
                         while doc != TERMINATED {
                             let article = article_of(doc);
                             if article != doc && is_alive(doc) && is_alive(article) {
-                                let tf = weight * postings.term_freq() as f32;
-                                clause_tf
-                                    .entry(doc)
-                                    .or_insert_with(|| (article, vec![0.0; n]))
-                                    .1[i] += tf;
-                                let entry = acc.entry(article).or_insert_with(new_acc);
-                                entry.body[i] += tf;
-                                entry.matched[i] = true;
+                                events.push(Event {
+                                    doc,
+                                    clause,
+                                    what: What::BodyTf,
+                                    value: weight * postings.term_freq() as f32,
+                                });
                             }
                             doc = postings.advance();
                         }
@@ -1376,77 +1377,127 @@ impl SegmentScan<'_> {
                     while doc != TERMINATED {
                         let article = article_of(doc);
                         if article != doc && is_alive(doc) && is_alive(article) {
-                            let score = scorer.score();
-                            clause_scores
-                                .entry(doc)
-                                .or_insert_with(|| (article, vec![0.0; n]))
-                                .1[i] += score;
-                            let entry = acc.entry(article).or_insert_with(new_acc);
-                            entry.body[i] = entry.body[i].max(score);
-                            entry.matched[i] = true;
+                            events.push(Event {
+                                doc,
+                                clause,
+                                what: What::BodyScore,
+                                value: scorer.score(),
+                            });
                         }
                         doc = scorer.advance();
                     }
                 }
             }
         }
-        for (doc, (article, tfs)) in clause_tf {
-            let len = fieldnorms.fieldnorm(doc) as f32;
-            let scores = &mut clause_scores
-                .entry(doc)
-                .or_insert_with(|| (article, vec![0.0; n]))
-                .1;
-            for (i, tf) in tfs.into_iter().enumerate() {
-                if let Some(BodyWeight::Term { idf_passage, .. }) = &self.plans[i].body {
-                    scores[i] +=
-                        idf_passage * rank::tf_part(self.ranking, tf, len, self.stats.avg_passage);
-                }
-            }
-        }
-        // Passage totals, grouped by article.
-        let mut by_article: HashMap<DocId, (Vec<f32>, Vec<f32>, f32)> = HashMap::new();
+        events.sort_by_key(|e| e.doc);
+
+        // Buffers reused across articles.
+        let mut title = vec![0.0f32; n];
+        let mut title_tf = vec![0.0f32; n];
+        let mut body = vec![0.0f32; n];
+        let mut matched = vec![false; n];
+        let mut tf = vec![0.0f32; n];
+        let mut scores = vec![0.0f32; n];
+        let mut best = vec![0.0f32; n];
+        let mut totals: Vec<f32> = Vec::new();
+        let mut found: Vec<f32> = Vec::new();
         let pairs_norm = n.saturating_sub(1).max(1) as f32;
-        for (doc, (article, scores)) in clause_scores {
-            let total: f32 = scores.iter().sum();
-            let (totals, best, proximity) = by_article
-                .entry(article)
-                .or_insert_with(|| (Vec::new(), vec![0.0; n], 0.0));
-            totals.push(total);
-            if self.ranking.proximity > 0.0 || self.explain {
-                let mut found: Vec<f32> = scores.iter().copied().filter(|&s| s > 0.0).collect();
-                // Sorted descending, the i-th score is the smaller one of
-                // its pairs with the i scores before it.
-                found.sort_by(|a, b| b.total_cmp(a));
-                let pairs: f32 = found.iter().enumerate().map(|(i, s)| i as f32 * s).sum();
-                *proximity = proximity.max(pairs / pairs_norm);
-            }
-            for (b, s) in best.iter_mut().zip(&scores) {
-                *b = b.max(*s);
-            }
-            passages.insert(doc, (article, total));
-        }
-        for (article, acc) in acc {
+        let mut rest = events.as_slice();
+        while let Some(first) = rest.first() {
+            // The events of one article: its passages', then its own.
+            let article = article_of(first.doc);
+            let len = rest
+                .iter()
+                .position(|e| article_of(e.doc) != article)
+                .unwrap_or(rest.len());
+            let (group, tail) = rest.split_at(len);
+            rest = tail;
             if excluded.contains(&article) {
                 continue;
+            }
+            title.fill(0.0);
+            title_tf.fill(0.0);
+            body.fill(0.0);
+            matched.fill(false);
+            best.fill(0.0);
+            totals.clear();
+            let mut passages = Vec::new();
+            let mut proximity: f32 = 0.0;
+            let mut any_passage = false;
+            for one in group.chunk_by(|a, b| a.doc == b.doc) {
+                let doc = one[0].doc;
+                if doc == article {
+                    for e in one {
+                        let i = e.clause as usize;
+                        match e.what {
+                            What::Title => title[i] = e.value,
+                            _ => title_tf[i] += e.value,
+                        }
+                        matched[i] = true;
+                    }
+                    continue;
+                }
+                // A passage: its score for each clause.
+                tf.fill(0.0);
+                scores.fill(0.0);
+                for e in one {
+                    let i = e.clause as usize;
+                    match e.what {
+                        What::BodyScore => {
+                            scores[i] += e.value;
+                            body[i] = body[i].max(e.value);
+                        }
+                        _ => {
+                            tf[i] += e.value;
+                            body[i] += e.value;
+                        }
+                    }
+                    matched[i] = true;
+                }
+                let length = fieldnorms.fieldnorm(doc) as f32;
+                for (i, plan) in self.plans.iter().enumerate() {
+                    if let Some(BodyWeight::Term { idf_passage, .. }) = &plan.body
+                        && tf[i] > 0.0
+                    {
+                        scores[i] += idf_passage
+                            * rank::tf_part(self.ranking, tf[i], length, self.stats.avg_passage);
+                    }
+                }
+                let total: f32 = scores.iter().sum();
+                any_passage = true;
+                totals.push(total);
+                if self.ranking.proximity > 0.0 || self.explain {
+                    found.clear();
+                    found.extend(scores.iter().copied().filter(|&s| s > 0.0));
+                    // Sorted descending, the i-th score is the smaller one
+                    // of its pairs with the i scores before it.
+                    found.sort_by(|a, b| b.total_cmp(a));
+                    let pairs: f32 = found.iter().enumerate().map(|(i, s)| i as f32 * s).sum();
+                    proximity = proximity.max(pairs / pairs_norm);
+                }
+                for (b, s) in best.iter_mut().zip(&scores) {
+                    *b = b.max(*s);
+                }
+                passages.push((doc, total));
             }
             let ok = self
                 .plans
                 .iter()
-                .zip(&acc.matched)
+                .zip(&matched)
                 .all(|(plan, &m)| plan.occur != Occur::Must || m);
             let any = self
                 .plans
                 .iter()
-                .zip(&acc.matched)
+                .zip(&matched)
                 .any(|(plan, &m)| m && !plan.rerank_only);
             if !ok || !any {
                 continue;
             }
             let mut parts = ScoreParts {
-                title: acc.title.iter().sum(),
+                title: title.iter().sum(),
                 ..ScoreParts::default()
             };
-            if let Some((mut totals, best, proximity)) = by_article.remove(&article) {
+            if any_passage {
                 parts.proximity = proximity;
                 totals.sort_by(|a, b| b.total_cmp(a));
                 parts.words = best.iter().sum();
@@ -1468,7 +1519,7 @@ impl SegmentScan<'_> {
             parts.article = self
                 .plans
                 .iter()
-                .zip(acc.body.iter().zip(&acc.title_tf))
+                .zip(body.iter().zip(&title_tf))
                 .map(|(plan, (&value, &title_tf))| match &plan.body {
                     Some(BodyWeight::Term { idf_article, .. }) => {
                         idf_article * rank::tf_part(self.ranking, value + w * title_tf, length, avg)
@@ -1477,10 +1528,9 @@ impl SegmentScan<'_> {
                     None => 0.0,
                 })
                 .sum();
-            articles.push((article, parts));
+            articles.push((article, parts, passages));
         }
-        passages.retain(|_, (article, _)| !excluded.contains(article));
-        Ok(SegmentMatches { articles, passages })
+        Ok(SegmentMatches { articles })
     }
 }
 
