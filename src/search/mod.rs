@@ -401,13 +401,14 @@ impl NewsIndex {
     /// Finds every matching article, sorted, with facet counts.
     fn find(&self, searcher: &Searcher, request: &SearchRequest) -> Result<Found> {
         let facet_names = self.facet_names();
-        let (mut clauses, inline) = match request.syntax {
+        let (clauses, inline) = match request.syntax {
             QuerySyntax::Full => {
                 let parsed = query::parse(&request.query, &facet_names)?;
                 (parsed.clauses, parsed.filters)
             }
             QuerySyntax::Natural => (query::parse_natural(&request.query), Vec::new()),
         };
+        let mut clauses = query::merge_repeats(clauses)?;
         // Inline filters are the same as the options: `location:Mali` is
         // `--location Mali`, `date:2022-11` is `--from 2022-11 --to 2022-11`
         // (narrowed further by any --from/--to given).
@@ -600,7 +601,12 @@ impl NewsIndex {
         // As in RM3, the added words together weigh a fixed share of the
         // query: `feedback_weight` × the number of query words, split in
         // proportion to their scores. A one-word query cannot be swamped.
-        let words = clauses.iter().filter(|c| c.occur != Occur::MustNot).count() as f32;
+        // Merged repeats count as many times as they were typed.
+        let words: f32 = clauses
+            .iter()
+            .filter(|c| c.occur != Occur::MustNot)
+            .map(|c| c.weight)
+            .sum();
         let sum: f32 = scored
             .iter()
             .map(|(w, _)| *w)
@@ -926,15 +932,11 @@ impl NewsIndex {
                 .collect::<Result<_>>()?;
             let published = segment.fast_fields().date("published").ok();
             let mut facet_readers = HashMap::new();
-            for facet in FACETS {
+            for facet in FACETS.iter().filter(|_| request.facet_limit > 0) {
                 let reader = segment.facet_reader(facet)?;
-                let caches = if request.facet_limit == 0 {
-                    [HashMap::new(), HashMap::new()]
-                } else {
-                    let docs = matched.articles.iter().map(|(doc, _, _)| *doc);
-                    resolve_facets(&reader, docs, &active[facet])?
-                };
-                facet_readers.insert(facet, (reader, caches));
+                let docs = matched.articles.iter().map(|(doc, _, _)| *doc);
+                let caches = resolve_facets(&reader, docs, &active[facet])?;
+                facet_readers.insert(*facet, (reader, caches));
             }
             for (doc, parts, passages) in matched.articles {
                 let passes: Vec<bool> = group_sets.iter().map(|set| set.contains(&doc)).collect();
@@ -1064,10 +1066,13 @@ impl NewsIndex {
     }
 
     fn also_at(&self, searcher: &Searcher, id: &str) -> Result<Vec<String>> {
-        let query = TermQuery::new(
-            Term::from_field_text(self.fields.dup_of, id),
-            IndexRecordOption::Basic,
-        );
+        let term = Term::from_field_text(self.fields.dup_of, id);
+        // Most articles have no duplicate: one dictionary lookup says so,
+        // without building and running a query.
+        if searcher.doc_freq(&term)? == 0 {
+            return Ok(Vec::new());
+        }
+        let query = TermQuery::new(term, IndexRecordOption::Basic);
         let mut ids = Vec::new();
         for address in searcher.search(&query, &tantivy::collector::DocSetCollector)? {
             let doc: TantivyDocument = searcher.doc(address)?;

@@ -24,6 +24,11 @@ use crate::error::Result;
 use crate::index::NewsIndex;
 use crate::index::document::{KIND_ARTICLE, KIND_PASSAGE};
 
+/// Candidates re-scored before the ceiling is first checked (then twice as
+/// many each round). Small under test, so that the small test corpus
+/// exercises the stopping rule.
+const FIRST_BATCH: usize = if cfg!(test) { 4 } else { 64 };
+
 /// A feedback word ready to score.
 struct Word {
     passage: Term,
@@ -101,7 +106,7 @@ impl NewsIndex {
             * 1.0001
             + 1e-4;
         let mut done = 0;
-        let mut batch = need.max(64);
+        let mut batch = need.max(FIRST_BATCH);
         while done < candidates.len() && need > 0 {
             let end = if prunable {
                 (done + batch).min(candidates.len())
@@ -233,5 +238,150 @@ impl NewsIndex {
             }
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::OnceLock;
+
+    use crate::{Article, NewsIndex, Schema, SearchRequest, SearchResults};
+
+    /// Sixty articles of several passages over a shared vocabulary of 80 words,
+    /// so that queries match many articles and feedback finds words.
+    fn index() -> &'static NewsIndex {
+        static INDEX: OnceLock<NewsIndex> = OnceLock::new();
+        INDEX.get_or_init(|| {
+            let named = [
+                "rain", "drought", "harvest", "grain", "price", "market", "farmers", "river",
+                "flood", "bank", "loan", "export", "wheat", "coffee", "minister", "budget",
+                "storm", "port", "ship", "strike",
+            ];
+            let words: Vec<String> = named
+                .iter()
+                .map(|w| w.to_string())
+                .chain((0..60).map(|k| format!("item{k}")))
+                .collect();
+            let mut state: u64 = 7;
+            let mut next = move |n: usize| {
+                state = state
+                    .wrapping_mul(6_364_136_223_846_793_005)
+                    .wrapping_add(1);
+                (state >> 33) as usize % n
+            };
+            let mut articles = Vec::new();
+            for i in 0..60 {
+                let mut body = String::new();
+                for _ in 0..(3 + next(5)) {
+                    let sentence: Vec<&str> = (0..(8 + next(10)))
+                        .map(|_| words[next(words.len())].as_str())
+                        .collect();
+                    body.push_str(&format!("The {} said this week.\n", sentence.join(" ")));
+                }
+                articles.push(Article {
+                    id: format!("a{i}"),
+                    title: Some(format!(
+                        "{} and {}",
+                        words[next(words.len())],
+                        words[next(words.len())]
+                    )),
+                    body,
+                    ..Article::default()
+                });
+            }
+            let index = NewsIndex::create_in_ram(Schema::default()).unwrap();
+            index.ingest_articles(articles).unwrap();
+            index
+        })
+    }
+
+    fn page(results: &SearchResults) -> Vec<(String, f32, Vec<[usize; 2]>)> {
+        results
+            .hits
+            .iter()
+            .map(|h| {
+                let spans = h.passages.iter().map(|p| [p.start, p.end]).collect();
+                (h.id.clone(), h.score, spans)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn feedback_on_the_first_pass_ranks_like_the_full_second_pass() {
+        let index = index();
+        for query in [
+            "rain",
+            "grain price",
+            "+flood river",
+            "\"this week\" wheat",
+            "bank -loan",
+        ] {
+            for (offset, limit) in [(0, 10), (0, 3), (4, 5), (20, 40)] {
+                let mut quick = SearchRequest::new(query);
+                quick.offset = offset;
+                quick.limit = limit;
+                assert!(super::applies(&quick));
+                // `explain` takes the full second pass and changes no score.
+                let full = SearchRequest {
+                    explain: true,
+                    ..quick.clone()
+                };
+                assert!(!super::applies(&full));
+                let (a, b) = (index.search(&quick).unwrap(), index.search(&full).unwrap());
+                assert!(offset > 0 || !a.hits.is_empty(), "{query}");
+                assert_eq!(page(&a), page(&b), "{query} {offset} {limit}");
+                assert_eq!(a.total_articles, b.total_articles);
+                assert_eq!(a.facets, b.facets);
+                // Feedback words are listed with `explain` only; they exist.
+                assert!(a.feedback.is_empty());
+                assert!(!b.feedback.is_empty(), "{query}: feedback found no words");
+            }
+        }
+    }
+
+    #[test]
+    fn turning_facet_counts_off_keeps_the_hits_and_the_total() {
+        let index = index();
+        let with = SearchRequest::new("harvest storm");
+        let without = SearchRequest {
+            facet_limit: 0,
+            ..with.clone()
+        };
+        let (a, b) = (
+            index.search(&with).unwrap(),
+            index.search(&without).unwrap(),
+        );
+        assert_eq!(page(&a), page(&b));
+        assert_eq!(a.total_articles, b.total_articles);
+        assert!(b.facets.location.is_empty() && b.facets.date.is_empty());
+    }
+
+    #[test]
+    fn repeated_words_rank_like_the_word_once() {
+        let index = index();
+        let ids = |query: &str| -> Vec<String> {
+            let mut request = SearchRequest::new(query);
+            request.limit = 60;
+            let results = index.search(&request).unwrap();
+            results.hits.into_iter().map(|h| h.id).collect()
+        };
+        assert_eq!(ids("coffee"), ids(&vec!["coffee"; 10_000].join(" ")));
+        assert_eq!(
+            ids("coffee port"),
+            ids("coffee port coffee port port coffee")
+        );
+    }
+
+    #[test]
+    fn a_query_of_too_many_distinct_words_names_the_limit() {
+        let query: Vec<String> = (0..1100).map(|i| format!("w{i}")).collect();
+        let error = index()
+            .search(&SearchRequest::new(query.join(" ")))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.contains("1100 distinct") && error.contains("1024"),
+            "{error}"
+        );
     }
 }
