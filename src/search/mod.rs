@@ -638,18 +638,16 @@ impl NewsIndex {
         // Filters, grouped by facet.
         let mut resolved_filters = Vec::new();
         let mut by_facet: BTreeMap<&'static str, Vec<String>> = BTreeMap::new();
-        let mut path_cache = HashMap::new();
         for filter in &request.filters {
             let facet = self.schema.facet_name(&filter.facet)?;
-            if !path_cache.contains_key(facet) {
+            let paths = self.cache.resolved(searcher, facet, &filter.value, || {
                 let field = self.fields.facet(facet);
-                let paths = self
+                let all = self
                     .cache
                     .facet_paths(searcher, field, || filter::facet_paths(searcher, field))?;
-                path_cache.insert(facet, paths);
-            }
-            let aliases = crate::extract::alias_facets(facet, &filter.value);
-            let paths = filter::resolve(&filter.value, &path_cache[facet], &aliases);
+                let aliases = crate::extract::alias_facets(facet, &filter.value);
+                Ok(filter::resolve(&filter.value, &all, &aliases))
+            })?;
             by_facet
                 .entry(facet)
                 .or_default()
@@ -926,10 +924,7 @@ impl NewsIndex {
                 explain: request.explain,
             };
             let matched = scan.matches()?;
-            let group_sets: Vec<HashSet<DocId>> = groups
-                .iter()
-                .map(|g| docs_of(&*g.weight, segment))
-                .collect::<Result<_>>()?;
+            let group_passes = filter_passes(&groups, segment, &matched.articles)?;
             let published = segment.fast_fields().date("published").ok();
             let mut facet_readers = HashMap::new();
             for facet in FACETS.iter().filter(|_| request.facet_limit > 0) {
@@ -938,8 +933,7 @@ impl NewsIndex {
                 let caches = resolve_facets(&reader, docs, &active[facet])?;
                 facet_readers.insert(*facet, (reader, caches));
             }
-            for (doc, parts, passages) in matched.articles {
-                let passes: Vec<bool> = group_sets.iter().map(|set| set.contains(&doc)).collect();
+            for ((doc, parts, passages), passes) in matched.articles.into_iter().zip(group_passes) {
                 if passes.iter().all(|&p| p) {
                     candidates.push(Candidate {
                         segment: segment_ord as u32,
@@ -1261,6 +1255,8 @@ struct SegmentScan<'a> {
 #[derive(Clone, Copy)]
 struct Event {
     doc: DocId,
+    /// The article of `doc` (`doc` itself for a headline event).
+    article: DocId,
     clause: u32,
     what: What,
     value: f32,
@@ -1325,6 +1321,7 @@ impl SegmentScan<'_> {
                     if is_alive(doc) && article_of(doc) == doc {
                         events.push(Event {
                             doc,
+                            article: doc,
                             clause,
                             what: What::Title,
                             value: scorer.score(),
@@ -1347,6 +1344,7 @@ impl SegmentScan<'_> {
                                 if is_alive(doc) && article_of(doc) == doc {
                                     events.push(Event {
                                         doc,
+                                        article: doc,
                                         clause,
                                         what: What::TitleTf,
                                         value: weight * postings.term_freq() as f32,
@@ -1367,6 +1365,7 @@ impl SegmentScan<'_> {
                             if article != doc && is_alive(doc) && is_alive(article) {
                                 events.push(Event {
                                     doc,
+                                    article,
                                     clause,
                                     what: What::BodyTf,
                                     value: weight * postings.term_freq() as f32,
@@ -1384,6 +1383,7 @@ impl SegmentScan<'_> {
                         if article != doc && is_alive(doc) && is_alive(article) {
                             events.push(Event {
                                 doc,
+                                article,
                                 clause,
                                 what: What::BodyScore,
                                 value: scorer.score(),
@@ -1410,10 +1410,10 @@ impl SegmentScan<'_> {
         let mut rest = events.as_slice();
         while let Some(first) = rest.first() {
             // The events of one article: its passages', then its own.
-            let article = article_of(first.doc);
+            let article = first.article;
             let len = rest
                 .iter()
-                .position(|e| article_of(e.doc) != article)
+                .position(|e| e.article != article)
                 .unwrap_or(rest.len());
             let (group, tail) = rest.split_at(len);
             rest = tail;
@@ -1659,16 +1659,30 @@ impl tantivy::query::Bm25StatisticsProvider for KindStats<'_> {
     }
 }
 
-/// Live docs of a filter in one segment.
-fn docs_of(weight: &dyn Weight, segment: &SegmentReader) -> Result<HashSet<DocId>> {
-    let mut scorer = weight.scorer(segment, 1.0)?;
-    let mut set = HashSet::new();
-    let mut doc = scorer.doc();
-    while doc != TERMINATED {
-        set.insert(doc);
-        doc = scorer.advance();
+/// For each article of `articles` (in document order), whether it passes
+/// each filter group. Each group's matches are sought at the articles
+/// only, so the cost follows the query's matches, not the size of the
+/// filter (`location:"United States"` matches most of an archive).
+fn filter_passes(
+    groups: &[FilterGroup],
+    segment: &SegmentReader,
+    articles: &[(DocId, ScoreParts, ScoredPassages)],
+) -> Result<Vec<Vec<bool>>> {
+    use tantivy::DocSet;
+
+    let mut passes = vec![Vec::with_capacity(groups.len()); articles.len()];
+    for group in groups {
+        let mut scorer = group.weight.scorer(segment, 1.0)?;
+        for ((doc, _, _), pass) in articles.iter().zip(passes.iter_mut()) {
+            let at = if scorer.doc() < *doc {
+                scorer.seek(*doc)
+            } else {
+                scorer.doc()
+            };
+            pass.push(at == *doc);
+        }
     }
-    Ok(set)
+    Ok(passes)
 }
 
 /// Maps every facet ordinal of the matched articles to the child it counts
