@@ -28,6 +28,8 @@ const MAX_TERMS: usize = 100_000;
 #[derive(Default)]
 pub(crate) struct SearchCache {
     inner: Mutex<Option<Generation>>,
+    /// Stems of words, which do not depend on the index's contents.
+    pub(crate) stems: super::highlight::StemMemo,
 }
 
 struct Generation {

@@ -37,7 +37,7 @@ use crate::error::{Error, Result};
 use crate::index::document::{KIND_ARTICLE, KIND_DUPLICATE, KIND_PASSAGE, stored_article};
 use crate::index::{NewsIndex, StoredArticle};
 use crate::schema::FACETS;
-use highlight::{Highlighter, analyze};
+use highlight::{Highlighter, Tokens, analyze};
 use query::{Expand, Occur, Scope};
 
 /// How hits are ordered.
@@ -293,9 +293,12 @@ struct Found {
     counts: Counts,
     resolved_filters: Vec<ResolvedFilter>,
     highlighter: Highlighter,
-    body_analyzer: tantivy::tokenizer::TextAnalyzer,
+    body_analyzer: Tokens,
     /// Feedback words and weights.
     feedback: Vec<(String, f32)>,
+    /// No clause had anything to match (every word vanished in analysis or
+    /// expanded to no index term), so every article matched unscored.
+    unscored: bool,
 }
 
 /// One group of filters that must all hold: one facet's filters.
@@ -315,6 +318,7 @@ impl NewsIndex {
             highlighter,
             mut body_analyzer,
             feedback,
+            ..
         } = self.find(&searcher, request)?;
         let total_articles = candidates.len();
         let histogram = request
@@ -449,7 +453,12 @@ impl NewsIndex {
             let mut found = self.find_clauses(searcher, &first, &clauses)?;
             let top = &found.candidates[..found.candidates.len().min(ranking.feedback_docs)];
             let extra = self.feedback(searcher, top, &clauses, ranking)?;
-            if quick && self.rerank(searcher, request, &mut found.candidates, &extra)? {
+            // With nothing scored, the full pass below is what decides (a
+            // feedback word cannot match on its own, so nothing matches).
+            if quick
+                && !found.unscored
+                && self.rerank(searcher, request, &mut found.candidates, &extra)?
+            {
                 found.feedback = extra.iter().map(|c| (c.text.clone(), c.weight)).collect();
                 return Ok(found);
             }
@@ -549,6 +558,7 @@ impl NewsIndex {
         ranking: &Ranking,
     ) -> Result<Vec<query::Clause>> {
         let mut analyzer = self.schema.analyzer(&self.schema.text.body.analyzer);
+        let mut tokens = self.tokens();
         let asked: HashSet<String> = clauses
             .iter()
             .flat_map(|c| analyze(&mut analyzer, &c.text))
@@ -562,15 +572,15 @@ impl NewsIndex {
             let text = format!("{}\n{}", article.title.unwrap_or_default(), article.body);
             let mut counts: HashMap<String, (f32, String)> = HashMap::new();
             let mut len: f32 = 0.0;
-            let mut stream = analyzer.token_stream(&text);
-            while stream.advance() {
-                let token = stream.token();
+            tokens.each(&text, |token, from, to| {
                 len += 1.0;
-                let entry = counts
-                    .entry(token.text.clone())
-                    .or_insert_with(|| (0.0, text[token.offset_from..token.offset_to].to_string()));
-                entry.0 += 1.0;
-            }
+                match counts.get_mut(token) {
+                    Some(entry) => entry.0 += 1.0,
+                    None => {
+                        counts.insert(token.to_string(), (1.0, text[from..to].to_string()));
+                    }
+                }
+            });
             for (term, (tf, surface)) in counts {
                 if asked.contains(&term) {
                     continue;
@@ -982,13 +992,23 @@ impl NewsIndex {
             counts,
             resolved_filters,
             highlighter,
-            body_analyzer,
+            body_analyzer: self.tokens(),
+            unscored: plans.is_empty(),
             feedback: clauses
                 .iter()
                 .filter(|c| c.rerank_only)
                 .map(|c| (c.text.clone(), c.weight))
                 .collect(),
         })
+    }
+
+    /// The body analyzer for text read back from the index.
+    fn tokens(&self) -> Tokens {
+        Tokens::new(
+            &self.schema,
+            &self.schema.text.body.analyzer,
+            &self.cache.stems,
+        )
     }
 
     /// Corpus-wide statistics of the body, per passage and per article.
@@ -1108,7 +1128,7 @@ impl NewsIndex {
         candidate: Candidate,
         request: &SearchRequest,
         highlighter: &Highlighter,
-        analyzer: &mut tantivy::tokenizer::TextAnalyzer,
+        analyzer: &mut Tokens,
         rank: usize,
     ) -> Result<Hit> {
         let doc: TantivyDocument =
