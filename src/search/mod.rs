@@ -936,12 +936,11 @@ impl NewsIndex {
             let matched = scan.matches()?;
             let group_passes = filter_passes(&groups, segment, &matched.articles)?;
             let published = segment.fast_fields().date("published").ok();
-            let mut facet_readers = HashMap::new();
+            let mut tallies = Vec::new();
             for facet in FACETS.iter().filter(|_| request.facet_limit > 0) {
                 let reader = segment.facet_reader(facet)?;
                 let docs = matched.articles.iter().map(|(doc, _, _)| *doc);
-                let caches = resolve_facets(&reader, docs, &active[facet])?;
-                facet_readers.insert(*facet, (reader, caches));
+                tallies.push((*facet, FacetTally::new(reader, docs, &active[facet])?));
             }
             for ((doc, parts, passages), passes) in matched.articles.into_iter().zip(group_passes) {
                 if passes.iter().all(|&p| p) {
@@ -960,21 +959,18 @@ impl NewsIndex {
                 if request.facet_limit == 0 {
                     continue;
                 }
-                for facet in FACETS {
+                for (facet, tally) in &mut tallies {
                     let others_pass = groups
                         .iter()
                         .zip(&passes)
-                        .all(|(g, &p)| p || g.facet == facet);
+                        .all(|(g, &p)| p || g.facet == *facet);
                     if others_pass {
-                        let (reader, caches) = facet_readers
-                            .get_mut(facet)
-                            .expect("every facet has a reader");
-                        for (level, node) in active[facet].iter().enumerate() {
-                            let counts = counts.entry((facet, level == 1)).or_default();
-                            count_facets(reader, &mut caches[level], doc, node, counts)?;
-                        }
+                        tally.count(doc, &active[*facet])?;
                     }
                 }
+            }
+            for (facet, tally) in tallies {
+                tally.add_to(facet, &mut counts);
             }
         }
 
@@ -1705,68 +1701,130 @@ fn filter_passes(
     Ok(passes)
 }
 
-/// Maps every facet ordinal of the matched articles to the child it counts
-/// for under each active node, as `count_facets` caches them.
-///
-/// Resolving ordinals one at a time decompresses a dictionary block per
-/// ordinal, which dominated the search profile (two thirds of the
-/// instructions of a one-term query); sorted, each block is read once.
-fn resolve_facets(
-    reader: &tantivy::fastfield::FacetReader,
-    docs: impl Iterator<Item = DocId>,
-    nodes: &[String; 2],
-) -> Result<[HashMap<u64, Option<String>>; 2]> {
-    let mut ords: Vec<u64> = docs.flat_map(|doc| reader.facet_ords(doc)).collect();
-    ords.sort_unstable();
-    ords.dedup();
-    let mut paths = Vec::with_capacity(ords.len());
-    let mut bad = None;
-    reader
-        .facet_dict()
-        .sorted_ords_to_term_cb(&ords, |bytes| match std::str::from_utf8(bytes) {
-            Ok(encoded) => paths.push(filter::facet_text(encoded)),
-            Err(err) => bad = Some(err),
-        })
-        .map_err(|e| Error::Engine(Box::new(e)))?;
-    if let Some(err) = bad {
-        return Err(Error::Engine(Box::new(err)));
-    }
-    let mut caches = [HashMap::new(), HashMap::new()];
-    for (level, node) in nodes.iter().enumerate() {
-        for (&ord, path) in ords.iter().zip(&paths) {
-            caches[level].insert(ord, child_of(node, path));
-        }
-    }
-    Ok(caches)
+/// Facet counts of one facet in one segment, for its active node (level
+/// 0) and that node's parent (level 1): each facet ordinal is mapped to the
+/// child it counts for, and counts are kept per child index, so counting an
+/// article touches no strings.
+struct FacetTally {
+    reader: tantivy::fastfield::FacetReader,
+    /// Ordinal → the index of its child in `children`, per level.
+    ords: HashMap<u64, [Option<u32>; 2]>,
+    children: [Vec<String>; 2],
+    /// Child path → its index in `children`, per level.
+    index: [HashMap<String, u32>; 2],
+    counts: [Vec<usize>; 2],
+    /// An article's children, counted once each.
+    seen: Vec<u32>,
+    /// An article's facet ordinals.
+    doc_ords: Vec<u64>,
 }
 
-/// Counts, once per article, the children of `node` among the article's
-/// facets (`node` empty for the root). `cache` maps a facet ordinal of the
-/// segment to the child it counts for, if any.
-fn count_facets(
-    reader: &tantivy::fastfield::FacetReader,
-    cache: &mut HashMap<u64, Option<String>>,
-    doc: DocId,
-    node: &str,
-    counts: &mut HashMap<String, usize>,
-) -> Result<()> {
-    let mut seen: Vec<String> = Vec::new();
-    for ord in reader.facet_ords(doc) {
-        if let std::collections::hash_map::Entry::Vacant(entry) = cache.entry(ord) {
-            let mut facet = Facet::root();
-            reader.facet_from_ord(ord, &mut facet)?;
-            entry.insert(child_of(node, &facet.to_string()));
+impl FacetTally {
+    /// Resolves every facet ordinal of `docs` at once.
+    ///
+    /// Resolving ordinals one at a time decompresses a dictionary block per
+    /// ordinal, which dominated the search profile (two thirds of the
+    /// instructions of a one-term query); sorted, each block is read once.
+    fn new(
+        reader: tantivy::fastfield::FacetReader,
+        docs: impl Iterator<Item = DocId>,
+        nodes: &[String; 2],
+    ) -> Result<FacetTally> {
+        let mut ords: Vec<u64> = docs.flat_map(|doc| reader.facet_ords(doc)).collect();
+        ords.sort_unstable();
+        ords.dedup();
+        let mut paths = Vec::with_capacity(ords.len());
+        let mut bad = None;
+        reader
+            .facet_dict()
+            .sorted_ords_to_term_cb(&ords, |bytes| match std::str::from_utf8(bytes) {
+                Ok(encoded) => paths.push(filter::facet_text(encoded)),
+                Err(err) => bad = Some(err),
+            })
+            .map_err(|e| Error::Engine(Box::new(e)))?;
+        if let Some(err) = bad {
+            return Err(Error::Engine(Box::new(err)));
         }
-        if let Some(child) = &cache[&ord]
-            && !seen.contains(child)
-        {
-            seen.push(child.clone());
+        let mut tally = FacetTally {
+            reader,
+            ords: HashMap::with_capacity(ords.len()),
+            children: [Vec::new(), Vec::new()],
+            index: [HashMap::new(), HashMap::new()],
+            counts: [Vec::new(), Vec::new()],
+            seen: Vec::new(),
+            doc_ords: Vec::new(),
+        };
+        for (&ord, path) in ords.iter().zip(&paths) {
+            let children = tally.children_of(nodes, path);
+            tally.ords.insert(ord, children);
+        }
+        Ok(tally)
+    }
+
+    /// The child index `path` counts for at each level, interned.
+    fn children_of(&mut self, nodes: &[String; 2], path: &str) -> [Option<u32>; 2] {
+        let mut out = [None, None];
+        for (level, node) in nodes.iter().enumerate() {
+            if let Some(child) = child_of(node, path) {
+                let next = self.children[level].len() as u32;
+                let at = *self.index[level].entry(child.clone()).or_insert(next);
+                if at == next {
+                    self.children[level].push(child);
+                    self.counts[level].push(0);
+                }
+                out[level] = Some(at);
+            }
+        }
+        out
+    }
+
+    /// Counts, once per article, the children of each level's node among
+    /// the facets of `doc`.
+    fn count(&mut self, doc: DocId, nodes: &[String; 2]) -> Result<()> {
+        let mut doc_ords = std::mem::take(&mut self.doc_ords);
+        doc_ords.clear();
+        doc_ords.extend(self.reader.facet_ords(doc));
+        for level in 0..2 {
+            self.seen.clear();
+            for &ord in &doc_ords {
+                let children = match self.ords.get(&ord) {
+                    Some(children) => *children,
+                    None => {
+                        let mut facet = Facet::root();
+                        self.reader.facet_from_ord(ord, &mut facet)?;
+                        let children = self.children_of(nodes, &facet.to_string());
+                        self.ords.insert(ord, children);
+                        children
+                    }
+                };
+                if let Some(child) = children[level]
+                    && !self.seen.contains(&child)
+                {
+                    self.seen.push(child);
+                }
+            }
+            for &child in &self.seen {
+                self.counts[level][child as usize] += 1;
+            }
+        }
+        self.doc_ords = doc_ords;
+        Ok(())
+    }
+
+    /// Adds this segment's counts to `counts`.
+    fn add_to(self, facet: &'static str, counts: &mut Counts) {
+        for (level, (children, tallies)) in self.children.into_iter().zip(self.counts).enumerate() {
+            for (child, n) in children.into_iter().zip(tallies) {
+                if n > 0 {
+                    *counts
+                        .entry((facet, level == 1))
+                        .or_default()
+                        .entry(child)
+                        .or_default() += n;
+                }
+            }
         }
     }
-    for child in seen {
-        *counts.entry(child).or_default() += 1;
-    }
-    Ok(())
 }
 
 /// The child of `node` on the way to `path`, if `path` lies below `node`.
