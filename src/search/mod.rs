@@ -568,8 +568,13 @@ impl NewsIndex {
         for candidate in top {
             let doc: TantivyDocument =
                 searcher.doc(DocAddress::new(candidate.segment, candidate.doc))?;
-            let article = stored_article(&self.fields, &doc, Vec::new());
-            let text = format!("{}\n{}", article.title.unwrap_or_default(), article.body);
+            // Headline and body only: the stored metadata is not parsed.
+            let field = |f| {
+                doc.get_first(f)
+                    .and_then(|v| v.as_str())
+                    .unwrap_or_default()
+            };
+            let text = format!("{}\n{}", field(self.fields.title), field(self.fields.body));
             let mut counts: HashMap<String, (f32, String)> = HashMap::new();
             let mut len: f32 = 0.0;
             tokens.each(&text, |token, from, to| {
