@@ -34,6 +34,8 @@ pub struct NewsIndex {
     /// Built on first use and kept: searching never needs it, and every
     /// ingest call after the first reuses it.
     extractor: std::sync::OnceLock<std::sync::Arc<crate::extract::Extractor>>,
+    /// Statistics and lookups searches derive from the current generation.
+    pub(crate) cache: crate::search::SearchCache,
 }
 
 impl std::fmt::Debug for NewsIndex {
@@ -188,6 +190,7 @@ impl NewsIndex {
             schema,
             path,
             extractor: std::sync::OnceLock::new(),
+            cache: crate::search::SearchCache::default(),
         })
     }
 
