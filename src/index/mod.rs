@@ -35,13 +35,14 @@ fn index_settings() -> tantivy::IndexSettings {
 }
 
 /// zstd's fastest regular level. On Reuters, level 3 made a 3% smaller store
-/// but tripled the compression thread's work (callgrind), which competes
-/// with extraction for the second core.
+/// for 1.7 times the compression thread's instructions (callgrind), work
+/// that competes with extraction for the second core.
 const DOCSTORE_ZSTD_LEVEL: i32 = 1;
 
 /// Doc-store block size in bytes. Twice tantivy's default of 16 KiB: the
 /// store of Reuters-21578 shrank by 7% more (measured in BENCHMARKS.md),
-/// while fetching an article decompresses one such block (about 30 us).
+/// while fetching an article not in the cache decompresses one such block
+/// (about 30 us).
 const DOCSTORE_BLOCK: usize = 32 * 1024;
 
 /// The file, beside tantivy's own, that records the schema an index was built with.
