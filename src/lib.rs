@@ -110,8 +110,13 @@ pub use search::{
     SearchResults, Sort,
 };
 // Extraction on its own.
-pub use extract::{Entities, Extractor, Location, Organization, Part, Span};
-pub use extracted::{ExtractedArticle, ExtractedLocation, ExtractedOrganization, extract_paths};
+pub use extract::{
+    Entities, ExtractionMode, Extractor, ExtractorOptions, Focus, Location, MentionedDate,
+    Organization, Part, Span,
+};
+pub use extracted::{
+    ExtractedArticle, ExtractedDate, ExtractedLocation, ExtractedOrganization, extract_paths,
+};
 // The schema, errors, and the escape hatch to the engine underneath.
 pub use error::{Error, Result};
 pub use schema::Schema;

@@ -16,6 +16,12 @@
 pub mod extract;
 pub mod places;
 
+/// Training the name tagger that extraction uses (`dateline eval
+/// train-tagger`): the committed weights are this function's output.
+pub mod tagger {
+    pub use crate::extract::tagger::{DevScores, TrainOptions, TrainReport, train};
+}
+
 use std::collections::{BTreeMap, HashMap};
 use std::io::Write;
 

@@ -422,9 +422,9 @@ pub enum ModeArg {
 }
 
 impl ModeArg {
-    pub fn options(self, tag_every_token: bool) -> dateline::extract::ExtractorOptions {
-        use dateline::extract::ExtractionMode;
-        dateline::extract::ExtractorOptions {
+    pub fn options(self, tag_every_token: bool) -> dateline::ExtractorOptions {
+        use dateline::ExtractionMode;
+        dateline::ExtractorOptions {
             mode: match self {
                 ModeArg::Rules => ExtractionMode::Rules,
                 ModeArg::Model => ExtractionMode::Model,

@@ -4,11 +4,11 @@ use std::fs;
 use std::io::{self, BufWriter, Write};
 use std::process::ExitCode;
 
+use dateline::Extractor;
 use dateline::NewsIndex;
 use dateline::QuerySyntax;
-use dateline::eval::{self, Qrels, RunOptions};
 use dateline::eval::tagger;
-use dateline::Extractor;
+use dateline::eval::{self, Qrels, RunOptions};
 
 use crate::args::{
     EvalCommand, EvalExtractArgs, EvalPlacesArgs, EvalRankingArgs, EvalTrainTaggerArgs, SyntaxArg,
