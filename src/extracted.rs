@@ -1,12 +1,12 @@
 //! The record `dateline extract` prints: an article with its entities, no index needed.
 
-use std::path::Path;
+use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
 use crate::article::{Article, Date, Origin};
-use crate::corpus::{self, Problem, ReadOptions};
-use crate::extract::{Entities, Extractor};
+use crate::corpus::{self, FileContents, Problem, ReadOptions};
+use crate::extract::{Entities, Extractor, Focus};
 
 /// A place in an [`ExtractedArticle`].
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -59,6 +59,22 @@ pub struct ExtractedArticle {
     pub locations: Vec<ExtractedLocation>,
     /// Organizations.
     pub organizations: Vec<ExtractedOrganization>,
+    /// The 1-3 places the article is about, best first.
+    #[serde(default)]
+    pub focus: Vec<Focus>,
+    /// The distinct dates the title and body mention, in order of first
+    /// appearance.
+    #[serde(default)]
+    pub dates: Vec<ExtractedDate>,
+}
+
+/// A mentioned date in an [`ExtractedArticle`].
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExtractedDate {
+    /// The words as written.
+    pub text: String,
+    /// `YYYY-MM-DD`, `YYYY-MM` or `YYYY`.
+    pub value: String,
 }
 
 impl ExtractedArticle {
@@ -94,21 +110,58 @@ impl ExtractedArticle {
                     sources: o.sources.clone(),
                 })
                 .collect(),
+            focus: entities.focus.clone(),
+            dates: distinct_dates(entities),
         }
     }
 }
 
-/// Reads one file and extracts every article in it.
-pub fn extract_file(
-    path: &Path,
-    extractor: &Extractor,
-    options: &ReadOptions,
-) -> (Vec<ExtractedArticle>, Vec<Problem>) {
-    let contents = corpus::read_file(path, options);
-    let records = contents
-        .articles
-        .iter()
-        .map(|article| ExtractedArticle::new(article, &extractor.extract(article)))
-        .collect();
-    (records, contents.problems)
+/// The mentioned dates, each text and value once.
+fn distinct_dates(entities: &Entities) -> Vec<ExtractedDate> {
+    let mut out: Vec<ExtractedDate> = Vec::new();
+    for date in &entities.dates {
+        if !out
+            .iter()
+            .any(|d| d.text == date.text && d.value == date.value)
+        {
+            out.push(ExtractedDate {
+                text: date.text.clone(),
+                value: date.value.clone(),
+            });
+        }
+    }
+    out
+}
+
+/// Walks files and folders the way [`NewsIndex::ingest_paths`] does and
+/// extracts every article found, in walk order, without indexing anything:
+/// what `dateline extract` prints.
+///
+/// Each item is an extracted article or a [`Problem`] (a file skipped, a bad
+/// line, a decoding warning), including [`ProblemKind::NotArticle`] for files
+/// passed over by name, so a caller can count or ignore them. Files are read
+/// one at a time, so memory stays bounded by the largest file.
+///
+/// [`NewsIndex::ingest_paths`]: crate::NewsIndex::ingest_paths
+/// [`ProblemKind::NotArticle`]: crate::ProblemKind::NotArticle
+pub fn extract_paths<'a>(
+    paths: &[PathBuf],
+    extractor: &'a Extractor,
+    options: &'a ReadOptions,
+) -> impl Iterator<Item = Result<ExtractedArticle, Problem>> + 'a {
+    corpus::walk(paths, &[]).flat_map(move |item| {
+        let contents = match item {
+            Ok(path) => corpus::read_file(&path, options),
+            Err(problem) => FileContents {
+                articles: Vec::new(),
+                problems: vec![problem],
+            },
+        };
+        let records: Vec<_> = contents
+            .articles
+            .iter()
+            .map(|article| Ok(ExtractedArticle::new(article, &extractor.extract(article))))
+            .collect();
+        contents.problems.into_iter().map(Err).chain(records)
+    })
 }

@@ -562,11 +562,169 @@ fn seed_article_has_its_dateline_places_and_organizations() {
     let records = json_lines(&output);
     assert_eq!(records.len(), 1);
     eprintln!("seed extract: {}", records[0]);
+    let record = &records[0];
     check_seed_shape(
-        &records[0],
+        record,
         "Ankara",
-        &["Mali", "United Kingdom"],
-        &["Wagner Group", "United Nations"],
+        &[
+            "Mali",
+            "United Kingdom",
+            "Ukraine",
+            "Syria",
+            "Libya",
+            "Central African Republic",
+            "Niger",
+            "Russia",
+            "Accra",
+            "Western Africa",
+            "Sahel",
+        ],
+        &[
+            "Wagner Group",
+            "United Nations",
+            "Security Council",
+            "House of Commons",
+            "MINUSMA",
+            "MINUSCA",
+        ],
+    );
+    assert_eq!(focus_names(record), ["Mali"]);
+    // MINUSMA and MINUSCA come from the acronym rule (no table entry): the
+    // long form the article writes is one of their mentions.
+    let org = |name: &str| {
+        record["organizations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|o| o["name"] == name)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(org("MINUSMA")["facet"], "/United Nations/MINUSMA");
+    assert!(
+        strings(&org("MINUSMA"), "mentions")
+            .contains(&"Multidimensional Integrated Stabilization Mission in Mali".to_string())
+    );
+    assert_eq!(org("MINUSCA")["facet"], "/United Nations/MINUSCA");
+    assert_eq!(
+        org("Security Council")["facet"],
+        "/United Nations/Security Council"
+    );
+    assert!(strings(&org("United Nations"), "mentions").contains(&"UN".to_string()));
+    assert_no_person_entities(record, &["Heappey", "Macron", "Emmanuel", "James"]);
+    // No publication date anywhere, so only dates with their year are kept.
+    assert_eq!(record["published"], Value::Null);
+    assert_eq!(record["published_source"], Value::Null);
+    assert_eq!(
+        date_pairs(record),
+        [("2012", "2012"), ("2013", "2013"), ("2014", "2014")]
+    );
+}
+
+fn focus_names(record: &Value) -> Vec<String> {
+    record["focus"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["name"].as_str().unwrap().to_string())
+        .collect()
+}
+
+fn date_pairs(record: &Value) -> Vec<(&str, &str)> {
+    record["dates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| (d["text"].as_str().unwrap(), d["value"].as_str().unwrap()))
+        .collect()
+}
+
+/// No location or organization is named by, or mentioned as, a person's name.
+fn assert_no_person_entities(record: &Value, people: &[&str]) {
+    for kind in ["locations", "organizations"] {
+        for entry in record[kind].as_array().unwrap() {
+            let name = entry["name"].as_str().unwrap();
+            let mentions = strings(entry, "mentions");
+            for person in people {
+                assert!(
+                    !name.contains(person) && !mentions.iter().any(|m| m.contains(person)),
+                    "{person} in {kind}: {entry}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn our_mekong_article_has_its_dateline_places_focus_organizations_and_dates() {
+    let output = run(
+        dateline().args([
+            "extract",
+            "--json",
+            "sample-corpus/text/2024-10-15-mekong-dams.txt",
+        ]),
+        0,
+    );
+    let records = json_lines(&output);
+    assert_eq!(records.len(), 1);
+    let record = &records[0];
+    check_seed_shape(
+        record,
+        "Vientiane",
+        &[
+            "Laos",
+            "Cambodia",
+            "Vietnam",
+            "Thailand",
+            "China",
+            "Phnom Penh",
+        ],
+        &["MRC", "ASEAN", "Asian Development Bank"],
+    );
+    let location = |name: &str| {
+        record["locations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|l| l["name"] == name)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(
+        location("Vientiane")["facet"],
+        "/Asia/South-eastern Asia/Laos/Vientiane"
+    );
+    assert_eq!(
+        location("Phnom Penh")["facet"],
+        "/Asia/South-eastern Asia/Cambodia/Phnom Penh"
+    );
+    assert_eq!(strings(&location("Cambodia"), "derived"), ["Cambodian"]);
+    assert_eq!(strings(&location("Vietnam"), "derived"), ["Vietnamese"]);
+    assert_eq!(focus_names(record)[0], "Laos");
+    // The acronym the article defines names the organization.
+    let mrc = record["organizations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["name"] == "MRC")
+        .unwrap();
+    assert_eq!(mrc["facet"], "/MRC");
+    assert_eq!(strings(mrc, "mentions"), ["Mekong River Commission", "MRC"]);
+    // "Jordan" is the analyst's first name; the prime minister is a person.
+    assert_no_person_entities(record, &["Jordan", "Hayes", "Sonexay", "Siphandone"]);
+    assert_eq!(record["published"], "2024-10-15");
+    assert_eq!(record["published_source"], "filename");
+    // 2024-10-15 is a Tuesday; "in March" looks back, "in October" is now.
+    assert_eq!(
+        date_pairs(record),
+        [
+            ("Tuesday", "2024-10-15"),
+            ("2019", "2019"),
+            ("November 2023", "2023-11"),
+            ("March", "2024-03"),
+            ("Sunday", "2024-10-13"),
+            ("October", "2024-10"),
+        ]
     );
 }
 

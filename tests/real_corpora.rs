@@ -106,6 +106,31 @@ fn extract_prints_one_line_per_article_of_reuters_and_bbc() {
 }
 
 #[test]
+fn countries_from_reuters_text_recall_at_least_nine_in_ten_places_tags() {
+    let test = "countries_from_reuters_text_recall_at_least_nine_in_ten_places_tags";
+    let (Some(data), Some(binary)) = (common::shared_data(test), common::release_binary(test))
+    else {
+        return;
+    };
+    let output = run(
+        Command::new(&binary)
+            .args(["eval", "places", "--json"])
+            .arg(data.join("reuters21578")),
+        0,
+    );
+    let report = json(&output);
+    eprintln!("places: {report}");
+    assert_eq!(report["articles"], 21_577);
+    assert!(report["scored_articles"].as_u64().unwrap() > 18_000);
+    // Every code is mapped: none is skipped.
+    assert_eq!(report["skipped_codes"], serde_json::json!({}));
+    let recall = report["recall"].as_f64().unwrap();
+    assert!(recall >= 0.90, "recall {recall}");
+    let share = report["not_gold_share"].as_f64().unwrap();
+    assert!((0.0..1.0).contains(&share), "not-gold share {share}");
+}
+
+#[test]
 fn eval_extract_on_conll_dev_meets_the_location_and_organization_targets() {
     let test = "eval_extract_on_conll_dev_meets_the_location_and_organization_targets";
     let (Some(data), Some(binary)) = (common::shared_data(test), common::release_binary(test))

@@ -539,17 +539,16 @@ fn strict_exits_0_when_nothing_was_skipped() {
 #[test]
 fn a_file_deleted_between_the_walk_and_the_read_is_named_unreadable() {
     let ws = Workspace::new();
-    let found: Vec<PathBuf> = dateline::corpus::walk(&[ws.path("news")], &[])
-        .filter_map(Result::ok)
+    let found: Vec<PathBuf> = std::fs::read_dir(ws.path("news"))
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.is_file())
         .collect();
-    assert_eq!(found.len(), 4);
+    assert!(!found.is_empty());
     std::fs::remove_file(&found[0]).unwrap();
-    let contents = dateline::corpus::read_file(&found[0], &Default::default());
+    let contents = dateline::read_file(&found[0], &Default::default());
     assert!(contents.articles.is_empty());
-    assert_eq!(
-        contents.problems[0].kind,
-        dateline::corpus::ProblemKind::Unreadable
-    );
+    assert_eq!(contents.problems[0].kind, dateline::ProblemKind::Unreadable);
     assert!(contents.problems[0].message.contains("no such file"));
 }
 
@@ -794,9 +793,9 @@ fn an_index_run_killed_at_several_points_loses_and_duplicates_nothing() {
 mod properties {
     use std::sync::OnceLock;
 
-    use dateline::corpus::{ReadOptions, read_file};
-    use dateline::extract::{Extractor, Part};
     use dateline::{Article, Date, NewsIndex, Schema, SearchRequest};
+    use dateline::{Extractor, Part};
+    use dateline::{ReadOptions, read_file};
     use proptest::prelude::*;
 
     /// Pieces that mean something to some reader, mixed with odd bytes.
@@ -921,7 +920,7 @@ mod properties {
         /// Passages lie inside the body, in order, without overlap.
         #[test]
         fn passages_stay_inside_the_body_in_order(body in text()) {
-            let spans = dateline::passage::split(&body, &Schema::default().passages);
+            let spans = dateline::split_passages(&body, &Schema::default().passages);
             let len = char_len(&body);
             let mut last_end = 0;
             for span in &spans {

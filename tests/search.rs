@@ -1,7 +1,7 @@
 //! Search behaviour through the library API, on articles built in code.
 
-use dateline::search::{FacetCount, QuerySyntax};
 use dateline::{Article, Date, NewsIndex, Schema, SearchRequest, Sort};
+use dateline::{FacetCount, QuerySyntax};
 
 fn article(id: &str, title: &str, body: &str, date: Option<&str>, source: Option<&str>) -> Article {
     Article {
@@ -394,7 +394,7 @@ fn explain_shows_the_parts_of_the_score() {
 
 #[test]
 fn date_histogram_counts_matching_articles_per_month_and_day() {
-    use dateline::search::Histogram;
+    use dateline::Histogram;
     let index = places_index();
     let mut request = SearchRequest::new("drought");
     request.histogram = Some(Histogram::Month);
@@ -432,7 +432,7 @@ fn date_histogram_counts_matching_articles_per_month_and_day() {
 
 #[test]
 fn related_articles_share_words_and_places_and_leave_out_the_article_itself() {
-    use dateline::search::RelatedRequest;
+    use dateline::RelatedRequest;
     let index = places_index();
     let results = index.related(&RelatedRequest::new("mali")).unwrap();
     let found: Vec<&str> = results.hits.iter().map(|h| h.id.as_str()).collect();

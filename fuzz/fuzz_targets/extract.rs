@@ -5,7 +5,7 @@
 use std::sync::OnceLock;
 
 use dateline::Article;
-use dateline::extract::{Extractor, Part};
+use dateline::{Extractor, Part};
 use libfuzzer_sys::fuzz_target;
 
 static EXTRACTOR: OnceLock<Extractor> = OnceLock::new();

@@ -6,7 +6,7 @@ use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|body: &str| {
     let spec = dateline::Schema::default().passages;
-    let spans = dateline::passage::split(body, &spec);
+    let spans = dateline::split_passages(body, &spec);
     let len = body.chars().count();
     let mut last_end = 0;
     for span in spans {

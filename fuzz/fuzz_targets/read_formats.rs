@@ -14,7 +14,7 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let path = Path::new(NAMES[usize::from(pick) % NAMES.len()]);
-    let contents = dateline::corpus::read_bytes(path, rest.to_vec());
+    let contents = dateline::read_bytes(path, rest.to_vec());
     assert!(!contents.articles.is_empty() || !contents.problems.is_empty() || rest.is_empty());
     for article in &contents.articles {
         assert!(!article.id.is_empty());

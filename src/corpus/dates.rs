@@ -85,45 +85,82 @@ fn parse_rfc2822(raw: &str) -> Option<Date> {
     Date::new(date.year(), date.month(), date.day())
 }
 
-/// Returns the month number of an English month name or its abbreviation.
-pub(crate) fn month_number(word: &str) -> Option<u32> {
-    let word = word.trim_end_matches('.').to_ascii_lowercase();
-    const MONTHS: [&str; 12] = [
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-    ];
-    MONTHS
+/// English month names, January first. The one table of month names in the
+/// crate: metadata dates, datelines, text dates and the rule that months are
+/// never places all read it.
+const MONTHS: [&str; 12] = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+];
+
+/// English weekday names, Monday first (ISO order).
+const WEEKDAYS: [&str; 7] = [
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+];
+
+/// Month abbreviations beyond the first three letters that newswires write,
+/// with their month number.
+const MONTH_ABBREVIATIONS: [(&str, usize); 1] = [("sept", 9)];
+
+/// Weekday abbreviations beyond the first three letters, with their ISO
+/// number.
+const WEEKDAY_ABBREVIATIONS: [(&str, usize); 3] = [("tues", 2), ("thur", 4), ("thurs", 4)];
+
+/// The index in `names` of a full name or a three-letter abbreviation
+/// (any case, one trailing dot allowed), or of one of the longer
+/// `abbreviations`.
+fn name_index(names: &[&str], abbreviations: &[(&str, usize)], word: &str) -> Option<usize> {
+    let word = word.strip_suffix('.').unwrap_or(word).to_ascii_lowercase();
+    if let Some(i) = names
         .iter()
-        .position(|name| {
-            word == *name
-                || (word.len() >= 3 && name.starts_with(word.as_str()))
-                || (word == "sept" && *name == "september")
-        })
-        .map(|index| index as u32 + 1)
+        .position(|name| *name == word || (word.len() == 3 && name.starts_with(word.as_str())))
+    {
+        return Some(i);
+    }
+    abbreviations
+        .iter()
+        .find(|(abbreviation, _)| *abbreviation == word)
+        .map(|(_, number)| number - 1)
 }
 
+/// Returns the month number (1-12) of an English month name or its
+/// abbreviation (`March`, `Mar`, `Mar.`, `Sept`).
+pub(crate) fn month_number(word: &str) -> Option<u32> {
+    name_index(&MONTHS, &MONTH_ABBREVIATIONS, word).map(|i| i as u32 + 1)
+}
+
+/// Returns the ISO weekday number (Monday 1 to Sunday 7) of an English
+/// weekday name or its abbreviation (`Tuesday`, `Tue`, `Tues.`).
+pub(crate) fn weekday_number(word: &str) -> Option<u32> {
+    name_index(&WEEKDAYS, &WEEKDAY_ABBREVIATIONS, word).map(|i| i as u32 + 1)
+}
+
+/// True for a weekday name or abbreviation, a trailing comma allowed.
 pub(crate) fn is_weekday(word: &str) -> bool {
-    let word = word.trim_end_matches(['.', ',']).to_ascii_lowercase();
-    const DAYS: [&str; 7] = [
-        "monday",
-        "tuesday",
-        "wednesday",
-        "thursday",
-        "friday",
-        "saturday",
-        "sunday",
-    ];
-    word.len() >= 3 && DAYS.iter().any(|day| day.starts_with(word.as_str()))
+    weekday_number(word.trim_end_matches(',')).is_some()
+}
+
+/// True for a month or weekday written in full, in any case: such a word is
+/// never a place ("May", "Sunday").
+pub(crate) fn is_month_or_weekday_name(word: &str) -> bool {
+    let lower = word.to_lowercase();
+    MONTHS.contains(&lower.as_str()) || WEEKDAYS.contains(&lower.as_str())
 }
 
 fn parse_words(raw: &str) -> Option<Date> {
@@ -205,6 +242,25 @@ mod tests {
         assert_eq!(date(""), None);
         assert_eq!(date("ß"), None);
         assert_eq!(date("20240305ééé"), None);
+    }
+
+    #[test]
+    fn month_and_weekday_names_and_abbreviations_are_read_from_one_table() {
+        assert_eq!(month_number("March"), Some(3));
+        assert_eq!(month_number("MAR"), Some(3));
+        assert_eq!(month_number("Sept."), Some(9));
+        assert_eq!(month_number("Sep"), Some(9));
+        assert_eq!(month_number("Ma"), None);
+        assert_eq!(month_number("Marc"), None);
+        assert_eq!(month_number("Tues"), None);
+        assert_eq!(weekday_number("Monday"), Some(1));
+        assert_eq!(weekday_number("tues."), Some(2));
+        assert_eq!(weekday_number("Thurs"), Some(4));
+        assert_eq!(weekday_number("SUN"), Some(7));
+        assert_eq!(weekday_number("Sept"), None);
+        assert!(is_weekday("Fri,"));
+        assert!(is_month_or_weekday_name("MAY"));
+        assert!(!is_month_or_weekday_name("Mar"));
     }
 
     #[test]

@@ -115,13 +115,27 @@ pub(crate) fn decode_owned(mut bytes: Vec<u8>) -> Result<Decoded, String> {
         check_bytes(&bytes)?;
         decode_8bit(bytes)
     };
-    let needs_cleaning = raw.starts_with('\u{FEFF}')
-        || raw
-            .chars()
-            .any(|c| c == '\r' || (c.is_control() && c != '\n' && c != '\t'));
+    let needs_cleaning = raw.starts_with('\u{FEFF}') || has_control(&raw);
     Ok(Decoded {
         text: if needs_cleaning { clean(&raw) } else { raw },
         warning,
+    })
+}
+
+/// Says whether the text holds a control character other than `\n` and
+/// `\t` (`\r` included), as `char::is_control` defines them: U+0000 to
+/// U+001F, U+007F, and U+0080 to U+009F, which UTF-8 writes as `C2 80` to
+/// `C2 9F`. Scans bytes rather than decoded characters: this runs on every
+/// file read.
+fn has_control(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    bytes.iter().enumerate().any(|(i, &b)| {
+        (b < 0x20 && b != b'\n' && b != b'\t')
+            || b == 0x7F
+            || (b == 0xC2
+                && bytes
+                    .get(i + 1)
+                    .is_some_and(|next| (0x80..=0x9F).contains(next)))
     })
 }
 
@@ -346,5 +360,25 @@ mod tests {
         let problem = read_limited(Path::new("/definitely/not/here.txt"), 10).unwrap_err();
         assert_eq!(problem.kind, ProblemKind::Unreadable);
         assert_eq!(problem.message, "cannot read: no such file or directory");
+    }
+
+    #[test]
+    fn control_scan_over_bytes_agrees_with_char_is_control() {
+        let samples = [
+            "plain text\nwith\ttabs",
+            "carriage\r\nreturn",
+            "bell\u{7}",
+            "delete\u{7f}",
+            "c1 \u{85} next line",
+            "c1 \u{9f} last",
+            "not c1: \u{a0} \u{c0} é \u{2028}",
+            "",
+        ];
+        for text in samples {
+            let by_chars = text
+                .chars()
+                .any(|c| c == '\r' || (c.is_control() && c != '\n' && c != '\t'));
+            assert_eq!(has_control(text), by_chars, "{text:?}");
+        }
     }
 }

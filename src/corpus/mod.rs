@@ -35,7 +35,7 @@ use serde::{Deserialize, Serialize};
 use crate::article::Article;
 
 mod dateline;
-mod dates;
+pub(crate) mod dates;
 mod decode;
 #[cfg(test)]
 mod fixtures;
@@ -48,7 +48,7 @@ mod sgml;
 mod text;
 mod walk;
 
-pub use walk::{Format, is_candidate, not_article_reason, walk};
+pub use walk::{Format, walk};
 
 /// Why a file, or part of one, was not indexed (or what was odd about it).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -147,7 +147,7 @@ impl fmt::Display for Problem {
 }
 
 /// What reading one file gave: its articles and its problems.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct FileContents {
     /// Articles read, in file order.
     pub articles: Vec<Article>,
@@ -165,7 +165,8 @@ impl FileContents {
 }
 
 /// Options for reading files.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct ReadOptions {
     /// Files larger than this many bytes are skipped.
     pub max_file_size: u64,
@@ -182,7 +183,7 @@ impl Default for ReadOptions {
 /// Reads one file into articles. Never panics; everything that goes wrong is
 /// a [`Problem`].
 ///
-/// The format is chosen by extension ([`Format::from_path`]); a file with an
+/// The format is chosen by extension (see the table in the README); a file with an
 /// unknown extension (only reachable when the user names it directly) is read
 /// as plain text. Before parsing, the bytes are decoded (byte order mark,
 /// then UTF-8, then Windows-1252 with a [`ProblemKind::Decoded`] warning),

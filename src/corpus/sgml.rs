@@ -4,7 +4,7 @@
 //! `<REUTERS` tag), `<DATE>` (kept in `published_raw` as written, with
 //! entities decoded and whitespace collapsed; parsed when its `26-FEB-1987`
 //! part is a real date), `<TITLE>`, `<DATELINE>` (the place before the first
-//! comma: `SALVADOR`), `<BODY>`, and the `<D>` codes of `<PLACES>` and
+//! comma, `SALVADOR`, and the whole line in `dateline_line`), `<BODY>`, and the `<D>` codes of `<PLACES>` and
 //! `<ORGS>` with `-` turned into spaces (`west germany`). A `<TEXT
 //! TYPE="UNPROC">` article has no such tags: its whole text is the body.
 //! A `TYPE="BRIEF"` article is a title only.
@@ -123,7 +123,14 @@ fn article(
         inner
     } else {
         article.title = in_text("TITLE")?.and_then(|e| non_blank(&decode_entities(e.inner)));
-        article.dateline = in_text("DATELINE")?.and_then(|e| place(&decode_entities(e.inner)));
+        let dateline = in_text("DATELINE")?.map(|e| decode_entities(e.inner));
+        article.dateline = dateline.as_deref().and_then(place);
+        // The whole line too: the state or country after the place tells
+        // which city it is ("CAMBRIDGE, Mass., March 3 -").
+        article.dateline_line = dateline
+            .as_deref()
+            .map(collapse_whitespace)
+            .filter(|_| article.dateline.is_some());
         in_text("BODY")?.map_or("", |e| e.inner)
     };
     article.body = normalise_body(&decode_entities(body));
@@ -389,6 +396,8 @@ here and ends here.
         assert_eq!(a.line, Some(2));
         assert_eq!(a.title.as_deref(), Some("BONN & PARIS AGREE <TALKS>"));
         assert_eq!(a.dateline.as_deref(), Some("PORTLAND"));
+        // The whole line, whose state tells which Portland.
+        assert_eq!(a.dateline_line.as_deref(), Some("PORTLAND, Ore., Feb 26 -"));
         assert_eq!(
             a.published.map(|d| d.to_string()).as_deref(),
             Some("1987-02-26")

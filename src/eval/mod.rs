@@ -1,6 +1,7 @@
 //! Ranking evaluation: TREC qrels and runs, and the standard measures
 //! (MAP, nDCG@10, P@10, R@100) as trec_eval defines them. Extraction is
-//! evaluated on CoNLL-2003 in [`extract`].
+//! evaluated on CoNLL-2003 in [`extract`], and against Reuters-21578's
+//! `PLACES` tags in [`places`].
 //!
 //! The definitions follow trec_eval so that numbers can be compared with
 //! published ones and checked with pytrec_eval (`scripts/trec_check.py`):
@@ -13,6 +14,13 @@
 //! a query that retrieved nothing counts as zero rather than vanishing.
 
 pub mod extract;
+pub mod places;
+
+/// Training the name tagger that extraction uses (`dateline eval
+/// train-tagger`): the committed weights are this function's output.
+pub mod tagger {
+    pub use crate::extract::tagger::{DevScores, TrainOptions, TrainReport, train};
+}
 
 use std::collections::{BTreeMap, HashMap};
 use std::io::Write;

@@ -1,14 +1,26 @@
-//! Publication dates: parsing metadata date strings, and finding a date in a
-//! dateline, the first lines of the text or a file name.
+//! Dates: parsing metadata date strings; finding the publication date in a
+//! dateline, the first lines of the text or a file name; and the dates an
+//! article mentions.
 //!
-//! A date is taken only when its year is written: "Feb 26" alone gives
-//! nothing, because a guessed year would be wrong as often as right.
+//! A publication date is taken from the text when its year is written, or
+//! when a dateline's "Nov 14 (Reuters)" gets its year from the file path or
+//! from the years the article itself writes (see [`year_from_context`]).
 //! All-numeric day/month orders such as `03/04/2024` are ambiguous between
 //! US and European use and are not read.
+//!
+//! Mentioned dates are explicit dates ("3 March 2024", "2024-03-05"),
+//! months with years ("February 2023") and years after a preposition
+//! ("since 2012"). Relative ones are resolved against the publication date
+//! and left out when it is unknown: a weekday ("Monday") to the one within
+//! three days of it; a month after a preposition ("in February") or a day
+//! without a year ("Nov 14") to the next one when at most three months
+//! ahead, else the last one.
 
 use std::path::Path;
 
+use super::{MentionedDate, text::Text};
 use crate::article::Date;
+use crate::corpus::dates::{is_weekday, month_number, weekday_number};
 
 /// How far into the body a date may stand and still be the article's.
 const LEAD_CHARS: usize = 300;
@@ -23,7 +35,7 @@ const LEAD_CHARS: usize = 300;
 /// string, after an optional weekday.
 pub fn parse_date(s: &str) -> Option<Date> {
     let tokens = tokenize(s);
-    let skip = usize::from(tokens.first().is_some_and(|t| weekday(t.text)));
+    let skip = usize::from(tokens.first().is_some_and(|t| is_weekday(t.text)));
     date_at(&tokens, skip).map(|(date, _)| date)
 }
 
@@ -38,11 +50,32 @@ pub(crate) fn find_date(s: &str) -> Option<Date> {
     (0..tokens.len()).find_map(|i| date_at(&tokens, i).map(|(d, _)| d))
 }
 
-/// Finds a date in a file name: `2024-03-05-ghana-cocoa.txt`,
-/// `20240305_slug.json`, `slug-2024-03-05.md`.
+/// Finds a date in a file name (`2024-03-05-ghana-cocoa.txt`,
+/// `20240305_slug.json`, `slug-2024-03-05.md`), else in its folders
+/// (`news/2022/11/14/slug.txt`).
 pub(crate) fn date_from_path(path: &Path) -> Option<Date> {
     let stem = path.file_stem()?.to_str()?;
-    let tokens = tokenize(stem);
+    numeric_date(stem).or_else(|| numeric_date(path.parent()?.to_str()?))
+}
+
+/// The year of a file path's folders or name (`news/2022/...`,
+/// `2022-slug.txt`): a 4-digit number standing alone between separators.
+pub(crate) fn year_from_path(path: &Path) -> Option<i32> {
+    let text = path.to_str()?;
+    tokenize(text)
+        .iter()
+        .filter(|t| {
+            let before = text[..t.start].chars().next_back();
+            let after = text[t.end..].chars().next();
+            !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+        })
+        .filter_map(|t| year(t.text))
+        .next_back()
+}
+
+/// The first all-numeric date in `s`.
+fn numeric_date(s: &str) -> Option<Date> {
+    let tokens = tokenize(s);
     (0..tokens.len()).find_map(|i| {
         // Only numeric dates: a slug's words are not month names.
         if !tokens[i].text.bytes().all(|b| b.is_ascii_digit()) {
@@ -55,6 +88,9 @@ pub(crate) fn date_from_path(path: &Path) -> Option<Date> {
 #[derive(Clone, Copy, Debug)]
 struct Token<'a> {
     text: &'a str,
+    /// Byte range in the tokenized string.
+    start: usize,
+    end: usize,
 }
 
 /// Splits on anything but ASCII letters and digits, and between letters
@@ -73,13 +109,13 @@ fn tokenize(s: &str) -> Vec<Token<'_>> {
         };
         match (start, kind) {
             (Some(st), Some(d)) if d != digits => {
-                tokens.push(Token { text: &s[st..i] });
+                tokens.push(token(s, st, i));
                 start = Some(i);
                 digits = d;
             }
             (Some(_), Some(_)) => {}
             (Some(st), None) => {
-                tokens.push(Token { text: &s[st..i] });
+                tokens.push(token(s, st, i));
                 start = None;
             }
             (None, Some(d)) => {
@@ -90,9 +126,17 @@ fn tokenize(s: &str) -> Vec<Token<'_>> {
         }
     }
     if let Some(st) = start {
-        tokens.push(Token { text: &s[st..] });
+        tokens.push(token(s, st, s.len()));
     }
     tokens
+}
+
+fn token(s: &str, start: usize, end: usize) -> Token<'_> {
+    Token {
+        text: &s[start..end],
+        start,
+        end,
+    }
 }
 
 /// Tries every date shape starting at token `i`; returns the date and the
@@ -138,55 +182,320 @@ fn number(s: &str, max_len: usize) -> Option<u32> {
     s.parse().ok()
 }
 
+/// A 4-digit year in the range [`make`] accepts.
 fn year(s: &str) -> Option<i32> {
     if s.len() != 4 {
         return None;
     }
-    number(s, 4).map(|y| y as i32)
+    number(s, 4)
+        .map(|y| y as i32)
+        .filter(|y| (1800..=2200).contains(y))
 }
 
-/// Parses an English month name or its three-letter (or "Sept") abbreviation.
 fn month(s: &str) -> Option<u32> {
-    const MONTHS: [&str; 12] = [
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-    ];
-    let lower = s.to_ascii_lowercase();
-    if lower.len() < 3 {
+    month_number(s)
+}
+
+/// Words after which a lone year is a date ("since 2012", "in 2013").
+const YEAR_PREPOSITIONS: &[&str] = &[
+    "in",
+    "since",
+    "by",
+    "until",
+    "till",
+    "from",
+    "before",
+    "after",
+    "during",
+    "through",
+    "throughout",
+    "to",
+];
+
+/// Of [`YEAR_PREPOSITIONS`], those that look ahead ("by 2030"): such a year
+/// says nothing about when the article was written.
+const FORWARD_PREPOSITIONS: &[&str] = &["by", "until", "till", "to", "through"];
+
+/// Words after which a month without a year is a date ("in February").
+const MONTH_PREPOSITIONS: &[&str] = &[
+    "in", "since", "until", "till", "by", "from", "during", "last", "next", "early", "late", "mid",
+    "before", "after", "through",
+];
+
+/// What a mentioned date stands for, at the precision written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Value {
+    Day(Date),
+    Month(i32, u32),
+    /// A year, and whether a forward-looking preposition introduced it.
+    Year(i32, bool),
+}
+
+impl Value {
+    /// `YYYY-MM-DD`, `YYYY-MM` or `YYYY`.
+    fn render(self) -> String {
+        match self {
+            Value::Day(date) => date.to_string(),
+            Value::Month(year, month) => format!("{year:04}-{month:02}"),
+            Value::Year(year, _) => format!("{year:04}"),
+        }
+    }
+}
+
+/// The dates the texts mention, in order, every occurrence; relative ones
+/// only when `published` is known.
+pub(crate) fn mentioned_dates(texts: &[Text<'_>], published: Option<Date>) -> Vec<MentionedDate> {
+    let mut out = Vec::new();
+    for text in texts {
+        for (start, end, value) in find_mentioned(text.s, published) {
+            out.push(MentionedDate {
+                text: text.s[start..end].to_string(),
+                value: value.render(),
+                part: text.part,
+                start: text.char_offset(start),
+                end: text.char_offset(end),
+            });
+        }
+    }
+    out
+}
+
+/// The year an article is written in, judging by the years it writes: the
+/// latest of its explicit dates, months with years and years after a
+/// preposition that does not look ahead ("in 2013", not "by 2030"). News
+/// tells the present against its background, so the latest such year is
+/// the likeliest; a guess, used only to complete a yearless dateline.
+pub(crate) fn year_from_context(texts: &[Text<'_>]) -> Option<i32> {
+    texts
+        .iter()
+        .flat_map(|text| find_mentioned(text.s, None))
+        .filter_map(|(_, _, value)| match value {
+            Value::Day(date) => Some(i32::from(date.year)),
+            Value::Month(year, _) => Some(year),
+            Value::Year(year, forward) => (!forward).then_some(year),
+        })
+        .max()
+}
+
+/// Finds a day written without a year ("Nov 14", "14 November") in a
+/// dateline or lead, as (month, day), when it stands as a dateline's date:
+/// before the agency, a dash, a comma or the end.
+pub(crate) fn find_month_day(s: &str) -> Option<(u32, u32)> {
+    let lead = match s.char_indices().nth(LEAD_CHARS) {
+        Some((i, _)) => &s[..i],
+        None => s,
+    };
+    let tokens = tokenize(lead);
+    (0..tokens.len()).find_map(|i| {
+        let t = |k: usize| tokens.get(i + k).map(|t| t.text);
+        let (month, day) = if let Some(day) = number(t(0)?, 2) {
+            (month(t(1)?)?, day)
+        } else {
+            (month(t(0)?)?, number(t(1)?, 2)?)
+        };
+        // "Nov 14 2022" has its year: find_date's business.
+        if t(2).and_then(year).is_some() || !(1..=31).contains(&day) {
+            return None;
+        }
+        // A dateline's day stands before the agency, a dash, a comma or
+        // the end ("Nov 14 (Reuters) -"); "rose on Feb 26." is a sentence.
+        let after = lead[tokens[i + 1].end..].trim_start();
+        let dateline_like =
+            after.is_empty() || after.starts_with(['(', ',', '-', '\u{2013}', '\u{2014}']);
+        dateline_like.then_some((month, day))
+    })
+}
+
+/// Finds the dates in `s`, as byte ranges with their values.
+fn find_mentioned(s: &str, published: Option<Date>) -> Vec<(usize, usize, Value)> {
+    let tokens = tokenize(s);
+    let mut found = Vec::new();
+    let mut i = 0;
+    while i < tokens.len() {
+        let starts_word = !s[..tokens[i].start]
+            .chars()
+            .next_back()
+            .is_some_and(char::is_alphanumeric);
+        let hit = starts_word
+            .then(|| mentioned_at(s, &tokens, i, published))
+            .flatten()
+            .filter(|&(_, used)| {
+                let end = tokens[i + used - 1].end;
+                !s[end..].chars().next().is_some_and(char::is_alphanumeric)
+            });
+        match hit {
+            Some((value, used)) => {
+                found.push((tokens[i].start, tokens[i + used - 1].end, value));
+                i += used;
+            }
+            None => i += 1,
+        }
+    }
+    found
+}
+
+/// The date written at token `i`, with the number of tokens it uses.
+fn mentioned_at(
+    s: &str,
+    tokens: &[Token<'_>],
+    i: usize,
+    published: Option<Date>,
+) -> Option<(Value, usize)> {
+    let t = |k: usize| tokens.get(i + k).map(|t| t.text);
+    // The separator between token i+k and the next.
+    let gap = |k: usize| {
+        tokens
+            .get(i + k + 1)
+            .map(|next| &s[tokens[i + k].end..next.start])
+    };
+    let word_gap = |k: usize| gap(k).is_some_and(|g| matches!(g, " " | ", " | ". " | "-"));
+    let capitalised = |w: &str| w.chars().next().is_some_and(|c| c.is_ascii_uppercase());
+    let full_name = |w: &str| crate::corpus::dates::is_month_or_weekday_name(w);
+    let word_before = || {
+        let previous = tokens.get(i.checked_sub(1)?)?;
+        (&s[previous.end..tokens[i].start] == " ").then(|| previous.text.to_ascii_lowercase())
+    };
+    let first = t(0)?;
+
+    // 2024-03-05, 2024/03/05
+    if let Some(y) = year(first)
+        && gap(0).is_some_and(|g| g == "-" || g == "/")
+        && gap(1) == gap(0)
+        && let (Some(m), Some(d)) = (
+            t(1).and_then(|w| number(w, 2)),
+            t(2).and_then(|w| number(w, 2)),
+        )
+        && let Some(date) = make(y, m, d)
+    {
+        return Some((Value::Day(date), 3));
+    }
+    // 3 March 2024, 26-FEB-1987; 3 March
+    if let Some(day) = number(first, 2)
+        && word_gap(0)
+        && let Some(m) = t(1).filter(|w| capitalised(w)).and_then(month)
+    {
+        if word_gap(1)
+            && let Some(y) = t(2).and_then(year)
+        {
+            return make(y, m, day).map(|date| (Value::Day(date), 3));
+        }
+        return published
+            .and_then(|p| nearest_day(p, m, day))
+            .map(|date| (Value::Day(date), 2));
+    }
+    if capitalised(first)
+        && let Some(m) = month(first)
+    {
+        // March 3, 2024; March 3
+        if word_gap(0)
+            && let Some(day) = t(1).and_then(|w| number(w, 2))
+        {
+            if word_gap(1)
+                && let Some(y) = t(2).and_then(year)
+            {
+                return make(y, m, day).map(|date| (Value::Day(date), 3));
+            }
+            return published
+                .and_then(|p| nearest_day(p, m, day))
+                .map(|date| (Value::Day(date), 2));
+        }
+        // February 2023
+        if gap(0) == Some(" ")
+            && let Some(y) = t(1).and_then(year)
+        {
+            return Some((Value::Month(y, m), 2));
+        }
+        // in February
+        if full_name(first)
+            && word_before().is_some_and(|w| MONTH_PREPOSITIONS.contains(&w.as_str()))
+        {
+            return published.map(|p| {
+                let (y, m) = nearest_month(p, m);
+                (Value::Month(y, m), 1)
+            });
+        }
         return None;
     }
-    if lower == "sept" {
-        return Some(9);
+    // Monday
+    if capitalised(first)
+        && full_name(first)
+        && let Some(weekday) = weekday_number(first)
+    {
+        return published
+            .and_then(|p| nearest_weekday(p, weekday))
+            .map(|date| (Value::Day(date), 1));
     }
-    MONTHS
-        .iter()
-        .position(|m| *m == lower || (lower.len() == 3 && m.starts_with(&lower)))
-        .map(|i| i as u32 + 1)
+    // since 2012
+    if let Some(y) = year(first)
+        && let Some(before) = word_before()
+        && YEAR_PREPOSITIONS.contains(&before.as_str())
+    {
+        let forward = FORWARD_PREPOSITIONS.contains(&before.as_str());
+        return Some((Value::Year(y, forward), 1));
+    }
+    None
 }
 
-/// True for an English weekday name or abbreviation.
-fn weekday(s: &str) -> bool {
-    const DAYS: [&str; 7] = [
-        "monday",
-        "tuesday",
-        "wednesday",
-        "thursday",
-        "friday",
-        "saturday",
-        "sunday",
-    ];
-    let lower = s.to_ascii_lowercase();
-    lower.len() >= 3 && DAYS.iter().any(|d| *d == lower || d.starts_with(&lower))
+fn civil(date: Date) -> jiff::civil::Date {
+    jiff::civil::Date::new(date.year, date.month, date.day).expect("a Date is always valid")
+}
+
+/// How far ahead of the publication date a yearless day or month may be
+/// read: news mostly reports what happened, so "in March" in an October
+/// story is the March before, while "on March 9" in a March 6 story and
+/// "in February" in a November one look ahead.
+const FUTURE_DAYS: i64 = 92;
+const FUTURE_MONTHS: i32 = 3;
+
+/// The day `month`/`day` a story published on `published` means: the
+/// next one if it is at most [`FUTURE_DAYS`] ahead, else the last one on
+/// or before the publication date.
+fn nearest_day(published: Date, month: u32, day: u32) -> Option<Date> {
+    let year = i32::from(published.year);
+    let target = published.days_since_epoch();
+    let candidates: Vec<Date> = (year - 1..=year + 1)
+        .filter_map(|y| make(y, month, day))
+        .collect();
+    let ahead = candidates.iter().copied().find(|d| {
+        let delta = d.days_since_epoch() - target;
+        (1..=FUTURE_DAYS).contains(&delta)
+    });
+    ahead.or_else(|| {
+        candidates
+            .into_iter()
+            .rev()
+            .find(|d| d.days_since_epoch() <= target)
+    })
+}
+
+/// The month `month` a story published on `published` means: the next one
+/// if it is at most [`FUTURE_MONTHS`] ahead, else the last one up to the
+/// publication month.
+fn nearest_month(published: Date, month: u32) -> (i32, u32) {
+    let year = i32::from(published.year);
+    let target = year * 12 + i32::from(published.month) - 1;
+    let index = |y: i32| y * 12 + month as i32 - 1;
+    let ahead = (year..=year + 1).find(|&y| (1..=FUTURE_MONTHS).contains(&(index(y) - target)));
+    let year = ahead.unwrap_or_else(|| {
+        if index(year) <= target {
+            year
+        } else {
+            year - 1
+        }
+    });
+    (year, month)
+}
+
+/// The day of ISO weekday `weekday` within three days of `published`.
+fn nearest_weekday(published: Date, weekday: u32) -> Option<Date> {
+    let date = civil(published);
+    let current = i64::from(date.weekday().to_monday_one_offset());
+    let mut offset = (i64::from(weekday) - current).rem_euclid(7);
+    if offset > 3 {
+        offset -= 7;
+    }
+    let shifted = date.checked_add(jiff::Span::new().days(offset)).ok()?;
+    Date::new(shifted.year(), shifted.month(), shifted.day())
 }
 
 #[cfg(test)]
@@ -266,5 +575,157 @@ mod tests {
         assert_eq!(d("20240305_slug.json"), Some(date("2024-03-05")));
         assert_eq!(d("ghana-cocoa.txt"), None);
         assert_eq!(d("may-2024-report.txt"), None);
+    }
+
+    fn mentioned(s: &str, published: Option<&str>) -> Vec<(String, String)> {
+        let texts = [Text::new(s, super::super::Part::Body, false)];
+        mentioned_dates(&texts, published.map(date))
+            .into_iter()
+            .map(|d| (d.text, d.value))
+            .collect()
+    }
+
+    fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
+        list.iter()
+            .map(|(t, v)| (t.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn mentioned_dates_are_explicit_dates_months_with_years_and_years_after_prepositions() {
+        let found = mentioned(
+            "Since 2012, fighting grew. On 3 March 2024 and March 5, 2024 talks met; \
+             the 2024-03-07 deal followed in February 2023 terms, before 2019 rules \
+             and by 2030. He scored 2012 points.",
+            None,
+        );
+        assert_eq!(
+            found,
+            pairs(&[
+                ("2012", "2012"),
+                ("3 March 2024", "2024-03-03"),
+                ("March 5, 2024", "2024-03-05"),
+                ("2024-03-07", "2024-03-07"),
+                ("February 2023", "2023-02"),
+                ("2019", "2019"),
+                ("2030", "2030"),
+            ])
+        );
+    }
+
+    #[test]
+    fn relative_dates_are_left_out_without_a_publication_date() {
+        assert!(mentioned("Talks ended Monday; more in February, and on Nov 14.", None).is_empty());
+        assert!(mentioned("They may 2024 something; in may; a march.", None).is_empty());
+    }
+
+    #[test]
+    fn relative_dates_resolve_to_the_nearest_day_or_month_of_the_publication_date() {
+        // 2024-03-06 is a Wednesday.
+        let found = mentioned(
+            "Talks ended Monday and resume Friday. Rains came in February and will \
+             return in December. The vote is on March 9; the budget came on Nov 14.",
+            Some("2024-03-06"),
+        );
+        assert_eq!(
+            found,
+            pairs(&[
+                ("Monday", "2024-03-04"),
+                ("Friday", "2024-03-08"),
+                ("February", "2024-02"),
+                ("December", "2023-12"),
+                ("March 9", "2024-03-09"),
+                ("Nov 14", "2023-11-14"),
+            ])
+        );
+    }
+
+    #[test]
+    fn dates_inside_longer_numbers_or_words_are_not_dates() {
+        assert!(mentioned("Flight A2012 and part 12019 landed in 19876.", None).is_empty());
+        assert!(mentioned("It sold 300 in 1500 shops.", None).is_empty());
+    }
+
+    #[test]
+    fn nearest_weekday_stays_within_three_days() {
+        // 2024-03-06 is a Wednesday.
+        let p = date("2024-03-06");
+        assert_eq!(nearest_weekday(p, 3), Some(date("2024-03-06")));
+        assert_eq!(nearest_weekday(p, 7), Some(date("2024-03-03")));
+        assert_eq!(nearest_weekday(p, 1), Some(date("2024-03-04")));
+        assert_eq!(nearest_weekday(p, 6), Some(date("2024-03-09")));
+        assert_eq!(nearest_weekday(p, 2), Some(date("2024-03-05")));
+    }
+
+    #[test]
+    fn yearless_days_and_months_look_back_unless_at_most_three_months_ahead() {
+        assert_eq!(
+            nearest_day(date("2024-01-03"), 12, 30),
+            Some(date("2023-12-30"))
+        );
+        assert_eq!(
+            nearest_day(date("2023-12-30"), 1, 2),
+            Some(date("2024-01-02"))
+        );
+        assert_eq!(
+            nearest_day(date("2024-03-06"), 3, 6),
+            Some(date("2024-03-06"))
+        );
+        // Further ahead than three months means the one before.
+        assert_eq!(
+            nearest_day(date("2024-03-06"), 8, 1),
+            Some(date("2023-08-01"))
+        );
+        assert_eq!(
+            nearest_day(date("2025-03-01"), 2, 29),
+            Some(date("2024-02-29"))
+        );
+        assert_eq!(nearest_day(date("2023-03-01"), 2, 30), None);
+        assert_eq!(nearest_month(date("2024-01-15"), 12), (2023, 12));
+        assert_eq!(nearest_month(date("2024-01-15"), 1), (2024, 1));
+        assert_eq!(nearest_month(date("2024-01-15"), 4), (2024, 4));
+        assert_eq!(nearest_month(date("2024-01-15"), 5), (2023, 5));
+        assert_eq!(nearest_month(date("2024-10-15"), 3), (2024, 3));
+        assert_eq!(nearest_month(date("2024-11-15"), 2), (2025, 2));
+    }
+
+    #[test]
+    fn a_yearless_dateline_day_is_found_only_where_a_dateline_date_stands() {
+        assert_eq!(
+            find_month_day("LONDON, Nov 14 (Reuters) - Shares fell."),
+            Some((11, 14))
+        );
+        assert_eq!(find_month_day("PARIS, 3 March"), Some((3, 3)));
+        assert_eq!(find_month_day("Cocoa arrivals rose on Feb 26."), None);
+        assert_eq!(find_month_day("LONDON, Nov 14 2022 - x"), None);
+        assert_eq!(find_month_day("LONDON, Nov 41 -"), None);
+    }
+
+    #[test]
+    fn context_year_is_the_latest_year_written_that_does_not_look_ahead() {
+        let texts = [Text::new(
+            "Since 2012 the mission grew; in February 2021 it shrank. Targets run to 2030.",
+            super::super::Part::Body,
+            false,
+        )];
+        assert_eq!(year_from_context(&texts), Some(2021));
+        let none = [Text::new("No years here.", super::super::Part::Body, false)];
+        assert_eq!(year_from_context(&none), None);
+    }
+
+    #[test]
+    fn paths_give_dates_from_folders_and_years_from_any_component() {
+        assert_eq!(
+            date_from_path(Path::new("site/2022/11/14/talks-resume.txt")),
+            Some(date("2022-11-14"))
+        );
+        assert_eq!(
+            date_from_path(Path::new("2022/11/14/2021-01-02-x.txt")),
+            Some(date("2021-01-02"))
+        );
+        assert_eq!(date_from_path(Path::new("site/2022/talks.txt")), None);
+        assert_eq!(year_from_path(Path::new("site/2022/talks.txt")), Some(2022));
+        assert_eq!(year_from_path(Path::new("reut2-000.sgm")), None);
+        assert_eq!(year_from_path(Path::new("site/a2022/x.txt")), None);
     }
 }

@@ -13,6 +13,9 @@ pub(crate) const GAZETTEER: &str = include_str!("data/gazetteer.tsv");
 pub(crate) const COUNTRIES: &str = include_str!("data/countries.tsv");
 /// Continents and news regions, written by hand.
 pub(crate) const REGIONS: &str = include_str!("data/regions.tsv");
+/// US states, Canadian provinces and Australian states with the
+/// abbreviations datelines use, written by hand.
+const SUBDIVISIONS: &str = include_str!("data/subdivisions.tsv");
 
 /// What level of the facet hierarchy a place sits at.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -95,6 +98,9 @@ pub(crate) struct Gazetteer {
     metadata_names: HashMap<String, u32>,
     /// Country ids by ISO code.
     by_iso: HashMap<&'static str, u32>,
+    /// Lower-cased subdivision names and abbreviations ("conn.") to their
+    /// country.
+    subdivisions: HashMap<String, u32>,
     /// Smaller cities, for datelines and metadata only; loaded on first use
     /// because most lookups never need them and start-up time matters.
     minor: std::sync::OnceLock<Minor>,
@@ -325,6 +331,15 @@ impl Gazetteer {
             );
         }
 
+        let mut subdivisions = HashMap::new();
+        for fields in records(SUBDIVISIONS) {
+            if let Some(&country) = by_iso.get(fields[0]) {
+                for name in names(fields[1]) {
+                    subdivisions.insert(name.to_lowercase(), country);
+                }
+            }
+        }
+
         let keys: Vec<&str> = b.keys.iter().map(|k| k.as_ref()).collect();
         let automaton = build_automaton(&keys);
         Gazetteer {
@@ -333,6 +348,7 @@ impl Gazetteer {
             automaton,
             metadata_names: b.metadata_names,
             by_iso,
+            subdivisions,
             minor: std::sync::OnceLock::new(),
         }
     }
@@ -410,6 +426,48 @@ impl Gazetteer {
                 .binary_search_by(|(k, _)| (*k).cmp(key.as_str()))
                 .ok()
                 .map(|i| minor.keys[i].1)
+        })
+    }
+
+    /// Returns the country of a state or province name or abbreviation
+    /// ("Conn.", "Alberta"), any case.
+    pub fn subdivision_country(&self, name: &str) -> Option<u32> {
+        self.subdivisions.get(&name.trim().to_lowercase()).copied()
+    }
+
+    /// Returns the city of `country` that `name` stands for (any
+    /// spelling, any case; its own name first, then capitals, then
+    /// population), or `None` when the country has no city of that name.
+    pub fn lookup_in_country(&self, name: &str, country: u32) -> Option<u32> {
+        let name = name.trim();
+        let lower = name.to_ascii_lowercase();
+        let known = self
+            .automaton
+            .find_overlapping_iter(&lower)
+            .filter(|m| m.start() == 0 && m.end() == lower.len())
+            .filter_map(|m| {
+                let alias = &self.patterns[m.pattern().as_usize()];
+                match alias.target {
+                    Target::Place(p)
+                        if self.place(p).kind == Kind::City
+                            && self.place(p).country == Some(country) =>
+                    {
+                        Some((p, alias.primary))
+                    }
+                    _ => None,
+                }
+            })
+            .max_by_key(|&(p, primary)| rank(self.place(p), primary))
+            .map(|(p, _)| p);
+        known.or_else(|| {
+            let key = name.to_lowercase();
+            let minor = self.minor();
+            let i = minor
+                .keys
+                .binary_search_by(|(k, _)| (*k).cmp(key.as_str()))
+                .ok()?;
+            let id = minor.keys[i].1;
+            (self.place(id).country == Some(country)).then_some(id)
         })
     }
 

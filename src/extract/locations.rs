@@ -11,6 +11,10 @@
 //!   Jordan, Georgia), next to another capitalised word is part of a longer
 //!   name ("Paris Hilton", "Jordan Peterson"), except in a headline written
 //!   in Title Case or capitals, where capitals say nothing;
+//! - a US state that is no other place ("Texas") is a mention of the
+//!   United States, as England is of the United Kingdom;
+//! - a city or state followed by a small number is a sports team in a
+//!   score line or results table ("Leeds 2 Chelsea 1"), not the place;
 //! - a country beats a city of the same name ("Mali" is the country, not the
 //!   town in China); among cities of one name, a city in a country the
 //!   article names unambiguously wins, then a city's own name over another
@@ -20,8 +24,8 @@
 //!   neighbour of its own country ("Amman, Jordan"), or, for a country, one
 //!   of its cities named elsewhere ("Tbilisi"), or, for a city, its country
 //!   named elsewhere; an article before it ("the Reading room") rules it
-//!   out, and so does a US context for a name that is also a US state
-//!   (Georgia);
+//!   out; in a US context a name that is also a US state (Georgia) is the
+//!   state, so the United States;
 //! - a demonym inside an organization's name ("European Union") is not a
 //!   derived mention, and a place whose match is exactly an organization's
 //!   name ("Toyota") is the organization.
@@ -36,6 +40,7 @@ use super::gazetteer::{Alias, Gazetteer, Kind, Target};
 use super::text::{Text, case_compatible, longest_matches};
 use super::{Location, Part, Span};
 use crate::article::Origin;
+use crate::corpus::dates::is_month_or_weekday_name;
 
 /// Words that, right before an ambiguous name, make it a place.
 const LOCATION_PREPOSITIONS: &[&str] = &[
@@ -71,28 +76,6 @@ const LOCATION_PREPOSITIONS: &[&str] = &[
     "central",
 ];
 
-const MONTHS_AND_DAYS: &[&str] = &[
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
-];
-
 /// A place name or demonym found in a text.
 #[derive(Debug)]
 struct Hit {
@@ -126,8 +109,9 @@ pub(crate) fn locations(
 ) -> Vec<Location> {
     let mut hits = Vec::new();
     let mut surnames = Vec::new();
+    let us = g.lookup("United States");
     for text in texts {
-        find_hits(g, text, org_spans, &mut hits, &mut surnames);
+        find_hits(g, us, text, org_spans, &mut hits, &mut surnames);
     }
     // A name seen as the end of a person's name ("Lindsay Davenport") is
     // that person when it comes back alone ("Davenport won").
@@ -205,15 +189,109 @@ pub(crate) fn locations(
     order.into_iter().map(|(_, loc)| loc).collect()
 }
 
+/// Weight of a headline occurrence against a body one: the headline says
+/// what the story is about.
+const TITLE_WEIGHT: f64 = 3.0;
+/// Weight of a demonym ("Malian government"): it points at the country
+/// nearly as well as its name.
+const DEMONYM_WEIGHT: f64 = 0.75;
+/// Weight of the dateline: where the reporter filed from, often but not
+/// always the subject (a Mali story filed from Ankara).
+const DATELINE_WEIGHT: f64 = 1.0;
+/// Share of a city's score that counts for its country too.
+const CITY_TO_COUNTRY: f64 = 0.5;
+/// At most this many focus places.
+const MAX_FOCUS: usize = 3;
+
+/// The places the article is about: at most [`MAX_FOCUS`] of `locations`,
+/// best first.
+///
+/// Each occurrence scores 1, a demonym [`DEMONYM_WEIGHT`], and any of them
+/// in the headline [`TITLE_WEIGHT`] times as much; the dateline adds
+/// [`DATELINE_WEIGHT`]. A country also gets [`CITY_TO_COUNTRY`] of the
+/// scores of its cities. Continents are never a focus (too broad to say
+/// what a story is about). The best place is kept; another only when it
+/// scores at least half the best's score and 2 or more, so a passing
+/// mention does not become a focus.
+pub(crate) fn focus(locations: &[Location]) -> Vec<usize> {
+    let own: Vec<f64> = locations
+        .iter()
+        .map(|loc| {
+            let spans: f64 = loc
+                .spans
+                .iter()
+                .map(|span| {
+                    let base = if span.derived { DEMONYM_WEIGHT } else { 1.0 };
+                    match span.part {
+                        Part::Title => base * TITLE_WEIGHT,
+                        Part::Body => base,
+                    }
+                })
+                .sum();
+            let dateline = if loc.sources.contains(&Origin::Dateline) {
+                DATELINE_WEIGHT
+            } else {
+                0.0
+            };
+            spans + dateline
+        })
+        .collect();
+    let depth = |loc: &Location| loc.facet.matches('/').count();
+    let mut scored: Vec<(usize, f64)> = locations
+        .iter()
+        .enumerate()
+        .filter(|(_, loc)| depth(loc) >= 2)
+        .map(|(i, loc)| {
+            // Only countries (depth 3) gather their cities' scores; a
+            // region gathering its countries would outrank them.
+            let cities: f64 = if depth(loc) == 3 {
+                let prefix = format!("{}/", loc.facet);
+                locations
+                    .iter()
+                    .zip(&own)
+                    .filter(|(other, _)| other.facet.starts_with(&prefix))
+                    .map(|(_, score)| score * CITY_TO_COUNTRY)
+                    .sum()
+            } else {
+                0.0
+            };
+            (i, own[i] + cities)
+        })
+        .filter(|&(_, score)| score > 0.0)
+        .collect();
+    // Stable: ties keep the order of `locations` (most mentioned first).
+    scored.sort_by(|a, b| b.1.total_cmp(&a.1));
+    let Some(&(_, best)) = scored.first() else {
+        return Vec::new();
+    };
+    scored
+        .iter()
+        .enumerate()
+        .filter(|&(rank, &(_, score))| rank == 0 || (score * 2.0 >= best && score >= 2.0))
+        .take(MAX_FOCUS)
+        .map(|(_, &(i, _))| i)
+        .collect()
+}
+
 /// Resolves a dateline as written ("ANKARA", "BRUSSELS 1996-08-22",
-/// "SALVADOR, Feb 26 -") to a place.
-pub(crate) fn dateline_place(g: &Gazetteer, dateline: &str) -> Option<u32> {
-    let head = dateline.split([',', '(', '/']).next()?.trim();
+/// "SALVADOR, Feb 26 -") to a place. `line`, the whole dateline line when
+/// the reader kept it ("STAMFORD, Conn., March 3 -"), may name the city's
+/// state, province or country after the first comma: then the city is
+/// looked for in that country ("CAMBRIDGE, Mass." is not the English
+/// Cambridge), and a city the gazetteer does not know gives the country
+/// itself ("ZEEBRUGGE, Belgium").
+pub(crate) fn dateline_place(g: &Gazetteer, dateline: &str, line: Option<&str>) -> Option<u32> {
+    // Wire debris before the place ("****LONDON") is not part of it.
+    let head = dateline
+        .split([',', '(', '/'])
+        .next()?
+        .trim()
+        .trim_start_matches(|c: char| !c.is_alphanumeric());
     let words: Vec<&str> = head
         .split_whitespace()
         .take_while(|w| {
             !w.chars().any(|c| c.is_ascii_digit())
-                && !is_month_or_day(w)
+                && !is_month_or_weekday_name(w)
                 && !matches!(*w, "-" | "–" | "—")
         })
         .collect();
@@ -221,15 +299,50 @@ pub(crate) fn dateline_place(g: &Gazetteer, dateline: &str) -> Option<u32> {
         return None;
     }
     let name = words.join(" ");
-    g.lookup(&name).or_else(|| {
-        // Datelines abbreviate Saint as "ST" or "ST." where GeoNames
-        // writes "St." or "Saint".
-        let rest = name
+    // Datelines abbreviate Saint as "ST" or "ST." where GeoNames writes
+    // "St." or "Saint".
+    let spellings = |name: &str| -> Vec<String> {
+        let mut all = vec![name.to_string()];
+        if let Some(rest) = name
             .strip_prefix("ST ")
             .or_else(|| name.strip_prefix("ST. "))
-            .or_else(|| name.strip_prefix("St "))?;
-        g.lookup(&format!("St. {rest}"))
-            .or_else(|| g.lookup(&format!("Saint {rest}")))
+            .or_else(|| name.strip_prefix("St "))
+        {
+            all.push(format!("St. {rest}"));
+            all.push(format!("Saint {rest}"));
+        }
+        all
+    };
+    if let Some(country) = line.and_then(|l| qualifier_country(g, l)) {
+        let anywhere = g
+            .lookup(&name)
+            .filter(|&p| g.place(p).country == Some(country));
+        return anywhere
+            .or_else(|| {
+                spellings(&name)
+                    .iter()
+                    .find_map(|n| g.lookup_in_country(n, country))
+            })
+            .or(Some(country));
+    }
+    spellings(&name).iter().find_map(|n| g.lookup(n))
+}
+
+/// The country a dateline line names after its first comma: a state or
+/// province ("Conn.", "Alberta") or a country ("Belgium"); not a date.
+fn qualifier_country(g: &Gazetteer, line: &str) -> Option<u32> {
+    let qualifier = line.split(',').nth(1)?.trim();
+    let first = qualifier.split_whitespace().next()?;
+    if qualifier.contains(|c: char| c.is_ascii_digit())
+        || qualifier.starts_with('(')
+        || crate::corpus::dates::month_number(first).is_some()
+        || crate::corpus::dates::is_weekday(first)
+    {
+        return None;
+    }
+    g.subdivision_country(qualifier).or_else(|| {
+        g.lookup(qualifier)
+            .filter(|&p| g.place(p).kind == Kind::Country)
     })
 }
 
@@ -246,6 +359,7 @@ fn accepted(alias: &Alias, text: &Text<'_>, start: usize, end: usize) -> bool {
 /// Finds the place names and demonyms of one text.
 fn find_hits<'t>(
     g: &Gazetteer,
+    us: Option<u32>,
     text: &Text<'t>,
     org_spans: &[OrgSpan],
     hits: &mut Vec<Hit>,
@@ -266,7 +380,7 @@ fn find_hits<'t>(
     });
     for m in matches {
         let matched: &'t str = &text.s[m.start..m.end];
-        if is_month_or_day(matched) || is_org(m.start, m.end) {
+        if is_month_or_weekday_name(matched) || is_org(m.start, m.end) {
             continue;
         }
         let mut places = Vec::new();
@@ -283,6 +397,27 @@ fn find_hits<'t>(
                 Target::State => state = true,
                 Target::Blocker => {}
             }
+        }
+        // A US state that is no other place ("Texas", "Ohio") is a mention
+        // of the United States, as England is of the United Kingdom: the
+        // facet has no level between country and city. Like a city it may
+        // open a longer name ("Texas Instruments").
+        if places.is_empty()
+            && demonyms.is_empty()
+            && state
+            && let Some(us) = us
+        {
+            places.push((us, false));
+            all_adjacent = true;
+        }
+        // A city or state followed by a small number is a team in a
+        // results table or score line ("NEW YORK 72 53 .576", "Leeds 2
+        // Chelsea 1"), not the place; national teams stay their country.
+        let city_like = places
+            .iter()
+            .all(|&(p, _)| g.place(p).kind == Kind::City || Some(p) == us && state);
+        if city_like && followed_by_score(text.s, m.end) {
+            continue;
         }
         // A demonym beats a town of the same spelling ("Brits").
         let demonym_first =
@@ -329,6 +464,27 @@ fn find_hits<'t>(
             adjacent: all_adjacent,
             sentence_start: text.starts_sentence(m.start),
         });
+    }
+}
+
+/// True if a whole number of one to three digits follows `end` after one
+/// space, and is itself followed by a space, the end or punctuation other
+/// than `%` ("CHICAGO 72 65", "Leeds 2 Chelsea"); not a year or a date
+/// ("LONDON 1996-08-22"), a decimal or a share ("Paris 3%").
+fn followed_by_score(s: &str, end: usize) -> bool {
+    let Some(rest) = s[end..].strip_prefix(' ') else {
+        return false;
+    };
+    let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+    if !(1..=3).contains(&digits) {
+        return false;
+    }
+    match rest[digits..].chars().next() {
+        None => true,
+        Some(c) => {
+            c.is_whitespace()
+                || (c.is_ascii_punctuation() && !matches!(c, '%' | '.' | ',' | '-' | ':' | '/'))
+        }
     }
 }
 
@@ -432,10 +588,14 @@ fn resolve(
             .expect("hit comes from a text");
         let previous = text.adjacent_word_before(hit.start).map(str::to_lowercase);
         let previous = previous.as_deref();
-        // An article before the name rules it out ("the Reading room"); a
-        // name that is also a US state in a US story is the state.
-        let ruled_out = matches!(previous, Some("the" | "a" | "an"))
-            || (hit.state && p.kind == Kind::Country && us_context && !cities_in.contains(&place));
+        // A name that is also a US state in a US story is the state; an
+        // article before the name rules it out ("the Reading room").
+        if hit.state && p.kind == Kind::Country && us_context && !cities_in.contains(&place) {
+            // The state, so a mention of the United States.
+            resolved[i] = us;
+            continue;
+        }
+        let ruled_out = matches!(previous, Some("the" | "a" | "an"));
         let ok = !ruled_out
             && (previous.is_some_and(|w| LOCATION_PREPOSITIONS.contains(&w))
                 || neighbour_in_country(g, text, hits, &clear, i, p.country)
@@ -480,11 +640,6 @@ fn neighbour_in_country(
             && g.place(*place).country == Some(country)
             && (Some(other.end) == before || Some(other.start) == after)
     })
-}
-
-fn is_month_or_day(word: &str) -> bool {
-    let lower = word.to_lowercase();
-    MONTHS_AND_DAYS.contains(&lower.as_str())
 }
 
 #[cfg(test)]
@@ -556,6 +711,36 @@ mod tests {
     fn georgia_in_a_us_story_is_the_state() {
         let n = names("Voters in Atlanta, Georgia lined up as the United States voted.");
         assert!(!n.contains(&"Georgia".to_string()), "{n:?}");
+        let us = locs("Voters in Atlanta, Georgia lined up as the United States voted.")
+            .into_iter()
+            .find(|l| l.name == "United States")
+            .unwrap();
+        assert_eq!(us.mentions, ["Georgia", "United States"]);
+    }
+
+    #[test]
+    fn a_us_state_is_a_mention_of_the_united_states() {
+        let l = locs("Wildfires spread across California and Oregon.");
+        assert_eq!(l.len(), 1, "{l:?}");
+        assert_eq!(l[0].name, "United States");
+        assert_eq!(l[0].mentions, ["California", "Oregon"]);
+        // Inside a longer name it is not ("Texas Instruments").
+        assert!(names("Texas Instruments said sales rose.").is_empty());
+    }
+
+    #[test]
+    fn a_city_or_state_before_a_score_is_a_team_not_a_place() {
+        assert!(names("NEW YORK 72 53 .576 -").is_empty());
+        assert!(names("Leeds 2 Chelsea 1").is_empty());
+        assert!(names("California 7 NEW YORK 1").is_empty());
+        // National teams are their country; dates, shares and sizes are no
+        // scores.
+        assert_eq!(names("Mali 2 Ghana 1"), ["Mali", "Ghana"]);
+        assert_eq!(names("LONDON 1996-08-22"), ["London"]);
+        assert_eq!(
+            names("Prices in Paris rose 3% and in Lyon 2.5 pct."),
+            ["Paris", "Lyon"]
+        );
     }
 
     #[test]
@@ -669,7 +854,7 @@ mod tests {
     #[test]
     fn datelines_resolve_to_capitals_and_large_cities() {
         let g = gazetteer();
-        let facet = |d: &str| dateline_place(g, d).map(|p| g.facet(p));
+        let facet = |d: &str| dateline_place(g, d, None).map(|p| g.facet(p));
         assert_eq!(
             facet("ANKARA").as_deref(),
             Some("/Asia/Western Asia/Turkey/Ankara")
@@ -695,6 +880,79 @@ mod tests {
                 .ends_with("/United States/St. Louis")
         );
         assert!(facet("ANKARA - ").unwrap().ends_with("/Ankara"));
+        assert!(facet("****LONDON").unwrap().ends_with("/London"));
+    }
+
+    fn focus_names(title: &str, body: &str, dateline: Option<&str>) -> Vec<String> {
+        let g = gazetteer();
+        let texts = [
+            Text::new(title, Part::Title, true),
+            Text::new(body, Part::Body, false),
+        ];
+        let dateline = dateline.and_then(|d| dateline_place(g, d, None));
+        let l = locations(g, &texts, &[], dateline, &[]);
+        focus(&l).into_iter().map(|i| l[i].name.clone()).collect()
+    }
+
+    #[test]
+    fn focus_weighs_the_headline_and_demonyms_over_the_dateline() {
+        let f = focus_names(
+            "Malian junta expels envoy",
+            "The junta in Mali said the envoy must leave. Officials in Paris and Berlin \
+             objected. Mali's neighbours stayed silent.",
+            Some("ANKARA"),
+        );
+        assert_eq!(f, ["Mali"]);
+    }
+
+    #[test]
+    fn focus_keeps_up_to_three_places_of_similar_weight() {
+        let f = focus_names(
+            "Kenya and Ethiopia sign border deal",
+            "Kenya and Ethiopia agreed on the border. Kenya will open two posts and Ethiopia \
+             one. Kenyan and Ethiopian traders welcomed it. Somalia sent an observer.",
+            None,
+        );
+        assert_eq!(f, ["Kenya", "Ethiopia"]);
+    }
+
+    #[test]
+    fn focus_counts_a_countrys_cities_and_never_picks_a_continent() {
+        let f = focus_names(
+            "Floods in Africa",
+            "Rain flooded Accra. In Kumasi roads closed. Accra's mayor asked Ghana for help.",
+            None,
+        );
+        assert_eq!(f[0], "Ghana", "{f:?}");
+        assert!(!f.contains(&"Africa".to_string()), "{f:?}");
+        assert!(focus(&[]).is_empty());
+    }
+
+    #[test]
+    fn a_dateline_state_province_or_country_picks_the_city_of_that_country() {
+        let g = gazetteer();
+        let facet =
+            |place: &str, line: &str| dateline_place(g, place, Some(line)).map(|p| g.facet(p));
+        let cambridge = facet("CAMBRIDGE", "CAMBRIDGE, Mass., March 3 -").unwrap();
+        assert!(cambridge.contains("/United States/"), "{cambridge}");
+        let english = facet("CAMBRIDGE", "CAMBRIDGE, England, March 3 -").unwrap();
+        assert!(english.contains("/United Kingdom/"), "{english}");
+        let calgary = facet("CALGARY", "CALGARY, Alberta, March 3 -").unwrap();
+        assert!(calgary.ends_with("/Canada/Calgary"), "{calgary}");
+        // A city the gazetteer lacks still gives its country.
+        assert_eq!(
+            facet("NOWHERE-VILLE", "NOWHERE-VILLE, Belgium, March 3 -").as_deref(),
+            Some("/Europe/Western Europe/Belgium")
+        );
+        // A date after the comma says nothing about the country.
+        assert_eq!(
+            facet("SALVADOR", "SALVADOR, Feb 26 -").as_deref(),
+            Some("/South America/South America/Brazil/Salvador")
+        );
+        assert_eq!(
+            facet("LONDON", "LONDON, Nov 14 (Reuters) -"),
+            dateline_place(g, "LONDON", None).map(|p| g.facet(p))
+        );
     }
 
     #[test]

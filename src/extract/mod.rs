@@ -93,6 +93,30 @@ pub struct Organization {
     pub spans: Vec<Span>,
 }
 
+/// A place the article is about (see [`Entities::focus`]).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Focus {
+    /// The place's name, as in [`Location::name`].
+    pub name: String,
+    /// Its facet path, as in [`Location::facet`].
+    pub facet: String,
+}
+
+/// A date the article mentions.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MentionedDate {
+    /// The words as written ("since 2012" gives `2012`, "Monday" `Monday`).
+    pub text: String,
+    /// The date at the precision written: `YYYY-MM-DD`, `YYYY-MM` or `YYYY`.
+    pub value: String,
+    /// Title or body.
+    pub part: Part,
+    /// Start, in code points, inclusive.
+    pub start: usize,
+    /// End, in code points, exclusive.
+    pub end: usize,
+}
+
 /// Everything extraction finds in one article.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Entities {
@@ -100,10 +124,17 @@ pub struct Entities {
     pub locations: Vec<Location>,
     /// Organizations, most mentioned first.
     pub organizations: Vec<Organization>,
+    /// The 1-3 places the article is about, best first: mentions and
+    /// demonyms, the headline weighted, the dateline considered; empty when
+    /// it names no place.
+    pub focus: Vec<Focus>,
     /// Publication date from metadata, else text, else file name.
     pub published: Option<Date>,
     /// Where `published` came from: metadata, text or filename.
     pub published_source: Option<Origin>,
+    /// Every date the title and body mention, in order; relative ones
+    /// ("Monday", "in February") only when `published` is known.
+    pub dates: Vec<MentionedDate>,
 }
 
 /// How an [`Extractor`] finds names.
@@ -176,17 +207,24 @@ impl Extractor {
             .iter()
             .filter_map(|n| self.organizations.lookup(n))
             .collect();
-        let org_hits = self.organizations.find(&texts, &given_orgs);
+        let is_place = |name: &str| self.gazetteer.lookup(name).is_some();
+        let org_hits = self.organizations.find(&texts, &given_orgs, &is_place);
         let organizations =
             self.organizations
                 .organizations(&texts, &org_hits, &article.given_organizations);
         let org_spans: Vec<locations::OrgSpan> =
-            org_hits.iter().map(|h| (h.part, h.start, h.end)).collect();
+            // Names found by the organization-word rule are not curated:
+            // a demonym in one ("British Armed Forces") still points at
+            // its country.
+            org_hits
+                .iter()
+                .filter(|h| !matches!(h.key, organizations::OrgKey::Named(_)))
+                .map(|h| (h.part, h.start, h.end))
+                .collect();
 
-        let dateline = article
-            .dateline
-            .as_deref()
-            .and_then(|d| locations::dateline_place(&self.gazetteer, d));
+        let dateline = article.dateline.as_deref().and_then(|d| {
+            locations::dateline_place(&self.gazetteer, d, article.dateline_line.as_deref())
+        });
         let mut given_places: Vec<u32> = Vec::new();
         for name in &article.given_locations {
             if let Some(p) = self.gazetteer.lookup(name)
@@ -208,12 +246,22 @@ impl Extractor {
             );
         }
 
-        let (published, published_source) = publication_date(article);
+        let focus = locations::focus(&locations)
+            .into_iter()
+            .map(|i| Focus {
+                name: locations[i].name.clone(),
+                facet: locations[i].facet.clone(),
+            })
+            .collect();
+        let (published, published_source) = publication_date(article, &texts);
+        let dates = dates::mentioned_dates(&texts, published);
         Entities {
             locations,
             organizations,
+            focus,
             published,
             published_source,
+            dates,
         }
     }
 }
@@ -238,8 +286,11 @@ fn body_lead(body: &str) -> Option<&str> {
 
 /// The publication date and where it came from: metadata (parsed, or the
 /// raw metadata string), else a date with a year in the dateline or the
-/// first lines of the body, else the file name.
-fn publication_date(article: &Article) -> (Option<Date>, Option<Origin>) {
+/// first lines of the body, else the file name's (or its folders') date,
+/// else a yearless day in the dateline or lead ("Nov 14 (Reuters)") with
+/// the year of the file path or, failing that, the year the text suggests
+/// (`dates::year_from_context`).
+fn publication_date(article: &Article, texts: &[Text<'_>]) -> (Option<Date>, Option<Origin>) {
     if let Some(date) = article.published {
         return (Some(date), Some(Origin::Metadata));
     }
@@ -255,8 +306,26 @@ fn publication_date(article: &Article) -> (Option<Date>, Option<Origin>) {
     if let Some(date) = text_date {
         return (Some(date), Some(Origin::Text));
     }
-    match dates::date_from_path(&article.path) {
-        Some(date) => (Some(date), Some(Origin::Filename)),
+    if let Some(date) = dates::date_from_path(&article.path) {
+        return (Some(date), Some(Origin::Filename));
+    }
+    let month_day = article
+        .dateline_line
+        .as_deref()
+        .or(article.dateline.as_deref())
+        .and_then(dates::find_month_day)
+        .or_else(|| body_lead(&article.body).and_then(dates::find_month_day));
+    let date = month_day.and_then(|(month, day)| {
+        let year =
+            dates::year_from_path(&article.path).or_else(|| dates::year_from_context(texts))?;
+        Date::new(
+            i16::try_from(year).ok()?,
+            i8::try_from(month).ok()?,
+            i8::try_from(day).ok()?,
+        )
+    });
+    match date {
+        Some(date) => (Some(date), Some(Origin::Text)),
         None => (None, None),
     }
 }

@@ -134,7 +134,19 @@ fn seed_article_yields_its_places_and_organizations() {
         .iter()
         .find(|o| o.name == "MINUSMA")
         .unwrap();
+    // From the acronym rule, not the table: the long form is a mention.
     assert_eq!(minusma.facet, "/United Nations/MINUSMA");
+    assert!(
+        minusma
+            .mentions
+            .contains(&"Multidimensional Integrated Stabilization Mission in Mali".to_string())
+    );
+    let minusca = e
+        .organizations
+        .iter()
+        .find(|o| o.name == "MINUSCA")
+        .unwrap();
+    assert_eq!(minusca.facet, "/United Nations/MINUSCA");
     assert!(orgs.contains(&"Security Council"), "{orgs:?}");
 }
 
@@ -478,4 +490,73 @@ fn a_date_mentioned_in_the_lead_sentence_is_not_the_publication_date() {
             .as_deref(),
         Some("2023-06-04")
     );
+}
+
+#[test]
+fn a_yearless_dateline_takes_its_year_from_the_path_then_the_text() {
+    let from_path = Article {
+        dateline: Some("LONDON".into()),
+        dateline_line: Some("LONDON, Nov 14 (Reuters)".into()),
+        body: "Shares fell as the 2019 rules began.".into(),
+        path: "wire/2022/markets.txt".into(),
+        ..Article::default()
+    };
+    let e = extractor().extract(&from_path);
+    assert_eq!(
+        e.published.map(|d| d.to_string()).as_deref(),
+        Some("2022-11-14")
+    );
+    assert_eq!(e.published_source, Some(Origin::Text));
+
+    let from_text = Article {
+        body: "LONDON, Nov 14 (Reuters) - Shares fell after the budget of February \
+               2022, the first since 2019, ahead of targets set for 2030."
+            .into(),
+        ..Article::default()
+    };
+    let e = extractor().extract(&from_text);
+    assert_eq!(
+        e.published.map(|d| d.to_string()).as_deref(),
+        Some("2022-11-14")
+    );
+    assert_eq!(e.published_source, Some(Origin::Text));
+}
+
+#[test]
+fn mentioned_dates_resolve_relative_words_once_the_publication_date_is_known() {
+    let article = Article {
+        body: "Ministers met on Monday, after talks in February and since 2012.".into(),
+        path: "2024-03-06-talks.txt".into(),
+        ..Article::default()
+    };
+    let e = extractor().extract(&article);
+    let values: Vec<(&str, &str)> = e
+        .dates
+        .iter()
+        .map(|d| (d.text.as_str(), d.value.as_str()))
+        .collect();
+    assert_eq!(
+        values,
+        [
+            ("Monday", "2024-03-04"),
+            ("February", "2024-02"),
+            ("2012", "2012")
+        ]
+    );
+    let chars: Vec<char> = article.body.chars().collect();
+    for d in &e.dates {
+        let text: String = chars[d.start..d.end].iter().collect();
+        assert_eq!(text, d.text);
+    }
+    let undated = Article {
+        path: "talks.txt".into(),
+        ..article
+    };
+    let values: Vec<String> = extractor()
+        .extract(&undated)
+        .dates
+        .into_iter()
+        .map(|d| d.value)
+        .collect();
+    assert_eq!(values, ["2012"]);
 }

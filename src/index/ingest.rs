@@ -11,7 +11,7 @@ use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use tantivy::indexer::UserOperation;
 use tantivy::query::Query;
 use tantivy::schema::Value;
@@ -27,7 +27,8 @@ use crate::index::manifest::{FileEntry, file_block, file_doc, mtime_ns};
 use crate::passage::{self, PassageSpan};
 
 /// How to ingest.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct IngestOptions {
     /// Threads that read, decode and extract (default: the machine's cores).
     pub read_threads: usize,
@@ -62,7 +63,7 @@ impl Default for IngestOptions {
 }
 
 /// Where an ingest run is, for a progress display.
-#[derive(Clone, Debug, Default, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Progress {
     /// Files handled so far.
     pub files_done: usize,
@@ -77,7 +78,7 @@ pub struct Progress {
 }
 
 /// What an ingest run did.
-#[derive(Clone, Debug, Default, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct IngestReport {
     /// Files read (articles found or not).
     pub files_read: usize,
@@ -138,6 +139,57 @@ struct Prepared {
     entities: Entities,
     passages: Vec<PassageSpan>,
     hash: u64,
+}
+
+/// Writer operations queued in order and handed to tantivy together.
+///
+/// One `IndexWriter::run` per article woke tantivy's indexing thread once
+/// per article; a batch of many articles wakes it once. The operations keep
+/// their order (tantivy numbers them in sequence), so a delete still
+/// applies to exactly the documents queued before it, and one batch is one
+/// group that never straddles two segments, as an article's block must not.
+struct Batch {
+    ops: Vec<UserOperation>,
+    /// Text bytes queued, to bound the batch's memory.
+    bytes: usize,
+}
+
+impl Batch {
+    /// Operations and text bytes after which a batch is handed over.
+    const MAX_OPS: usize = 1_024;
+    const MAX_BYTES: usize = 4 * 1024 * 1024;
+
+    fn new() -> Batch {
+        Batch {
+            ops: Vec::new(),
+            bytes: 0,
+        }
+    }
+
+    fn delete(&mut self, term: Term) {
+        self.ops.push(UserOperation::Delete(term));
+    }
+
+    fn add(&mut self, doc: TantivyDocument) {
+        self.ops.push(UserOperation::Add(doc));
+    }
+
+    /// Hands the batch over when it is full.
+    fn flush_if_full(&mut self, writer: &IndexWriter<TantivyDocument>) -> Result<()> {
+        if self.ops.len() >= Batch::MAX_OPS || self.bytes >= Batch::MAX_BYTES {
+            self.flush(writer)?;
+        }
+        Ok(())
+    }
+
+    /// Hands every queued operation to the writer; must precede a commit.
+    fn flush(&mut self, writer: &IndexWriter<TantivyDocument>) -> Result<()> {
+        if !self.ops.is_empty() {
+            writer.run(std::mem::take(&mut self.ops))?;
+        }
+        self.bytes = 0;
+        Ok(())
+    }
 }
 
 /// What a reader thread hands to the writer for one walk item.
@@ -212,36 +264,52 @@ impl NewsIndex {
                 .map(|root| canonical_or_absolute(root))
                 .collect(),
         );
-        let extractor = self.extractor();
         let exclude: Vec<PathBuf> = self.path().map(Path::to_path_buf).into_iter().collect();
 
-        let (path_tx, path_rx) =
-            sync_channel::<(usize, std::result::Result<PathBuf, Problem>)>(256);
-        let (work_tx, work_rx) = sync_channel::<Work>(64);
+        // Walked paths and read files travel in small chunks: handing them
+        // over one by one cost more in thread wake-ups than in reading.
+        let (path_tx, path_rx) = sync_channel::<Vec<Walked>>(16);
+        let (work_tx, work_rx) = sync_channel::<Vec<Work>>(8);
         let path_rx = Arc::new(Mutex::new(path_rx));
         let roots = roots.to_vec();
         let threads = options.read_threads.max(1);
 
         let outcome = std::thread::scope(|scope| {
             scope.spawn(move || {
-                for (seq, item) in corpus::walk(&roots, &exclude).enumerate() {
-                    if path_tx.send((seq, item)).is_err() {
-                        break;
+                let mut chunk = Vec::with_capacity(PATH_CHUNK);
+                for walked in corpus::walk(&roots, &exclude).enumerate() {
+                    chunk.push(walked);
+                    if chunk.len() == PATH_CHUNK
+                        && path_tx
+                            .send(std::mem::replace(
+                                &mut chunk,
+                                Vec::with_capacity(PATH_CHUNK),
+                            ))
+                            .is_err()
+                    {
+                        return;
                     }
+                }
+                if !chunk.is_empty() {
+                    let _ = path_tx.send(chunk);
                 }
             });
             for _ in 0..threads {
                 let path_rx = Arc::clone(&path_rx);
                 let work_tx = work_tx.clone();
-                let extractor = Arc::clone(&extractor);
-                let reader = Reader {
-                    extractor: Arc::clone(&extractor),
-                    options: options.read.clone(),
-                    spec: self.schema.passages.clone(),
-                    known: Arc::clone(&known),
-                    roots: Arc::clone(&canonical_roots),
-                };
+                let known = Arc::clone(&known);
+                let roots = Arc::clone(&canonical_roots);
                 scope.spawn(move || {
+                    // Built here, not before the walk starts: the first
+                    // reader builds the extractor (the others wait for it)
+                    // while the writer reads the manifest and hashes.
+                    let reader = Reader {
+                        extractor: self.extractor(),
+                        options: options.read.clone(),
+                        spec: self.schema.passages.clone(),
+                        known,
+                        roots,
+                    };
                     read_worker(&path_rx, &work_tx, &reader);
                 });
             }
@@ -290,17 +358,20 @@ impl NewsIndex {
         let extractor = self.extractor();
         let mut report = IngestReport::default();
         let mut primaries = self.existing_hashes()?;
+        let mut batch = Batch::new();
         for article in articles {
             report.articles_read += 1;
             report.bytes_read += article.body.len() as u64;
             let prepared = prepare(article, &extractor, &self.schema.passages);
-            writer.delete_term(Term::from_field_text(
+            batch.delete(Term::from_field_text(
                 self.fields.block,
                 &prepared.article.id,
             ));
-            writer.delete_term(Term::from_field_text(self.fields.id, &prepared.article.id));
-            self.write_article(&writer, prepared, None, &mut primaries, &mut report)?;
+            batch.delete(Term::from_field_text(self.fields.id, &prepared.article.id));
+            self.write_article(&mut batch, prepared, None, &mut primaries, &mut report)?;
+            batch.flush_if_full(&writer)?;
         }
+        batch.flush(&writer)?;
         writer.commit()?;
         self.reader.reload()?;
         report.elapsed_secs = started.elapsed().as_secs_f64();
@@ -326,7 +397,7 @@ impl NewsIndex {
     fn write_all(
         &self,
         writer: &mut IndexWriter<TantivyDocument>,
-        work_rx: Receiver<Work>,
+        work_rx: Receiver<Vec<Work>>,
         options: &IngestOptions,
         progress: &mut dyn FnMut(&Progress),
     ) -> Result<(IngestReport, Seen)> {
@@ -342,19 +413,25 @@ impl NewsIndex {
             self.existing_hashes()?
         };
         let mut pending: BTreeMap<usize, Work> = BTreeMap::new();
+        let mut batch = Batch::new();
         let mut next = 0;
         let mut since_commit = 0;
         let mut last_progress = Instant::now();
-        for work in work_rx {
-            state.files_seen = state.files_seen.max(work.seq + 1);
-            pending.insert(work.seq, work);
+        for works in work_rx {
+            for work in works {
+                state.files_seen = state.files_seen.max(work.seq + 1);
+                pending.insert(work.seq, work);
+            }
             while let Some(work) = pending.remove(&next) {
                 next += 1;
                 since_commit += work.articles.len();
-                self.write_work(writer, work, &mut primaries, &mut report, &mut seen)?;
+                self.write_work(&mut batch, work, &mut primaries, &mut report, &mut seen)?;
                 if since_commit >= options.commit_every {
+                    batch.flush(writer)?;
                     writer.commit()?;
                     since_commit = 0;
+                } else {
+                    batch.flush_if_full(writer)?;
                 }
             }
             state.files_done = next;
@@ -365,6 +442,7 @@ impl NewsIndex {
                 last_progress = Instant::now();
             }
         }
+        batch.flush(writer)?;
         state.walk_done = true;
         state.files_seen = next;
         progress(&state);
@@ -373,7 +451,7 @@ impl NewsIndex {
 
     fn write_work(
         &self,
-        writer: &IndexWriter<TantivyDocument>,
+        batch: &mut Batch,
         work: Work,
         primaries: &mut Primaries,
         report: &mut IngestReport,
@@ -399,7 +477,7 @@ impl NewsIndex {
                 }
                 if touched {
                     report.files_read += 1;
-                    self.replace_entry(writer, &entry)?;
+                    self.replace_entry(batch, &entry);
                 }
             }
             FileState::Changed { entry, old_path } => {
@@ -407,36 +485,31 @@ impl NewsIndex {
                 report.files_changed += 1;
                 // Whatever the file held before is replaced by what it holds
                 // now, also when it was indexed under another spelling.
-                writer.delete_term(Term::from_field_text(self.fields.path, &entry.path));
+                batch.delete(Term::from_field_text(self.fields.path, &entry.path));
                 if let Some(old) = old_path.filter(|old| *old != entry.path) {
-                    writer.delete_term(Term::from_field_text(self.fields.path, &old));
+                    batch.delete(Term::from_field_text(self.fields.path, &old));
                 }
                 for prepared in work.articles {
                     report.articles_read += 1;
-                    self.write_article(writer, prepared, Some(&path), primaries, report)?;
+                    self.write_article(batch, prepared, Some(&path), primaries, report)?;
                 }
-                self.replace_entry(writer, &entry)?;
+                self.replace_entry(batch, &entry);
             }
         }
         Ok(())
     }
 
-    fn replace_entry(
-        &self,
-        writer: &IndexWriter<TantivyDocument>,
-        entry: &FileEntry,
-    ) -> Result<()> {
-        writer.delete_term(Term::from_field_text(
+    fn replace_entry(&self, batch: &mut Batch, entry: &FileEntry) {
+        batch.delete(Term::from_field_text(
             self.fields.block,
             &file_block(&entry.canonical),
         ));
-        writer.add_document(file_doc(&self.fields, entry))?;
-        Ok(())
+        batch.add(file_doc(&self.fields, entry));
     }
 
     fn write_article(
         &self,
-        writer: &IndexWriter<TantivyDocument>,
+        batch: &mut Batch,
         prepared: Prepared,
         path: Option<&Path>,
         primaries: &mut Primaries,
@@ -455,10 +528,11 @@ impl NewsIndex {
                 &primary.id,
                 prepared.hash,
             );
-            writer.add_document(doc)?;
+            batch.add(doc);
             return Ok(());
         }
         let id = prepared.article.id.clone();
+        batch.bytes += prepared.article.body.len();
         let block = document::article_block(
             &self.fields,
             prepared.article,
@@ -467,12 +541,7 @@ impl NewsIndex {
             prepared.hash,
         );
         drop(prepared.entities);
-        writer.run(
-            block
-                .into_iter()
-                .map(UserOperation::Add)
-                .collect::<Vec<_>>(),
-        )?;
+        batch.ops.extend(block.into_iter().map(UserOperation::Add));
         report.articles_indexed += 1;
         primaries.insert_if_absent(prepared.hash, Primary { id, path: own_path });
         Ok(())
@@ -507,6 +576,7 @@ impl NewsIndex {
             roots: Arc::new(Vec::new()),
         };
         let mut primaries = self.existing_hashes()?;
+        let mut batch = Batch::new();
         for (seq, path) in orphans.into_iter().enumerate() {
             let old = by_path.get(path.as_str()).copied();
             // Read as first walked, so ids stay the same, unless that
@@ -528,7 +598,14 @@ impl NewsIndex {
                 }
             }
             let changed = matches!(work.file, FileState::Changed { .. });
-            self.write_work(writer, work, &mut primaries, report, &mut Seen::default())?;
+            self.write_work(
+                &mut batch,
+                work,
+                &mut primaries,
+                report,
+                &mut Seen::default(),
+            )?;
+            batch.flush_if_full(writer)?;
             if changed {
                 // Counted apart: the file itself did not change.
                 report.files_changed -= 1;
@@ -536,6 +613,7 @@ impl NewsIndex {
                 report.files_reread += 1;
             }
         }
+        batch.flush(writer)?;
         writer.commit()?;
         Ok(())
     }
@@ -693,30 +771,52 @@ pub(crate) fn canonical_or_absolute(path: &Path) -> PathBuf {
         .unwrap_or_else(|_| path.to_path_buf())
 }
 
+/// A walk item with its number in walk order.
+type Walked = (usize, std::result::Result<PathBuf, Problem>);
+
+/// Walk items per chunk handed to a reader thread.
+const PATH_CHUNK: usize = 16;
+
+/// Read bytes after which a reader hands its finished files over before the
+/// end of its chunk, so a chunk of big files is never held whole.
+const WORK_CHUNK_BYTES: u64 = 4 * 1024 * 1024;
+
 fn read_worker(
-    path_rx: &Mutex<Receiver<(usize, std::result::Result<PathBuf, Problem>)>>,
-    work_tx: &SyncSender<Work>,
+    path_rx: &Mutex<Receiver<Vec<Walked>>>,
+    work_tx: &SyncSender<Vec<Work>>,
     reader: &Reader,
 ) {
     loop {
-        let item = match path_rx.lock() {
+        let chunk = match path_rx.lock() {
             Ok(rx) => rx.recv(),
             Err(_) => return,
         };
-        let Ok((seq, item)) = item else { return };
-        let work = match item {
-            Err(problem) => Work {
-                seq,
-                path: None,
-                canonical: None,
-                file: FileState::Unread,
-                bytes: 0,
-                articles: Vec::new(),
-                problems: vec![problem],
-            },
-            Ok(path) => read_one(seq, path, reader),
-        };
-        if work_tx.send(work).is_err() {
+        let Ok(chunk) = chunk else { return };
+        let mut done = Vec::with_capacity(chunk.len());
+        let mut bytes = 0;
+        for (seq, item) in chunk {
+            let work = match item {
+                Err(problem) => Work {
+                    seq,
+                    path: None,
+                    canonical: None,
+                    file: FileState::Unread,
+                    bytes: 0,
+                    articles: Vec::new(),
+                    problems: vec![problem],
+                },
+                Ok(path) => read_one(seq, path, reader),
+            };
+            bytes += work.bytes;
+            done.push(work);
+            if bytes >= WORK_CHUNK_BYTES {
+                if work_tx.send(std::mem::take(&mut done)).is_err() {
+                    return;
+                }
+                bytes = 0;
+            }
+        }
+        if !done.is_empty() && work_tx.send(done).is_err() {
             return;
         }
     }

@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Component, Path, PathBuf};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use tantivy::collector::{Count, FacetCollector};
 use tantivy::query::{BooleanQuery, EnableScoring, Occur, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
@@ -17,7 +17,7 @@ use crate::index::ingest::canonical_or_absolute;
 use crate::index::manifest::{KIND_FILE, file_block};
 
 /// What an index holds, as of its last commit.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IndexStats {
     /// Articles indexed (exact duplicates not counted).
     pub articles: u64,
@@ -44,7 +44,7 @@ pub struct IndexStats {
 }
 
 /// What [`NewsIndex::remove`] did.
-#[derive(Clone, Debug, Default, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RemoveReport {
     /// Articles taken out of the index.
     pub articles_removed: u64,

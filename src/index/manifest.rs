@@ -37,7 +37,7 @@ pub struct FileEntry {
     pub size: u64,
     /// Modification time, in nanoseconds since 1970 (0 when unknown).
     pub mtime_ns: u64,
-    /// [`crate::corpus::bytes_hash`] of its bytes.
+    /// A 64-bit hash of its bytes (not cryptographic), to tell an edit from a touch.
     pub hash: u64,
     /// Articles read from it (indexed or duplicates).
     pub articles: usize,

@@ -4,9 +4,95 @@
 //! stemmed or folded form of a query word lights up ("sanctions" for
 //! "sanction"), and a phrase is one span from its first to its last word.
 
-use tantivy::tokenizer::TextAnalyzer;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use tantivy::tokenizer::{Language, RawTokenizer, Stemmer, TextAnalyzer};
 
 use crate::passage::CharOffsets;
+use crate::schema::Schema;
+
+/// Stems already computed, shared by the searches of one index. Stemming
+/// was the largest single cost of showing passages and of feedback (which
+/// reads whole articles), and news text repeats its words.
+pub(crate) type StemMemo = Arc<Mutex<HashMap<String, String>>>;
+
+/// Words kept in a [`StemMemo`] before it starts over.
+const MAX_STEMS: usize = 200_000;
+
+/// An analyzer of the schema for search-time text, its tokens given with
+/// their byte offsets: the same chain as the index's, with the stemmer's
+/// answers kept in a [`StemMemo`].
+pub(crate) struct Tokens {
+    /// The chain without its stemmer when `stemmer` is set, else the whole.
+    plain: TextAnalyzer,
+    /// Stems one word, the last step of the chain.
+    stemmer: Option<(TextAnalyzer, StemMemo)>,
+}
+
+impl Tokens {
+    /// The analyzer `name` of `schema`.
+    pub(crate) fn new(schema: &Schema, name: &str, memo: &StemMemo) -> Tokens {
+        // The stemmer ends the chain (`Schema::analyzer`), so the chain
+        // without it, then the stemmer on each word, is the same analysis.
+        // Stemmers not known here keep the whole chain.
+        match schema.analyzers.get(name).map(|spec| spec.stemmer.as_str()) {
+            Some("english") => {
+                let mut plain = schema.clone();
+                if let Some(spec) = plain.analyzers.get_mut(name) {
+                    spec.stemmer = "none".to_string();
+                }
+                let stemmer = TextAnalyzer::builder(RawTokenizer::default())
+                    .filter(Stemmer::new(Language::English))
+                    .build();
+                Tokens {
+                    plain: plain.analyzer(name),
+                    stemmer: Some((stemmer, Arc::clone(memo))),
+                }
+            }
+            _ => Tokens {
+                plain: schema.analyzer(name),
+                stemmer: None,
+            },
+        }
+    }
+
+    /// Calls `f` with each token of `text` and its byte range.
+    pub(crate) fn each(&mut self, text: &str, mut f: impl FnMut(&str, usize, usize)) {
+        let Tokens { plain, stemmer } = self;
+        let mut stream = plain.token_stream(text);
+        while stream.advance() {
+            let token = stream.token();
+            let Some((stemmer, memo)) = stemmer else {
+                f(&token.text, token.offset_from, token.offset_to);
+                continue;
+            };
+            let known = memo
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .get(&token.text)
+                .cloned();
+            let stem = match known {
+                Some(stem) => stem,
+                None => {
+                    let mut one = stemmer.token_stream(&token.text);
+                    let stem = if one.advance() {
+                        one.token().text.clone()
+                    } else {
+                        token.text.clone()
+                    };
+                    let mut memo = memo.lock().unwrap_or_else(|e| e.into_inner());
+                    if memo.len() >= MAX_STEMS {
+                        memo.clear();
+                    }
+                    memo.insert(token.text.clone(), stem.clone());
+                    stem
+                }
+            };
+            f(&stem, token.offset_from, token.offset_to);
+        }
+    }
+}
 
 /// What to look for: single terms and phrases, already analyzed.
 #[derive(Clone, Debug, Default)]
@@ -23,16 +109,14 @@ impl Highlighter {
     }
 
     /// Returns sorted, non-overlapping `[start, end)` code point spans in `text`.
-    pub(crate) fn spans(&self, analyzer: &mut TextAnalyzer, text: &str) -> Vec<[usize; 2]> {
+    pub(crate) fn spans(&self, analyzer: &mut Tokens, text: &str) -> Vec<[usize; 2]> {
         if self.sequences.is_empty() {
             return Vec::new();
         }
         let mut tokens: Vec<(String, usize, usize)> = Vec::new();
-        let mut stream = analyzer.token_stream(text);
-        while stream.advance() {
-            let token = stream.token();
-            tokens.push((token.text.clone(), token.offset_from, token.offset_to));
-        }
+        analyzer.each(text, |token, from, to| {
+            tokens.push((token.to_string(), from, to));
+        });
         let mut byte_spans: Vec<(usize, usize)> = Vec::new();
         for sequence in &self.sequences {
             if sequence.len() > tokens.len() {
@@ -77,20 +161,45 @@ pub(crate) fn analyze(analyzer: &mut TextAnalyzer, text: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::schema::Schema;
 
     #[test]
     fn stemmed_forms_and_whole_phrases_are_highlighted() {
-        let mut analyzer = Schema::default().analyzer("english");
+        let schema = Schema::default();
+        let mut analyzer = schema.analyzer("english");
         let mut highlighter = Highlighter::default();
         highlighter.add(analyze(&mut analyzer, "sanction"));
         highlighter.add(analyze(&mut analyzer, "oil prices"));
         let text = "New sanctions hit Côte d'Ivoire as oil prices rose; Sanction talk.";
-        let spans = highlighter.spans(&mut analyzer, text);
+        let mut tokens = Tokens::new(&schema, "english", &StemMemo::default());
+        let spans = highlighter.spans(&mut tokens, text);
         let pieces: Vec<String> = spans
             .iter()
             .map(|[s, e]| text.chars().skip(*s).take(e - s).collect())
             .collect();
         assert_eq!(pieces, ["sanctions", "oil prices", "Sanction"]);
+    }
+
+    #[test]
+    fn memoized_stemming_gives_the_index_analyzers_tokens() {
+        let schema = Schema::default();
+        let memo = StemMemo::default();
+        let text = "Running runners ran; the Ministers' ministries: naïve CAFÉS, \
+                    generously generalized, 1987 figures and sanctioned sanctions.";
+        for name in schema.analyzers.keys() {
+            let mut whole = schema.analyzer(name);
+            let mut expected = Vec::new();
+            let mut stream = whole.token_stream(text);
+            while stream.advance() {
+                let t = stream.token();
+                expected.push((t.text.clone(), t.offset_from, t.offset_to));
+            }
+            // Twice: the second pass reads the memo.
+            for _ in 0..2 {
+                let mut got = Vec::new();
+                Tokens::new(&schema, name, &memo)
+                    .each(text, |t, from, to| got.push((t.to_string(), from, to)));
+                assert_eq!(got, expected, "{name}");
+            }
+        }
     }
 }

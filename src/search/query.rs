@@ -10,7 +10,7 @@
 use crate::error::{Error, Result};
 
 /// Whether a clause is optional, required or excluded.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub(crate) enum Occur {
     Should,
     Must,
@@ -18,7 +18,7 @@ pub(crate) enum Occur {
 }
 
 /// Which text a clause searches.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub(crate) enum Scope {
     /// Title and body.
     All,
@@ -27,7 +27,7 @@ pub(crate) enum Scope {
 }
 
 /// How a word matches the index's terms.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub(crate) enum Expand {
     /// Its analyzed (stemmed) form only.
     Exact,
@@ -295,6 +295,49 @@ pub(crate) fn parse_natural(query: &str) -> Vec<Clause> {
         .collect()
 }
 
+/// Distinct clauses a query may have after repeats are merged: each is a
+/// walk of postings, so this bounds the work a single request can ask for.
+pub(crate) const MAX_CLAUSES: usize = 1024;
+
+/// Merges repeated clauses (same text, sign, scope and form) into one whose
+/// weight counts the repeats, in first-seen order; every clause's score is
+/// linear in its weight, so the ranking is the one of the repeats.
+/// Refuses a query with more than [`MAX_CLAUSES`] distinct clauses.
+pub(crate) fn merge_repeats(clauses: Vec<Clause>) -> Result<Vec<Clause>> {
+    let mut merged: Vec<Clause> = Vec::new();
+    // Everything that tells two clauses apart except the weight.
+    type Key = (Occur, Scope, String, bool, u32, Expand, bool);
+    let mut seen: std::collections::HashMap<Key, usize> = std::collections::HashMap::new();
+    for clause in clauses {
+        let key = (
+            clause.occur,
+            clause.scope,
+            clause.text.clone(),
+            clause.phrase,
+            clause.slop,
+            clause.expand,
+            clause.rerank_only,
+        );
+        match seen.get(&key) {
+            Some(&at) => merged[at].weight += clause.weight,
+            None => {
+                seen.insert(key, merged.len());
+                merged.push(clause);
+            }
+        }
+    }
+    if merged.len() > MAX_CLAUSES {
+        return Err(Error::Query {
+            column: 1,
+            message: format!(
+                "the query has {} distinct words and phrases, more than the limit of {MAX_CLAUSES}",
+                merged.len()
+            ),
+        });
+    }
+    Ok(merged)
+}
+
 /// End of a token: the next whitespace, or a quote that opens a phrase.
 fn scan_token_end(chars: &[char], from: usize) -> usize {
     let mut j = from;
@@ -361,6 +404,31 @@ fn word_form(word: &str, column: usize) -> std::result::Result<(String, Expand),
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn repeated_clauses_merge_into_one_counting_the_repeats() {
+        let parsed = parse("oil +gas oil \"crude oil\" oil +gas", &[]).unwrap();
+        let merged = merge_repeats(parsed.clauses).unwrap();
+        let summary: Vec<(&str, Occur, f32)> = merged
+            .iter()
+            .map(|c| (c.text.as_str(), c.occur, c.weight))
+            .collect();
+        assert_eq!(
+            summary,
+            [
+                ("oil", Occur::Should, 3.0),
+                ("gas", Occur::Must, 2.0),
+                ("crude oil", Occur::Should, 1.0)
+            ]
+        );
+        let many = vec!["rain"; 10_000].join(" ");
+        assert_eq!(
+            merge_repeats(parse(&many, &[]).unwrap().clauses)
+                .unwrap()
+                .len(),
+            1
+        );
+    }
+
     use super::*;
 
     fn facets() -> Vec<String> {

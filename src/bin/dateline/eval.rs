@@ -1,21 +1,25 @@
-//! `dateline eval ranking` and `dateline eval extract`.
+//! `dateline eval ranking`, `dateline eval extract` and `dateline eval places`.
 
 use std::fs;
 use std::io::{self, BufWriter, Write};
 use std::process::ExitCode;
 
+use dateline::Extractor;
 use dateline::NewsIndex;
+use dateline::QuerySyntax;
+use dateline::eval::tagger;
 use dateline::eval::{self, Qrels, RunOptions};
-use dateline::extract::{Extractor, tagger};
-use dateline::search::QuerySyntax;
 
-use crate::args::{EvalCommand, EvalExtractArgs, EvalRankingArgs, EvalTrainTaggerArgs, SyntaxArg};
+use crate::args::{
+    EvalCommand, EvalExtractArgs, EvalPlacesArgs, EvalRankingArgs, EvalTrainTaggerArgs, SyntaxArg,
+};
 use crate::render::CliError;
 
 pub fn run(command: EvalCommand) -> Result<ExitCode, CliError> {
     match command {
         EvalCommand::Ranking(args) => ranking(*args),
         EvalCommand::Extract(args) => extract(args),
+        EvalCommand::Places(args) => places(args),
         EvalCommand::TrainTagger(args) => train_tagger(args),
     }
 }
@@ -158,6 +162,59 @@ fn extract(args: EvalExtractArgs) -> Result<ExitCode, CliError> {
         "documents built directly (no prose for the text reader): {}; spans off token boundaries: {}",
         evaluation.built_directly, evaluation.misaligned
     )?;
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn places(args: EvalPlacesArgs) -> Result<ExitCode, CliError> {
+    let files = eval::places::sgml_files(&args.path)?;
+    let options = eval::places::PlacesOptions {
+        dateline: !args.no_dateline,
+    };
+    let extractor = Extractor::with_options(args.mode.options(false));
+    let evaluation = eval::places::evaluate_places(&extractor, &files, options);
+    let mut out = io::stdout().lock();
+    if args.json {
+        serde_json::to_writer(&mut out, &evaluation)?;
+        writeln!(out)?;
+        out.flush()?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let e = &evaluation;
+    writeln!(
+        out,
+        "articles {}\tscored {}\tdateline {}",
+        e.articles,
+        e.scored_articles,
+        if e.dateline { "used" } else { "left out" }
+    )?;
+    writeln!(
+        out,
+        "recall {:.4}\t({} of {} gold countries extracted)",
+        e.recall, e.gold_found, e.gold
+    )?;
+    writeln!(
+        out,
+        "not-gold share {:.4}\t({} of {} extracted countries not in PLACES)",
+        e.not_gold_share, e.extracted_not_gold, e.extracted
+    )?;
+    let list = |items: &[(String, usize)]| {
+        items
+            .iter()
+            .map(|(facet, n)| format!("{} {n}", facet.rsplit('/').next().unwrap_or(facet)))
+            .collect::<Vec<String>>()
+            .join(", ")
+    };
+    writeln!(out, "most missed: {}", list(&e.most_missed))?;
+    writeln!(out, "most not in gold: {}", list(&e.most_not_gold))?;
+    if !e.skipped_codes.is_empty() {
+        let skipped: Vec<String> = e
+            .skipped_codes
+            .iter()
+            .map(|(code, n)| format!("{code} {n}"))
+            .collect();
+        writeln!(out, "codes not mapped (skipped): {}", skipped.join(", "))?;
+    }
     out.flush()?;
     Ok(ExitCode::SUCCESS)
 }

@@ -3,20 +3,15 @@
 use std::io::{self, Write};
 use std::process::ExitCode;
 
+use dateline::FacetCount;
 use dateline::NewsIndex;
-use dateline::search::FacetCount;
 
 use crate::args::{FacetArg, FacetsArgs};
 use crate::render::CliError;
 
 pub fn run(args: FacetsArgs) -> Result<ExitCode, CliError> {
     let index = NewsIndex::open_in_dir(args.location_arg.path())?;
-    let mut request = crate::search::filtered_request(
-        &args.query,
-        [&args.location, &args.organization, &args.source],
-        args.from,
-        args.to,
-    );
+    let mut request = args.filters.request(&args.query);
     request.limit = 0;
     request.passages = 0;
     request.facet_limit = args.limit;

@@ -14,7 +14,13 @@ pub fn run(args: IndexArgs) -> Result<ExitCode, CliError> {
         Some(path) => Schema::from_file(path)?,
         None => Schema::default(),
     };
-    dateline::index::check_roots(&args.paths)?;
+    // A missing root is an error before any index directory is created.
+    for root in &args.paths {
+        std::fs::metadata(root).map_err(|source| dateline::Error::Io {
+            path: root.clone(),
+            source,
+        })?;
+    }
     let dir = args.location.path();
     let index = if args.rebuild {
         NewsIndex::open_for_rebuild(&dir, schema)?

@@ -4,7 +4,7 @@ use std::io::{self, Write};
 use std::process::ExitCode;
 
 use dateline::NewsIndex;
-use dateline::search::RelatedRequest;
+use dateline::RelatedRequest;
 
 use crate::args::RelatedArgs;
 use crate::render::{self, CliError};

@@ -3,7 +3,7 @@
 use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
 
-use dateline::search::{FacetCount, SearchResults};
+use dateline::{FacetCount, SearchResults};
 
 /// True when output to this stream may use ANSI styles.
 pub fn color(stream_is_terminal: bool) -> bool {
@@ -148,7 +148,7 @@ pub fn search_results(out: &mut impl Write, results: &SearchResults, bold: bool)
         }
         meta.push(hit.id.clone());
         writeln!(out, "   {}", style("2", &meta.join(" · ")))?;
-        let names = |list: &[dateline::search::EntityRef]| {
+        let names = |list: &[dateline::EntityRef]| {
             list.iter()
                 .map(|e| e.name.as_str())
                 .collect::<Vec<_>>()

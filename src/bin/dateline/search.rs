@@ -3,44 +3,16 @@
 use std::io::{self, Write};
 use std::process::ExitCode;
 
-use dateline::{NewsIndex, SearchRequest, Sort};
+use dateline::{NewsIndex, Sort};
 
-use dateline::search::Histogram;
+use dateline::Histogram;
 
 use crate::args::{HistogramArg, SearchArgs, SortArg};
 use crate::render::{self, CliError};
 
-/// The request for QUERY words and the filter options `search` and
-/// `facets` share: location, organization and source values, and dates.
-pub fn filtered_request(
-    query: &[String],
-    [location, organization, source]: [&Vec<String>; 3],
-    from: Option<String>,
-    to: Option<String>,
-) -> SearchRequest {
-    let mut request = SearchRequest::new(query.join(" "));
-    for (facet, values) in [
-        ("location", location),
-        ("organization", organization),
-        ("source", source),
-    ] {
-        for value in values {
-            request = request.filter(facet, value.as_str());
-        }
-    }
-    request.from = from;
-    request.to = to;
-    request
-}
-
 pub fn run(args: SearchArgs) -> Result<ExitCode, CliError> {
     let index = NewsIndex::open_in_dir(args.location_arg.path())?;
-    let mut request = filtered_request(
-        &args.query,
-        [&args.location, &args.organization, &args.source],
-        args.from,
-        args.to,
-    );
+    let mut request = args.filters.request(&args.query);
     request.limit = args.limit;
     request.offset = args.offset;
     request.passages = args.passages;
@@ -53,7 +25,7 @@ pub fn run(args: SearchArgs) -> Result<ExitCode, CliError> {
         HistogramArg::Day => Histogram::Day,
     });
     if args.natural {
-        request.syntax = dateline::search::QuerySyntax::Natural;
+        request.syntax = dateline::QuerySyntax::Natural;
     }
     request.sort = match args.sort {
         SortArg::Relevance => Sort::Relevance,

@@ -1,0 +1,387 @@
+//! Feedback words applied to the matches of the first pass, without a
+//! second scan of the index.
+//!
+//! Feedback words only re-rank articles the query matched (they never
+//! widen the matches), and with the default whole-article score each word
+//! adds its own non-negative term to an article's score. So the first
+//! pass's matches, totals and facet counts stand, and only the articles
+//! that can still reach the requested page are re-scored: each feedback
+//! word adds at most `idf × (k1 + 1)`, so once the best remaining
+//! first-pass score plus that ceiling falls below the page's last final
+//! score, no later article can enter the page. Re-scoring an article reads
+//! the postings of its own passages only (a seek per word), where a second
+//! query would walk every posting of every feedback word.
+
+use tantivy::postings::{Postings, SegmentPostings};
+use tantivy::schema::IndexRecordOption;
+use tantivy::{DocId, DocSet, Searcher, Term};
+
+use super::highlight::analyze;
+use super::query::Clause;
+use super::rank::{self, Aggregation};
+use super::{BodyStats, Candidate, KindStats, SearchRequest, engine_io};
+use crate::error::Result;
+use crate::index::NewsIndex;
+use crate::index::document::{KIND_ARTICLE, KIND_PASSAGE};
+
+/// Candidates re-scored before the ceiling is first checked (then twice as
+/// many each round). Small under test, so that the small test corpus
+/// exercises the stopping rule.
+const FIRST_BATCH: usize = if cfg!(test) { 4 } else { 64 };
+
+/// A feedback word ready to score.
+struct Word {
+    passage: Term,
+    title: Option<Term>,
+    idf_passage: f32,
+    idf_article: f32,
+}
+
+/// Whether feedback can be applied by [`NewsIndex::rerank`] for this
+/// request: the whole-article score, no separate headline score, no
+/// proximity, no typo expansion and no `explain` (whose per-passage parts
+/// need the full second pass).
+pub(super) fn applies(request: &SearchRequest) -> bool {
+    let ranking = &request.ranking;
+    ranking.aggregation == Aggregation::Article
+        && ranking.proximity == 0.0
+        && ranking.title_boost <= 0.0
+        && !request.typos
+        && !request.explain
+}
+
+impl NewsIndex {
+    /// Adds the feedback words' scores to the candidates that can reach the
+    /// requested page and sorts those to the front. Returns false, leaving
+    /// `candidates` as they were, when a feedback word does not analyze to
+    /// exactly one term (the caller then runs the full second pass).
+    pub(super) fn rerank(
+        &self,
+        searcher: &Searcher,
+        request: &SearchRequest,
+        candidates: &mut [Candidate],
+        extra: &[Clause],
+    ) -> Result<bool> {
+        let ranking = &request.ranking;
+        let title_weight = ranking.title_weight.unwrap_or(self.schema.text.title.boost);
+        let body_boost = self.schema.text.body.boost;
+        let articles_stats = KindStats::new(searcher, self.fields.kind, KIND_ARTICLE)?;
+        let passages_stats = KindStats::new(searcher, self.fields.kind, KIND_PASSAGE)?;
+        let stats = self.body_stats(searcher, &articles_stats, &passages_stats)?;
+        let mut analyzer = self.schema.analyzer(&self.schema.text.body.analyzer);
+        let mut words = Vec::new();
+        for clause in extra {
+            let tokens = analyze(&mut analyzer, &clause.text);
+            let [token] = tokens.as_slice() else {
+                return Ok(false);
+            };
+            let passage = Term::from_field_text(self.fields.passage, token);
+            let title =
+                (title_weight > 0.0).then(|| Term::from_field_text(self.fields.title, token));
+            let passage_freq = searcher.doc_freq(&passage)?;
+            let terms: Vec<Term> = std::iter::once(passage.clone())
+                .chain(title.clone())
+                .collect();
+            let article_freq = self.article_freq(searcher, &terms)?;
+            // The same products, in the same order, as the full pass.
+            words.push(Word {
+                idf_passage: clause.weight * body_boost * rank::idf(passage_freq, stats.passages),
+                idf_article: clause.weight * body_boost * rank::idf(article_freq, stats.articles),
+                passage,
+                title,
+            });
+        }
+        let need = (request.offset + request.limit).min(candidates.len());
+        // The ceiling holds for k1 >= 0 and b in [0, 1]; a small margin
+        // covers rounding. Otherwise every candidate is re-scored.
+        let prunable = ranking.k1 >= 0.0
+            && (0.0..=1.0).contains(&ranking.b)
+            && words
+                .iter()
+                .all(|w| w.idf_article >= 0.0 && w.idf_article.is_finite());
+        let ceiling: f32 = words
+            .iter()
+            .map(|w| w.idf_article * (ranking.k1 + 1.0))
+            .sum::<f32>()
+            * 1.0001
+            + 1e-4;
+        let mut done = 0;
+        let mut batch = need.max(FIRST_BATCH);
+        while done < candidates.len() && need > 0 {
+            let end = if prunable {
+                (done + batch).min(candidates.len())
+            } else {
+                candidates.len()
+            };
+            self.rescore(
+                searcher,
+                &mut candidates[done..end],
+                &words,
+                &stats,
+                request,
+                title_weight,
+            )?;
+            done = end;
+            if done == candidates.len() {
+                break;
+            }
+            let mut scores: Vec<f32> = candidates[..done].iter().map(|c| c.score).collect();
+            let (_, &mut kth, _) = scores.select_nth_unstable_by(need - 1, |a, b| b.total_cmp(a));
+            // Candidates are in first-pass order: the next one has the best
+            // first-pass score of those left.
+            if candidates[done].score + ceiling < kth {
+                break;
+            }
+            batch *= 2;
+        }
+        candidates[..done].sort_by(super::by_relevance);
+        Ok(true)
+    }
+
+    /// Adds the feedback words' scores to each of `batch`, reading only the
+    /// postings of its passages and headline.
+    fn rescore(
+        &self,
+        searcher: &Searcher,
+        batch: &mut [Candidate],
+        words: &[Word],
+        stats: &BodyStats,
+        request: &SearchRequest,
+        title_weight: f32,
+    ) -> Result<()> {
+        let ranking = &request.ranking;
+        let mut order: Vec<(u32, usize)> =
+            (0..batch.len()).map(|i| (batch[i].segment, i)).collect();
+        order.sort_by_key(|&(segment, i)| (segment, batch[i].doc));
+        for group in order.chunk_by(|a, b| a.0 == b.0) {
+            let segment = searcher.segment_reader(group[0].0);
+            let parents = self.cache.parents(searcher, segment)?;
+            let article_of = |doc: DocId| parents.article_of(doc);
+            let alive = segment.alive_bitset();
+            let is_alive = |doc: DocId| alive.is_none_or(|a| a.is_alive(doc));
+            let fieldnorms = segment.get_fieldnorms_reader(self.fields.passage)?;
+            let title_norms = segment.get_fieldnorms_reader(self.fields.title)?;
+            let inverted = segment.inverted_index(self.fields.passage)?;
+            let title_inverted = segment.inverted_index(self.fields.title)?;
+            let mut postings: Vec<(Option<SegmentPostings>, Option<SegmentPostings>)> =
+                Vec::with_capacity(words.len());
+            for word in words {
+                let body = inverted
+                    .read_postings(&word.passage, IndexRecordOption::WithFreqs)
+                    .map_err(engine_io)?;
+                let title = match &word.title {
+                    Some(term) => title_inverted
+                        .read_postings(term, IndexRecordOption::WithFreqs)
+                        .map_err(engine_io)?,
+                    None => None,
+                };
+                postings.push((body, title));
+            }
+            let avg = stats.avg_article + title_weight * stats.avg_title;
+            let mut totals: Vec<Option<f32>> = Vec::new();
+            for &(_, i) in group {
+                let candidate = &mut batch[i];
+                let article = candidate.doc;
+                // Walked as the full pass walks it, so the sums round alike.
+                let mut length = 0.0;
+                let mut first = article;
+                while first > 0 && article_of(first - 1) == article {
+                    first -= 1;
+                    length += fieldnorms.fieldnorm(first) as f32;
+                }
+                let length = length + title_weight * title_norms.fieldnorm(article) as f32;
+                totals.clear();
+                totals.resize((article - first) as usize, None);
+                for &(doc, score) in &candidate.passages {
+                    if (first..article).contains(&doc) {
+                        totals[(doc - first) as usize] = Some(score);
+                    }
+                }
+                for (word, (body, title)) in words.iter().zip(postings.iter_mut()) {
+                    let mut body_tf = 0.0;
+                    let mut title_tf = 0.0;
+                    if let Some(title) = title {
+                        if title.doc() < article {
+                            title.seek(article);
+                        }
+                        if title.doc() == article {
+                            title_tf += title.term_freq() as f32;
+                        }
+                    }
+                    if let Some(body) = body {
+                        if body.doc() < first {
+                            body.seek(first);
+                        }
+                        let mut doc = body.doc();
+                        while doc < article {
+                            if is_alive(doc) {
+                                let tf = body.term_freq() as f32;
+                                body_tf += tf;
+                                let len = fieldnorms.fieldnorm(doc) as f32;
+                                let score = word.idf_passage
+                                    * rank::tf_part(ranking, tf, len, stats.avg_passage);
+                                let slot = &mut totals[(doc - first) as usize];
+                                *slot = Some(slot.unwrap_or(0.0) + score);
+                            }
+                            doc = body.advance();
+                        }
+                    }
+                    candidate.parts.article += word.idf_article
+                        * rank::tf_part(ranking, body_tf + title_weight * title_tf, length, avg);
+                }
+                candidate.passages = totals
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(j, t)| t.map(|t| (first + j as DocId, t)))
+                    .collect();
+                candidate.score = candidate.parts.total(ranking);
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::OnceLock;
+
+    use crate::{Article, NewsIndex, Schema, SearchRequest, SearchResults};
+
+    /// Sixty articles of several passages over a shared vocabulary of 80 words,
+    /// so that queries match many articles and feedback finds words.
+    fn index() -> &'static NewsIndex {
+        static INDEX: OnceLock<NewsIndex> = OnceLock::new();
+        INDEX.get_or_init(|| {
+            let named = [
+                "rain", "drought", "harvest", "grain", "price", "market", "farmers", "river",
+                "flood", "bank", "loan", "export", "wheat", "coffee", "minister", "budget",
+                "storm", "port", "ship", "strike",
+            ];
+            let words: Vec<String> = named
+                .iter()
+                .map(|w| w.to_string())
+                .chain((0..60).map(|k| format!("item{k}")))
+                .collect();
+            let mut state: u64 = 7;
+            let mut next = move |n: usize| {
+                state = state
+                    .wrapping_mul(6_364_136_223_846_793_005)
+                    .wrapping_add(1);
+                (state >> 33) as usize % n
+            };
+            let mut articles = Vec::new();
+            for i in 0..60 {
+                let mut body = String::new();
+                for _ in 0..(3 + next(5)) {
+                    let sentence: Vec<&str> = (0..(8 + next(10)))
+                        .map(|_| words[next(words.len())].as_str())
+                        .collect();
+                    body.push_str(&format!("The {} said this week.\n", sentence.join(" ")));
+                }
+                articles.push(Article {
+                    id: format!("a{i}"),
+                    title: Some(format!(
+                        "{} and {}",
+                        words[next(words.len())],
+                        words[next(words.len())]
+                    )),
+                    body,
+                    ..Article::default()
+                });
+            }
+            let index = NewsIndex::create_in_ram(Schema::default()).unwrap();
+            index.ingest_articles(articles).unwrap();
+            index
+        })
+    }
+
+    fn page(results: &SearchResults) -> Vec<(String, f32, Vec<[usize; 2]>)> {
+        results
+            .hits
+            .iter()
+            .map(|h| {
+                let spans = h.passages.iter().map(|p| [p.start, p.end]).collect();
+                (h.id.clone(), h.score, spans)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn feedback_on_the_first_pass_ranks_like_the_full_second_pass() {
+        let index = index();
+        for query in [
+            "rain",
+            "grain price",
+            "+flood river",
+            "\"this week\" wheat",
+            "bank -loan",
+        ] {
+            for (offset, limit) in [(0, 10), (0, 3), (4, 5), (20, 40)] {
+                let mut quick = SearchRequest::new(query);
+                quick.offset = offset;
+                quick.limit = limit;
+                assert!(super::applies(&quick));
+                // `explain` takes the full second pass and changes no score.
+                let full = SearchRequest {
+                    explain: true,
+                    ..quick.clone()
+                };
+                assert!(!super::applies(&full));
+                let (a, b) = (index.search(&quick).unwrap(), index.search(&full).unwrap());
+                assert!(offset > 0 || !a.hits.is_empty(), "{query}");
+                assert_eq!(page(&a), page(&b), "{query} {offset} {limit}");
+                assert_eq!(a.total_articles, b.total_articles);
+                assert_eq!(a.facets, b.facets);
+                // Feedback words are listed with `explain` only; they exist.
+                assert!(a.feedback.is_empty());
+                assert!(!b.feedback.is_empty(), "{query}: feedback found no words");
+            }
+        }
+    }
+
+    #[test]
+    fn turning_facet_counts_off_keeps_the_hits_and_the_total() {
+        let index = index();
+        let with = SearchRequest::new("harvest storm");
+        let without = SearchRequest {
+            facet_limit: 0,
+            ..with.clone()
+        };
+        let (a, b) = (
+            index.search(&with).unwrap(),
+            index.search(&without).unwrap(),
+        );
+        assert_eq!(page(&a), page(&b));
+        assert_eq!(a.total_articles, b.total_articles);
+        assert!(b.facets.location.is_empty() && b.facets.date.is_empty());
+    }
+
+    #[test]
+    fn repeated_words_rank_like_the_word_once() {
+        let index = index();
+        let ids = |query: &str| -> Vec<String> {
+            let mut request = SearchRequest::new(query);
+            request.limit = 60;
+            let results = index.search(&request).unwrap();
+            results.hits.into_iter().map(|h| h.id).collect()
+        };
+        assert_eq!(ids("coffee"), ids(&vec!["coffee"; 10_000].join(" ")));
+        assert_eq!(
+            ids("coffee port"),
+            ids("coffee port coffee port port coffee")
+        );
+    }
+
+    #[test]
+    fn a_query_of_too_many_distinct_words_names_the_limit() {
+        let query: Vec<String> = (0..1100).map(|i| format!("w{i}")).collect();
+        let error = index()
+            .search(&SearchRequest::new(query.join(" ")))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.contains("1100 distinct") && error.contains("1024"),
+            "{error}"
+        );
+    }
+}
