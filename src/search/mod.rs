@@ -103,7 +103,8 @@ pub struct SearchRequest {
     pub passages: usize,
     /// Order of hits.
     pub sort: Sort,
-    /// Values per facet in the counts (0: no counts are made).
+    /// Values per facet in the counts (0: no counts are made, which saves
+    /// their cost; `total_articles` stays exact).
     pub facet_limit: usize,
     /// How the query text is read.
     #[serde(default)]

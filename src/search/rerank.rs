@@ -247,7 +247,8 @@ mod tests {
 
     use crate::{Article, NewsIndex, Schema, SearchRequest, SearchResults};
 
-    /// Sixty articles of several passages over a shared vocabulary of 80 words,
+    /// Sixty articles (two removed) of several passages over a shared
+    /// vocabulary of 80 words,
     /// so that queries match many articles and feedback finds words.
     fn index() -> &'static NewsIndex {
         static INDEX: OnceLock<NewsIndex> = OnceLock::new();
@@ -289,8 +290,15 @@ mod tests {
                     ..Article::default()
                 });
             }
+            // Two ingests (two segments) and removed articles (deleted
+            // documents), so re-scoring crosses segments and skips the dead.
             let index = NewsIndex::create_in_ram(Schema::default()).unwrap();
+            let second = articles.split_off(30);
             index.ingest_articles(articles).unwrap();
+            index.ingest_articles(second).unwrap();
+            index
+                .remove(&["a3".to_string(), "a41".to_string()])
+                .unwrap();
             index
         })
     }
