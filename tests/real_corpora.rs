@@ -167,3 +167,31 @@ fn eval_extract_on_conll_dev_meets_the_location_and_organization_targets() {
     ));
     assert!(f1(&rules, "org") < org, "the tagger adds organizations");
 }
+
+#[test]
+fn retraining_the_tagger_reproduces_the_committed_weights() {
+    let test = "retraining_the_tagger_reproduces_the_committed_weights";
+    let (Some(data), Some(binary)) = (common::shared_data(test), common::release_binary(test))
+    else {
+        return;
+    };
+    let out = tempfile::tempdir().unwrap();
+    let weights = out.path().join("tagger.bin");
+    run(
+        Command::new(&binary)
+            .args(["eval", "train-tagger"])
+            .arg(data.join("conll2003/eng.train"))
+            .arg("--dev")
+            .arg(data.join("conll2003/eng.testa"))
+            .arg("--out")
+            .arg(&weights),
+        0,
+    );
+    let committed = std::fs::read(common::root().join("src/extract/data/tagger.bin")).unwrap();
+    // Byte for byte: the features read the shipped gazetteer and
+    // organization table, so editing those without retraining fails here.
+    assert!(
+        std::fs::read(&weights).unwrap() == committed,
+        "retrained weights differ from src/extract/data/tagger.bin: retrain with `dateline eval train-tagger` (see EXTRACTION.md)"
+    );
+}
