@@ -152,6 +152,12 @@ struct Batch {
     ops: Vec<UserOperation>,
     /// Text bytes queued, to bound the batch's memory.
     bytes: usize,
+    /// False when no file written through this batch can already have
+    /// documents in the index (a new or rebuilt index, each file walked
+    /// once): its delete terms are then left out. Tantivy keeps every
+    /// delete until it has been applied to every segment at a commit, so
+    /// two per file made memory and commit time grow with the corpus.
+    replaces: bool,
 }
 
 impl Batch {
@@ -163,11 +169,19 @@ impl Batch {
         Batch {
             ops: Vec::new(),
             bytes: 0,
+            replaces: true,
         }
     }
 
     fn delete(&mut self, term: Term) {
         self.ops.push(UserOperation::Delete(term));
+    }
+
+    /// Deletes what an earlier run wrote for a file, if anything can be there.
+    fn delete_earlier(&mut self, term: Term) {
+        if self.replaces {
+            self.delete(term);
+        }
     }
 
     fn add(&mut self, doc: TantivyDocument) {
@@ -414,6 +428,10 @@ impl NewsIndex {
         };
         let mut pending: BTreeMap<usize, Work> = BTreeMap::new();
         let mut batch = Batch::new();
+        // The walk yields each file once, so in an index that starts empty
+        // (or is rebuilt: everything before is deleted) no file of this
+        // pass has documents to replace.
+        batch.replaces = !options.rebuild && self.reader.searcher().num_docs() > 0;
         let mut next = 0;
         let mut since_commit = 0;
         let mut last_progress = Instant::now();
@@ -485,9 +503,9 @@ impl NewsIndex {
                 report.files_changed += 1;
                 // Whatever the file held before is replaced by what it holds
                 // now, also when it was indexed under another spelling.
-                batch.delete(Term::from_field_text(self.fields.path, &entry.path));
+                batch.delete_earlier(Term::from_field_text(self.fields.path, &entry.path));
                 if let Some(old) = old_path.filter(|old| *old != entry.path) {
-                    batch.delete(Term::from_field_text(self.fields.path, &old));
+                    batch.delete_earlier(Term::from_field_text(self.fields.path, &old));
                 }
                 for prepared in work.articles {
                     report.articles_read += 1;
@@ -500,7 +518,7 @@ impl NewsIndex {
     }
 
     fn replace_entry(&self, batch: &mut Batch, entry: &FileEntry) {
-        batch.delete(Term::from_field_text(
+        batch.delete_earlier(Term::from_field_text(
             self.fields.block,
             &file_block(&entry.canonical),
         ));
