@@ -23,6 +23,7 @@ pub(crate) use cache::SearchCache;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::Bound;
 
+use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 use tantivy::query::{
     BooleanQuery, BoostQuery, EnableScoring, PhraseQuery, Query, RangeQuery, TermQuery, Weight,
@@ -566,7 +567,9 @@ impl NewsIndex {
             .flat_map(|c| analyze(&mut analyzer, &c.text))
             .collect();
         // term → (summed normalized frequency, a surface form)
-        let mut weights: HashMap<String, (f32, String)> = HashMap::new();
+        // Fx hashing: these maps take every word of the top articles, and
+        // their order never reaches the result (the words are sorted).
+        let mut weights: FxHashMap<String, (f32, String)> = FxHashMap::default();
         for candidate in top {
             let doc: TantivyDocument =
                 searcher.doc(DocAddress::new(candidate.segment, candidate.doc))?;
@@ -577,7 +580,7 @@ impl NewsIndex {
                     .unwrap_or_default()
             };
             let text = format!("{}\n{}", field(self.fields.title), field(self.fields.body));
-            let mut counts: HashMap<String, (f32, String)> = HashMap::new();
+            let mut counts: FxHashMap<String, (f32, String)> = FxHashMap::default();
             let mut len: f32 = 0.0;
             tokens.each(&text, |token, from, to| {
                 len += 1.0;
@@ -1590,6 +1593,7 @@ impl NewsIndex {
                 count += match lists.as_mut_slice() {
                     [] => 0,
                     [one] => one.len(),
+                    [a, b] => union_len(a, b),
                     many => {
                         let mut all = many.concat();
                         all.sort_unstable();
@@ -1634,16 +1638,35 @@ fn term_articles(
         return Ok(articles);
     };
     // A passage precedes its article, and an article's passages are
-    // consecutive, so postings in document order give articles in order.
+    // consecutive, so postings in document order give articles in order,
+    // and a posting at or before the last article found belongs to it
+    // (which spares reading the parent column for it).
     let mut doc = postings.doc();
     while doc != TERMINATED && articles.len() < max {
-        let article = parents.article_of(doc);
-        if articles.last() != Some(&article) {
-            articles.push(article);
+        if articles.last().is_none_or(|&last| doc > last) {
+            articles.push(parents.article_of(doc));
         }
         doc = postings.advance();
     }
     Ok(articles)
+}
+
+/// The number of distinct values in two ascending lists without
+/// duplicates, counted in one merge.
+fn union_len(a: &[DocId], b: &[DocId]) -> usize {
+    let (mut i, mut j, mut count) = (0, 0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                i += 1;
+                j += 1;
+            }
+        }
+        count += 1;
+    }
+    count + (a.len() - i) + (b.len() - j)
 }
 
 /// BM25 statistics restricted to one kind of document, so that articles
@@ -1967,6 +1990,14 @@ mod tests {
         assert_eq!(super::civil_from_days(19_325), (2022, 11, 29));
         assert_eq!(super::civil_from_days(-1), (1969, 12, 31));
         assert_eq!(super::civil_from_days(11_016), (2000, 2, 29));
+    }
+
+    #[test]
+    fn union_len_counts_values_found_in_either_list_once() {
+        assert_eq!(super::union_len(&[], &[]), 0);
+        assert_eq!(super::union_len(&[1, 4, 9], &[]), 3);
+        assert_eq!(super::union_len(&[1, 4, 9], &[2, 4, 10, 11]), 6);
+        assert_eq!(super::union_len(&[5], &[5]), 1);
     }
 
     #[test]
