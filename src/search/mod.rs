@@ -22,6 +22,7 @@ pub(crate) use cache::SearchCache;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::Bound;
+use std::sync::{Arc, Mutex};
 
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
@@ -950,7 +951,11 @@ impl NewsIndex {
             for facet in FACETS.iter().filter(|_| request.facet_limit > 0) {
                 let reader = segment.facet_reader(facet)?;
                 let docs = matched.articles.iter().map(|(doc, _, _)| *doc);
-                tallies.push((*facet, FacetTally::new(reader, docs, &active[facet])?));
+                let nodes = &active[facet];
+                let names = self
+                    .cache
+                    .facet_names(searcher, segment.segment_id(), facet, nodes);
+                tallies.push((*facet, FacetTally::new(reader, docs, nodes, names)?));
             }
             for ((doc, parts, passages), passes) in matched.articles.into_iter().zip(group_passes) {
                 if passes.iter().all(|&p| p) {
@@ -1737,11 +1742,11 @@ fn filter_passes(
 /// article touches no strings.
 struct FacetTally {
     reader: tantivy::fastfield::FacetReader,
-    /// Ordinal → the index of its child in `children`, per level.
+    /// Ordinal → child index, for the ordinals of the matched articles.
     ords: HashMap<u64, [Option<u32>; 2]>,
-    children: [Vec<String>; 2],
-    /// Child path → its index in `children`, per level.
-    index: [HashMap<String, u32>; 2],
+    /// The children met so far in this segment for these nodes, shared by
+    /// the searches of one index generation.
+    names: Arc<Mutex<FacetNames>>,
     counts: [Vec<usize>; 2],
     /// An article's children, counted once each.
     seen: Vec<u32>,
@@ -1749,48 +1754,19 @@ struct FacetTally {
     doc_ords: Vec<u64>,
 }
 
-impl FacetTally {
-    /// Resolves every facet ordinal of `docs` at once.
-    ///
-    /// Resolving ordinals one at a time decompresses a dictionary block per
-    /// ordinal, which dominated the search profile (two thirds of the
-    /// instructions of a one-term query); sorted, each block is read once.
-    fn new(
-        reader: tantivy::fastfield::FacetReader,
-        docs: impl Iterator<Item = DocId>,
-        nodes: &[String; 2],
-    ) -> Result<FacetTally> {
-        let mut ords: Vec<u64> = docs.flat_map(|doc| reader.facet_ords(doc)).collect();
-        ords.sort_unstable();
-        ords.dedup();
-        let mut paths = Vec::with_capacity(ords.len());
-        let mut bad = None;
-        reader
-            .facet_dict()
-            .sorted_ords_to_term_cb(&ords, |bytes| match std::str::from_utf8(bytes) {
-                Ok(encoded) => paths.push(filter::facet_text(encoded)),
-                Err(err) => bad = Some(err),
-            })
-            .map_err(|e| Error::Engine(Box::new(e)))?;
-        if let Some(err) = bad {
-            return Err(Error::Engine(Box::new(err)));
-        }
-        let mut tally = FacetTally {
-            reader,
-            ords: HashMap::with_capacity(ords.len()),
-            children: [Vec::new(), Vec::new()],
-            index: [HashMap::new(), HashMap::new()],
-            counts: [Vec::new(), Vec::new()],
-            seen: Vec::new(),
-            doc_ords: Vec::new(),
-        };
-        for (&ord, path) in ords.iter().zip(&paths) {
-            let children = tally.children_of(nodes, path);
-            tally.ords.insert(ord, children);
-        }
-        Ok(tally)
-    }
+/// What a segment's facet ordinals count for under two nodes (see
+/// [`FacetTally`]): kept per index generation, since resolving ordinals
+/// reads and decompresses the facet dictionary's blocks, which was half
+/// the instructions of a filtered search with facet counts.
+#[derive(Default)]
+pub(crate) struct FacetNames {
+    ords: HashMap<u64, [Option<u32>; 2]>,
+    children: [Vec<String>; 2],
+    /// Child path → its index in `children`, per level.
+    index: [HashMap<String, u32>; 2],
+}
 
+impl FacetNames {
     /// The child index `path` counts for at each level, interned.
     fn children_of(&mut self, nodes: &[String; 2], path: &str) -> [Option<u32>; 2] {
         let mut out = [None, None];
@@ -1800,12 +1776,70 @@ impl FacetTally {
                 let at = *self.index[level].entry(child.clone()).or_insert(next);
                 if at == next {
                     self.children[level].push(child);
-                    self.counts[level].push(0);
                 }
                 out[level] = Some(at);
             }
         }
         out
+    }
+}
+
+impl FacetTally {
+    /// Resolves every facet ordinal of `docs` at once, those not already in
+    /// `names`.
+    ///
+    /// Resolving ordinals one at a time decompresses a dictionary block per
+    /// ordinal, which dominated the search profile (two thirds of the
+    /// instructions of a one-term query); sorted, each block is read once.
+    fn new(
+        reader: tantivy::fastfield::FacetReader,
+        docs: impl Iterator<Item = DocId>,
+        nodes: &[String; 2],
+        names: Arc<Mutex<FacetNames>>,
+    ) -> Result<FacetTally> {
+        let mut ords: Vec<u64> = docs.flat_map(|doc| reader.facet_ords(doc)).collect();
+        ords.sort_unstable();
+        ords.dedup();
+        let mut local = HashMap::with_capacity(ords.len());
+        {
+            let mut shared = names.lock().unwrap_or_else(|e| e.into_inner());
+            let missing: Vec<u64> = ords
+                .iter()
+                .copied()
+                .filter(|ord| !shared.ords.contains_key(ord))
+                .collect();
+            let mut paths = Vec::with_capacity(missing.len());
+            let mut bad = None;
+            if !missing.is_empty() {
+                reader
+                    .facet_dict()
+                    .sorted_ords_to_term_cb(&missing, |bytes| match std::str::from_utf8(bytes) {
+                        Ok(encoded) => paths.push(filter::facet_text(encoded)),
+                        Err(err) => bad = Some(err),
+                    })
+                    .map_err(|e| Error::Engine(Box::new(e)))?;
+            }
+            if let Some(err) = bad {
+                return Err(Error::Engine(Box::new(err)));
+            }
+            for (&ord, path) in missing.iter().zip(&paths) {
+                let children = shared.children_of(nodes, path);
+                shared.ords.insert(ord, children);
+            }
+            for ord in ords {
+                if let Some(&children) = shared.ords.get(&ord) {
+                    local.insert(ord, children);
+                }
+            }
+        }
+        Ok(FacetTally {
+            reader,
+            ords: local,
+            names,
+            counts: [Vec::new(), Vec::new()],
+            seen: Vec::new(),
+            doc_ords: Vec::new(),
+        })
     }
 
     /// Counts, once per article, the children of each level's node among
@@ -1822,7 +1856,9 @@ impl FacetTally {
                     None => {
                         let mut facet = Facet::root();
                         self.reader.facet_from_ord(ord, &mut facet)?;
-                        let children = self.children_of(nodes, &facet.to_string());
+                        let mut shared = self.names.lock().unwrap_or_else(|e| e.into_inner());
+                        let children = shared.children_of(nodes, &facet.to_string());
+                        shared.ords.insert(ord, children);
                         self.ords.insert(ord, children);
                         children
                     }
@@ -1834,7 +1870,11 @@ impl FacetTally {
                 }
             }
             for &child in &self.seen {
-                self.counts[level][child as usize] += 1;
+                let counts = &mut self.counts[level];
+                if counts.len() <= child as usize {
+                    counts.resize(child as usize + 1, 0);
+                }
+                counts[child as usize] += 1;
             }
         }
         self.doc_ords = doc_ords;
@@ -1843,13 +1883,14 @@ impl FacetTally {
 
     /// Adds this segment's counts to `counts`.
     fn add_to(self, facet: &'static str, counts: &mut Counts) {
-        for (level, (children, tallies)) in self.children.into_iter().zip(self.counts).enumerate() {
-            for (child, n) in children.into_iter().zip(tallies) {
+        let names = self.names.lock().unwrap_or_else(|e| e.into_inner());
+        for (level, tallies) in self.counts.iter().enumerate() {
+            for (child, &n) in names.children[level].iter().zip(tallies) {
                 if n > 0 {
                     *counts
                         .entry((facet, level == 1))
                         .or_default()
-                        .entry(child)
+                        .entry(child.clone())
                         .or_default() += n;
                 }
             }
