@@ -18,6 +18,7 @@ use tantivy::index::SegmentId;
 use tantivy::schema::Field;
 use tantivy::{DocId, Searcher, SegmentReader, Term};
 
+use super::FacetNames;
 use crate::error::Result;
 
 /// Article frequencies kept per generation before the map starts over, so
@@ -32,6 +33,9 @@ pub(crate) struct SearchCache {
     pub(crate) stems: super::highlight::StemMemo,
 }
 
+/// A segment, a facet and the two nodes its children are counted under.
+type FacetKey = (SegmentId, &'static str, [String; 2]);
+
 struct Generation {
     id: u64,
     parents: HashMap<SegmentId, Column<u64>>,
@@ -39,6 +43,8 @@ struct Generation {
     facet_paths: HashMap<Field, Arc<BTreeSet<String>>>,
     /// (facet, value as given) → the paths it resolved to.
     resolved: HashMap<(&'static str, String), Vec<String>>,
+    /// (segment, facet, counted nodes) → what its ordinals count for.
+    facet_names: HashMap<FacetKey, Arc<Mutex<FacetNames>>>,
 }
 
 impl SearchCache {
@@ -57,6 +63,7 @@ impl SearchCache {
                 article_freqs: HashMap::new(),
                 facet_paths: HashMap::new(),
                 resolved: HashMap::new(),
+                facet_names: HashMap::new(),
             }),
         };
         f(generation)
@@ -137,6 +144,30 @@ impl SearchCache {
         Ok(paths)
     }
 }
+
+impl SearchCache {
+    /// What the facet ordinals of `segment` count for under `nodes`
+    /// (filled in by the searches that meet them).
+    pub(crate) fn facet_names(
+        &self,
+        searcher: &Searcher,
+        segment: SegmentId,
+        facet: &'static str,
+        nodes: &[String; 2],
+    ) -> Arc<Mutex<FacetNames>> {
+        self.with(searcher, |g| {
+            let key = (segment, facet, nodes.clone());
+            if !g.facet_names.contains_key(&key) && g.facet_names.len() >= MAX_FACET_NODES {
+                g.facet_names.clear();
+            }
+            Arc::clone(g.facet_names.entry(key).or_default())
+        })
+    }
+}
+
+/// Facet nodes whose children are kept per generation before the map
+/// starts over (each drill-down filter counts under nodes of its own).
+const MAX_FACET_NODES: usize = 1_000;
 
 /// A segment's `parent` column.
 pub(crate) struct Parents(Column<u64>);

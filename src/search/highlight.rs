@@ -4,8 +4,9 @@
 //! stemmed or folded form of a query word lights up ("sanctions" for
 //! "sanction"), and a phrase is one span from its first to its last word.
 
-use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
+
+use rustc_hash::FxHashMap;
 
 use tantivy::tokenizer::{Language, RawTokenizer, Stemmer, TextAnalyzer};
 
@@ -15,7 +16,7 @@ use crate::schema::Schema;
 /// Stems already computed, shared by the searches of one index. Stemming
 /// was the largest single cost of showing passages and of feedback (which
 /// reads whole articles), and news text repeats its words.
-pub(crate) type StemMemo = Arc<Mutex<HashMap<String, String>>>;
+pub(crate) type StemMemo = Arc<Mutex<FxHashMap<String, String>>>;
 
 /// Words kept in a [`StemMemo`] before it starts over.
 const MAX_STEMS: usize = 200_000;
@@ -28,6 +29,10 @@ pub(crate) struct Tokens {
     plain: TextAnalyzer,
     /// Stems one word, the last step of the chain.
     stemmer: Option<(TextAnalyzer, StemMemo)>,
+    /// The stems this `Tokens` has seen, so that a word repeated within
+    /// one search takes neither the shared memo's lock nor a copy of its
+    /// stem (feedback reads whole articles, where most words repeat).
+    seen: FxHashMap<String, String>,
 }
 
 impl Tokens {
@@ -48,18 +53,24 @@ impl Tokens {
                 Tokens {
                     plain: plain.analyzer(name),
                     stemmer: Some((stemmer, Arc::clone(memo))),
+                    seen: FxHashMap::default(),
                 }
             }
             _ => Tokens {
                 plain: schema.analyzer(name),
                 stemmer: None,
+                seen: FxHashMap::default(),
             },
         }
     }
 
     /// Calls `f` with each token of `text` and its byte range.
     pub(crate) fn each(&mut self, text: &str, mut f: impl FnMut(&str, usize, usize)) {
-        let Tokens { plain, stemmer } = self;
+        let Tokens {
+            plain,
+            stemmer,
+            seen,
+        } = self;
         let mut stream = plain.token_stream(text);
         while stream.advance() {
             let token = stream.token();
@@ -67,6 +78,10 @@ impl Tokens {
                 f(&token.text, token.offset_from, token.offset_to);
                 continue;
             };
+            if let Some(stem) = seen.get(&token.text) {
+                f(stem, token.offset_from, token.offset_to);
+                continue;
+            }
             let known = memo
                 .lock()
                 .unwrap_or_else(|e| e.into_inner())
@@ -89,6 +104,11 @@ impl Tokens {
                     stem
                 }
             };
+            // Bounded like the shared memo, for a search over huge text.
+            if seen.len() >= MAX_STEMS {
+                seen.clear();
+            }
+            seen.insert(token.text.clone(), stem.clone());
             f(&stem, token.offset_from, token.offset_to);
         }
     }

@@ -22,7 +22,9 @@ pub(crate) use cache::SearchCache;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::Bound;
+use std::sync::{Arc, Mutex};
 
+use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 use tantivy::query::{
     BooleanQuery, BoostQuery, EnableScoring, PhraseQuery, Query, RangeQuery, TermQuery, Weight,
@@ -567,7 +569,9 @@ impl NewsIndex {
             .flat_map(|c| analyze(&mut analyzer, &c.text))
             .collect();
         // term → (summed normalized frequency, a surface form)
-        let mut weights: HashMap<String, (f32, String)> = HashMap::new();
+        // Fx hashing: these maps take every word of the top articles, and
+        // their order never reaches the result (the words are sorted).
+        let mut weights: FxHashMap<String, (f32, String)> = FxHashMap::default();
         for candidate in top {
             let doc: TantivyDocument =
                 searcher.doc(DocAddress::new(candidate.segment, candidate.doc))?;
@@ -578,7 +582,7 @@ impl NewsIndex {
                     .unwrap_or_default()
             };
             let text = format!("{}\n{}", field(self.fields.title), field(self.fields.body));
-            let mut counts: HashMap<String, (f32, String)> = HashMap::new();
+            let mut counts: FxHashMap<String, (f32, String)> = FxHashMap::default();
             let mut len: f32 = 0.0;
             tokens.each(&text, |token, from, to| {
                 len += 1.0;
@@ -948,7 +952,11 @@ impl NewsIndex {
             for facet in FACETS.iter().filter(|_| request.facet_limit > 0) {
                 let reader = segment.facet_reader(facet)?;
                 let docs = matched.articles.iter().map(|(doc, _, _)| *doc);
-                tallies.push((*facet, FacetTally::new(reader, docs, &active[facet])?));
+                let nodes = &active[facet];
+                let names = self
+                    .cache
+                    .facet_names(searcher, segment.segment_id(), facet, nodes);
+                tallies.push((*facet, FacetTally::new(reader, docs, nodes, names)?));
             }
             for ((doc, parts, passages), passes) in matched.articles.into_iter().zip(group_passes) {
                 if passes.iter().all(|&p| p) {
@@ -1591,6 +1599,7 @@ impl NewsIndex {
                 count += match lists.as_mut_slice() {
                     [] => 0,
                     [one] => one.len(),
+                    [a, b] => union_len(a, b),
                     many => {
                         let mut all = many.concat();
                         all.sort_unstable();
@@ -1635,16 +1644,35 @@ fn term_articles(
         return Ok(articles);
     };
     // A passage precedes its article, and an article's passages are
-    // consecutive, so postings in document order give articles in order.
+    // consecutive, so postings in document order give articles in order,
+    // and a posting at or before the last article found belongs to it
+    // (which spares reading the parent column for it).
     let mut doc = postings.doc();
     while doc != TERMINATED && articles.len() < max {
-        let article = parents.article_of(doc);
-        if articles.last() != Some(&article) {
-            articles.push(article);
+        if articles.last().is_none_or(|&last| doc > last) {
+            articles.push(parents.article_of(doc));
         }
         doc = postings.advance();
     }
     Ok(articles)
+}
+
+/// The number of distinct values in two ascending lists without
+/// duplicates, counted in one merge.
+fn union_len(a: &[DocId], b: &[DocId]) -> usize {
+    let (mut i, mut j, mut count) = (0, 0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                i += 1;
+                j += 1;
+            }
+        }
+        count += 1;
+    }
+    count + (a.len() - i) + (b.len() - j)
 }
 
 /// BM25 statistics restricted to one kind of document, so that articles
@@ -1715,11 +1743,11 @@ fn filter_passes(
 /// article touches no strings.
 struct FacetTally {
     reader: tantivy::fastfield::FacetReader,
-    /// Ordinal → the index of its child in `children`, per level.
+    /// Ordinal → child index, for the ordinals of the matched articles.
     ords: HashMap<u64, [Option<u32>; 2]>,
-    children: [Vec<String>; 2],
-    /// Child path → its index in `children`, per level.
-    index: [HashMap<String, u32>; 2],
+    /// The children met so far in this segment for these nodes, shared by
+    /// the searches of one index generation.
+    names: Arc<Mutex<FacetNames>>,
     counts: [Vec<usize>; 2],
     /// An article's children, counted once each.
     seen: Vec<u32>,
@@ -1727,48 +1755,19 @@ struct FacetTally {
     doc_ords: Vec<u64>,
 }
 
-impl FacetTally {
-    /// Resolves every facet ordinal of `docs` at once.
-    ///
-    /// Resolving ordinals one at a time decompresses a dictionary block per
-    /// ordinal, which dominated the search profile (two thirds of the
-    /// instructions of a one-term query); sorted, each block is read once.
-    fn new(
-        reader: tantivy::fastfield::FacetReader,
-        docs: impl Iterator<Item = DocId>,
-        nodes: &[String; 2],
-    ) -> Result<FacetTally> {
-        let mut ords: Vec<u64> = docs.flat_map(|doc| reader.facet_ords(doc)).collect();
-        ords.sort_unstable();
-        ords.dedup();
-        let mut paths = Vec::with_capacity(ords.len());
-        let mut bad = None;
-        reader
-            .facet_dict()
-            .sorted_ords_to_term_cb(&ords, |bytes| match std::str::from_utf8(bytes) {
-                Ok(encoded) => paths.push(filter::facet_text(encoded)),
-                Err(err) => bad = Some(err),
-            })
-            .map_err(|e| Error::Engine(Box::new(e)))?;
-        if let Some(err) = bad {
-            return Err(Error::Engine(Box::new(err)));
-        }
-        let mut tally = FacetTally {
-            reader,
-            ords: HashMap::with_capacity(ords.len()),
-            children: [Vec::new(), Vec::new()],
-            index: [HashMap::new(), HashMap::new()],
-            counts: [Vec::new(), Vec::new()],
-            seen: Vec::new(),
-            doc_ords: Vec::new(),
-        };
-        for (&ord, path) in ords.iter().zip(&paths) {
-            let children = tally.children_of(nodes, path);
-            tally.ords.insert(ord, children);
-        }
-        Ok(tally)
-    }
+/// What a segment's facet ordinals count for under two nodes (see
+/// [`FacetTally`]): kept per index generation, since resolving ordinals
+/// reads and decompresses the facet dictionary's blocks, which was half
+/// the instructions of a filtered search with facet counts.
+#[derive(Default)]
+pub(crate) struct FacetNames {
+    ords: HashMap<u64, [Option<u32>; 2]>,
+    children: [Vec<String>; 2],
+    /// Child path → its index in `children`, per level.
+    index: [HashMap<String, u32>; 2],
+}
 
+impl FacetNames {
     /// The child index `path` counts for at each level, interned.
     fn children_of(&mut self, nodes: &[String; 2], path: &str) -> [Option<u32>; 2] {
         let mut out = [None, None];
@@ -1778,12 +1777,70 @@ impl FacetTally {
                 let at = *self.index[level].entry(child.clone()).or_insert(next);
                 if at == next {
                     self.children[level].push(child);
-                    self.counts[level].push(0);
                 }
                 out[level] = Some(at);
             }
         }
         out
+    }
+}
+
+impl FacetTally {
+    /// Resolves every facet ordinal of `docs` at once, those not already in
+    /// `names`.
+    ///
+    /// Resolving ordinals one at a time decompresses a dictionary block per
+    /// ordinal, which dominated the search profile (two thirds of the
+    /// instructions of a one-term query); sorted, each block is read once.
+    fn new(
+        reader: tantivy::fastfield::FacetReader,
+        docs: impl Iterator<Item = DocId>,
+        nodes: &[String; 2],
+        names: Arc<Mutex<FacetNames>>,
+    ) -> Result<FacetTally> {
+        let mut ords: Vec<u64> = docs.flat_map(|doc| reader.facet_ords(doc)).collect();
+        ords.sort_unstable();
+        ords.dedup();
+        let mut local = HashMap::with_capacity(ords.len());
+        {
+            let mut shared = names.lock().unwrap_or_else(|e| e.into_inner());
+            let missing: Vec<u64> = ords
+                .iter()
+                .copied()
+                .filter(|ord| !shared.ords.contains_key(ord))
+                .collect();
+            let mut paths = Vec::with_capacity(missing.len());
+            let mut bad = None;
+            if !missing.is_empty() {
+                reader
+                    .facet_dict()
+                    .sorted_ords_to_term_cb(&missing, |bytes| match std::str::from_utf8(bytes) {
+                        Ok(encoded) => paths.push(filter::facet_text(encoded)),
+                        Err(err) => bad = Some(err),
+                    })
+                    .map_err(|e| Error::Engine(Box::new(e)))?;
+            }
+            if let Some(err) = bad {
+                return Err(Error::Engine(Box::new(err)));
+            }
+            for (&ord, path) in missing.iter().zip(&paths) {
+                let children = shared.children_of(nodes, path);
+                shared.ords.insert(ord, children);
+            }
+            for ord in ords {
+                if let Some(&children) = shared.ords.get(&ord) {
+                    local.insert(ord, children);
+                }
+            }
+        }
+        Ok(FacetTally {
+            reader,
+            ords: local,
+            names,
+            counts: [Vec::new(), Vec::new()],
+            seen: Vec::new(),
+            doc_ords: Vec::new(),
+        })
     }
 
     /// Counts, once per article, the children of each level's node among
@@ -1800,7 +1857,9 @@ impl FacetTally {
                     None => {
                         let mut facet = Facet::root();
                         self.reader.facet_from_ord(ord, &mut facet)?;
-                        let children = self.children_of(nodes, &facet.to_string());
+                        let mut shared = self.names.lock().unwrap_or_else(|e| e.into_inner());
+                        let children = shared.children_of(nodes, &facet.to_string());
+                        shared.ords.insert(ord, children);
                         self.ords.insert(ord, children);
                         children
                     }
@@ -1812,7 +1871,11 @@ impl FacetTally {
                 }
             }
             for &child in &self.seen {
-                self.counts[level][child as usize] += 1;
+                let counts = &mut self.counts[level];
+                if counts.len() <= child as usize {
+                    counts.resize(child as usize + 1, 0);
+                }
+                counts[child as usize] += 1;
             }
         }
         self.doc_ords = doc_ords;
@@ -1821,13 +1884,14 @@ impl FacetTally {
 
     /// Adds this segment's counts to `counts`.
     fn add_to(self, facet: &'static str, counts: &mut Counts) {
-        for (level, (children, tallies)) in self.children.into_iter().zip(self.counts).enumerate() {
-            for (child, n) in children.into_iter().zip(tallies) {
+        let names = self.names.lock().unwrap_or_else(|e| e.into_inner());
+        for (level, tallies) in self.counts.iter().enumerate() {
+            for (child, &n) in names.children[level].iter().zip(tallies) {
                 if n > 0 {
                     *counts
                         .entry((facet, level == 1))
                         .or_default()
-                        .entry(child)
+                        .entry(child.clone())
                         .or_default() += n;
                 }
             }
@@ -1968,6 +2032,14 @@ mod tests {
         assert_eq!(super::civil_from_days(19_325), (2022, 11, 29));
         assert_eq!(super::civil_from_days(-1), (1969, 12, 31));
         assert_eq!(super::civil_from_days(11_016), (2000, 2, 29));
+    }
+
+    #[test]
+    fn union_len_counts_values_found_in_either_list_once() {
+        assert_eq!(super::union_len(&[], &[]), 0);
+        assert_eq!(super::union_len(&[1, 4, 9], &[]), 3);
+        assert_eq!(super::union_len(&[1, 4, 9], &[2, 4, 10, 11]), 6);
+        assert_eq!(super::union_len(&[5], &[5]), 1);
     }
 
     #[test]
