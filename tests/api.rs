@@ -204,3 +204,25 @@ fn errors_are_variants_a_caller_can_act_on() {
         Err(Error::IndexLocked { .. })
     ));
 }
+
+#[test]
+fn an_article_folded_as_a_duplicate_is_shown_as_the_one_it_duplicates() {
+    let dir = tempfile::tempdir().unwrap();
+    let news = dir.path().join("news");
+    std::fs::create_dir(&news).unwrap();
+    let text = "Wheat prices rise\n\nWheat prices rose in Egypt after the harvest failed.\n";
+    std::fs::write(news.join("a.txt"), text).unwrap();
+    std::fs::write(news.join("b.txt"), text).unwrap();
+    let index = NewsIndex::create_in_dir(dir.path().join("idx"), Schema::default()).unwrap();
+    let report = index
+        .ingest_paths(&[news], &IngestOptions::default(), &mut |_| {})
+        .unwrap();
+    assert_eq!(report.duplicates, 1, "{report:?}");
+    let hits = index.search(&SearchRequest::new("wheat")).unwrap().hits;
+    let primary = &hits[0];
+    let copy = primary.also_at[0].clone();
+
+    let shown = index.article(&copy).unwrap();
+    assert_eq!(shown.id, primary.id);
+    assert!(shown.body.contains("harvest failed"), "{shown:?}");
+}

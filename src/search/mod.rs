@@ -36,7 +36,7 @@ use tantivy::{
 
 use crate::article::Date;
 use crate::error::{Error, Result};
-use crate::index::document::{KIND_ARTICLE, KIND_DUPLICATE, KIND_PASSAGE, stored_article};
+use crate::index::document::{KIND_ARTICLE, KIND_PASSAGE, stored_article};
 use crate::index::{NewsIndex, StoredArticle};
 use crate::schema::FACETS;
 use highlight::{Highlighter, Tokens, analyze};
@@ -1054,18 +1054,11 @@ impl NewsIndex {
         let (address, doc) = self
             .find_by_id(&searcher, id)?
             .ok_or_else(|| Error::ArticleNotFound(id.to_string()))?;
-        let kind = doc
-            .get_first(self.fields.kind)
-            .and_then(|v| v.as_str())
-            .unwrap_or_default()
-            .to_string();
-        if kind == KIND_DUPLICATE {
-            let primary = doc
-                .get_first(self.fields.dup_of)
-                .and_then(|v| v.as_str())
-                .unwrap_or_default()
-                .to_string();
-            return self.article(&primary);
+        // `kind` is indexed, not stored: a duplicate is known by the
+        // `dup_of` it stores, and shows the article it duplicates.
+        let primary = doc.get_first(self.fields.dup_of).and_then(|v| v.as_str());
+        if let Some(primary) = primary.filter(|p| *p != id) {
+            return self.article(primary);
         }
         let _ = address;
         let also_at = self.also_at(&searcher, id)?;
