@@ -1051,7 +1051,7 @@ impl NewsIndex {
     /// Returns the article with `id` (the indexed copy when `id` names a duplicate).
     pub fn article(&self, id: &str) -> Result<StoredArticle> {
         let searcher = self.reader.searcher();
-        let (address, doc) = self
+        let doc = self
             .find_by_id(&searcher, id)?
             .ok_or_else(|| Error::ArticleNotFound(id.to_string()))?;
         // `kind` is indexed, not stored: a duplicate is known by the
@@ -1060,16 +1060,11 @@ impl NewsIndex {
         if let Some(primary) = primary.filter(|p| *p != id) {
             return self.article(primary);
         }
-        let _ = address;
         let also_at = self.also_at(&searcher, id)?;
         Ok(stored_article(&self.fields, &doc, also_at))
     }
 
-    fn find_by_id(
-        &self,
-        searcher: &Searcher,
-        id: &str,
-    ) -> Result<Option<(DocAddress, TantivyDocument)>> {
+    fn find_by_id(&self, searcher: &Searcher, id: &str) -> Result<Option<TantivyDocument>> {
         let query = TermQuery::new(
             Term::from_field_text(self.fields.id, id),
             IndexRecordOption::Basic,
@@ -1079,7 +1074,7 @@ impl NewsIndex {
             &tantivy::collector::TopDocs::with_limit(1).order_by_score(),
         )?;
         match found.first() {
-            Some((_, address)) => Ok(Some((*address, searcher.doc(*address)?))),
+            Some((_, address)) => Ok(Some(searcher.doc(*address)?)),
             None => Ok(None),
         }
     }
