@@ -1105,6 +1105,35 @@ mod properties {
         let error = index.search(&bad_date).unwrap_err().to_string();
         assert!(error.contains("2022-13-45"), "{error}");
     }
+
+    /// Found by fuzzing (`query` target): a year past 2262 overflowed
+    /// tantivy's nanosecond clock, a panic in debug builds and a wrapped,
+    /// wrong date in release builds. Such dates now sort at the ends.
+    #[test]
+    fn dates_outside_the_nanosecond_clock_filter_in_order() {
+        let index = NewsIndex::create_in_ram(Schema::default()).unwrap();
+        let articles = [("old", 1500), ("now", 2022), ("far", 8888)].map(|(id, year)| Article {
+            id: id.to_string(),
+            title: Some("Rain over the harbour".to_string()),
+            body: "Rain fell over the harbour all night.".to_string(),
+            published: Date::new(year, 1, 1),
+            ..Article::default()
+        });
+        index.ingest_articles(articles).unwrap();
+        let found = |from: Option<&str>, to: Option<&str>| {
+            let mut request = SearchRequest::new("rain");
+            request.from = from.map(str::to_string);
+            request.to = to.map(str::to_string);
+            let results = index.search(&request).unwrap();
+            let mut ids: Vec<String> = results.hits.iter().map(|h| h.id.clone()).collect();
+            ids.sort();
+            ids
+        };
+        assert_eq!(found(Some("8888"), None), ["far"]);
+        assert_eq!(found(Some("2000"), Some("2100")), ["now"]);
+        assert_eq!(found(None, Some("1600")), ["old"]);
+        assert_eq!(found(Some("1400"), None), ["far", "now", "old"]);
+    }
 }
 
 #[test]

@@ -11,6 +11,21 @@ use crate::extract::{Entities, Location, Organization};
 use crate::passage::PassageSpan;
 use crate::schema::Fields;
 
+/// The instant a date field holds for `date`: its midnight, UTC.
+///
+/// Tantivy counts nanoseconds in an `i64`, which spans 1677-09-21 to
+/// 2262-04-11; a date outside (a typo like `8888-01-01` in metadata or in
+/// a `--from` filter) is clamped to the nearer last whole day instead of
+/// overflowing, so range filters still order it against every real date.
+/// Whole days, because the field truncates what it indexes to its
+/// precision: a clamped filter bound must equal a clamped indexed date.
+pub(crate) fn date_time(date: Date) -> DateTime {
+    const NANOS_PER_DAY: i64 = 86_400 * 1_000_000_000;
+    let last_day = i64::MAX / NANOS_PER_DAY;
+    let days = date.days_since_epoch().clamp(-last_day, last_day);
+    DateTime::from_timestamp_nanos(days * NANOS_PER_DAY)
+}
+
 pub(crate) const KIND_ARTICLE: &str = "article";
 pub(crate) const KIND_PASSAGE: &str = "passage";
 pub(crate) const KIND_DUPLICATE: &str = "duplicate";
@@ -150,10 +165,7 @@ pub(crate) fn article_block(
     doc.add_u64(fields.parent, 0);
     doc.add_u64(fields.hash, hash);
     if let Some(date) = entities.published {
-        doc.add_date(
-            fields.published,
-            DateTime::from_timestamp_secs(date.days_since_epoch() * 86_400),
-        );
+        doc.add_date(fields.published, date_time(date));
         let facet = format!("/{:04}/{:02}/{:02}", date.year, date.month, date.day);
         doc.add_facet(
             fields.date,

@@ -36,7 +36,7 @@ use tantivy::{
 
 use crate::article::Date;
 use crate::error::{Error, Result};
-use crate::index::document::{KIND_ARTICLE, KIND_PASSAGE, stored_article};
+use crate::index::document::{KIND_ARTICLE, KIND_PASSAGE, date_time, stored_article};
 use crate::index::{NewsIndex, StoredArticle};
 use crate::schema::FACETS;
 use highlight::{Highlighter, Tokens, analyze};
@@ -1113,10 +1113,7 @@ impl NewsIndex {
 
     fn date_range(&self, from: Option<Date>, to: Option<Date>) -> Box<dyn Query> {
         let bound = |date: Option<Date>| match date {
-            Some(d) => Bound::Included(Term::from_field_date(
-                self.fields.published,
-                DateTime::from_timestamp_secs(d.days_since_epoch() * 86_400),
-            )),
+            Some(d) => Bound::Included(Term::from_field_date(self.fields.published, date_time(d))),
             None => Bound::Unbounded,
         };
         Box::new(RangeQuery::new(bound(from), bound(to)))
