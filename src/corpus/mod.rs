@@ -265,11 +265,11 @@ fn decode_and_parse(path: &Path, bytes: Vec<u8>) -> FileContents {
         path,
         id: path_id(path),
     };
-    let parsed = parse(
-        Format::from_path(path).unwrap_or(Format::Text),
-        &source,
-        &text,
-    );
+    let parsed = match Format::from_path(path).unwrap_or(Format::Text) {
+        // Plain text can keep the file's buffer as the body.
+        Format::Text => text::read_owned(&source, text),
+        format => parse(format, &source, &text),
+    };
     contents.articles.extend(parsed.articles);
     contents.problems.extend(parsed.problems);
     contents

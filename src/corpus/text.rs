@@ -5,6 +5,8 @@
 //! (`---` ... `---`) is allowed before it, as in Markdown, and then a `title`
 //! key replaces the headline line.
 
+use std::ops::Range;
+
 use super::markdown;
 use super::{FileContents, ProblemKind, Source, collapse_whitespace, dateline};
 
@@ -152,6 +154,30 @@ pub(crate) fn has_prose(lines: &[&str]) -> bool {
 
 /// Reads a plain text article.
 pub(super) fn read(source: &Source<'_>, text: &str) -> FileContents {
+    let (mut out, slice) = read_in(source, text);
+    if let (Some(range), Some(article)) = (slice, out.articles.first_mut()) {
+        article.body = text[range].to_string();
+    }
+    out
+}
+
+/// Reads a plain text article from text it is given to keep: a body the
+/// text already holds as it would be normalised (a slice of it) is cut out
+/// of the text's own buffer, not copied, so a huge file is not held twice.
+pub(super) fn read_owned(source: &Source<'_>, text: String) -> FileContents {
+    let (mut out, slice) = read_in(source, &text);
+    if let (Some(range), Some(article)) = (slice, out.articles.first_mut()) {
+        let mut text = text;
+        text.truncate(range.end);
+        text.drain(..range.start);
+        article.body = text;
+    }
+    out
+}
+
+/// Reads a plain text article; when its body is the slice of `text`
+/// returned, the article's body is left for the caller to fill.
+fn read_in(source: &Source<'_>, text: &str) -> (FileContents, Option<Range<usize>>) {
     let mut out = FileContents::default();
     let (meta, body_text) = match markdown::front_matter(text) {
         Ok(Some((meta, rest))) => (Some(meta), rest),
@@ -159,7 +185,7 @@ pub(super) fn read(source: &Source<'_>, text: &str) -> FileContents {
         Err((line, message)) => {
             out.problems
                 .push(source.problem(Some(line), ProblemKind::Malformed, message));
-            return out;
+            return (out, None);
         }
     };
     let lines: Vec<&str> = body_text.split('\n').collect();
@@ -170,7 +196,7 @@ pub(super) fn read(source: &Source<'_>, text: &str) -> FileContents {
             ProblemKind::NotArticle,
             "no prose (fewer than 30% of the lines have six or more words)",
         ));
-        return out;
+        return (out, None);
     }
     let mut article = source.article(source.id.clone(), None);
     let mut rest = skip_blank(&lines);
@@ -183,19 +209,25 @@ pub(super) fn read(source: &Source<'_>, text: &str) -> FileContents {
         article.title = Some(collapse_whitespace(first));
         rest = skip_blank(after);
     }
-    let body = body_and_dateline(rest, Wrap::Detect);
-    (article.body, article.dateline, article.dateline_line) =
-        (body.text, body.dateline, body.dateline_line);
+    let body = body_and_dateline_in(Some(text), rest, Wrap::Detect);
+    (article.dateline, article.dateline_line) = (body.dateline, body.dateline_line);
+    let (slice, empty) = match body.text {
+        BodyText::Slice(range) => (Some(range.clone()), range.is_empty()),
+        BodyText::Owned(owned) => {
+            article.body = owned;
+            (None, article.body.is_empty())
+        }
+    };
     if let Some(meta) = meta {
         meta.apply(&mut article);
     }
-    if article.title.is_none() && article.body.is_empty() {
+    if article.title.is_none() && empty {
         out.problems
             .push(source.problem(None, ProblemKind::Empty, "no article text"));
-        return out;
+        return (out, None);
     }
     out.articles.push(article);
-    out
+    (out, slice)
 }
 
 /// What [`body_and_dateline`] found.
@@ -211,6 +243,54 @@ pub(crate) struct Body {
 /// Normalises body lines into a body, taking out a dateline that stands on
 /// the first line and recognising one that leads the first paragraph.
 pub(crate) fn body_and_dateline(lines: &[&str], wrap: Wrap) -> Body {
+    let body = body_and_dateline_in(None, lines, wrap);
+    Body {
+        text: match body.text {
+            BodyText::Owned(text) => text,
+            BodyText::Slice(_) => String::new(),
+        },
+        dateline: body.dateline,
+        dateline_line: body.dateline_line,
+    }
+}
+
+/// A body being built: while it is a slice of the text its lines come
+/// from, only the slice's range; a copy from the first difference on.
+enum BodyText {
+    Slice(Range<usize>),
+    Owned(String),
+}
+
+impl BodyText {
+    fn push(&mut self, within: Option<&str>, piece: &str) {
+        match self {
+            BodyText::Owned(text) => text.push_str(piece),
+            BodyText::Slice(range) => {
+                let bytes = within.map(str::as_bytes).unwrap_or_default();
+                if bytes.get(range.end..range.end + piece.len()) == Some(piece.as_bytes()) {
+                    range.end += piece.len();
+                } else {
+                    let mut text = within
+                        .and_then(|w| w.get(range.clone()))
+                        .unwrap_or_default()
+                        .to_string();
+                    text.push_str(piece);
+                    *self = BodyText::Owned(text);
+                }
+            }
+        }
+    }
+}
+
+/// [`body_and_dateline`]'s body as [`BodyText`]: a slice of `within` when
+/// `lines` are slices of it and the body is written there as it is.
+struct BodyIn {
+    text: BodyText,
+    dateline: Option<String>,
+    dateline_line: Option<String>,
+}
+
+fn body_and_dateline_in(within: Option<&str>, lines: &[&str], wrap: Wrap) -> BodyIn {
     let mut lines = skip_blank(lines);
     let mut place = None;
     let mut dateline_line = None;
@@ -222,7 +302,19 @@ pub(crate) fn body_and_dateline(lines: &[&str], wrap: Wrap) -> Body {
         dateline_line = Some(collapse_whitespace(first));
         lines = after;
     }
-    let mut text = String::new();
+    // Where the body would start in `within`: at the first word.
+    let start = match (within, skip_blank(lines).first()) {
+        (Some(within), Some(line)) => {
+            let offset = (line.as_ptr() as usize).wrapping_sub(within.as_ptr() as usize);
+            let word = line.len() - line.trim_start().len();
+            Some(offset + word).filter(|&start| start <= within.len())
+        }
+        _ => None,
+    };
+    let mut text = match start {
+        Some(start) => BodyText::Slice(start..start),
+        None => BodyText::Owned(String::new()),
+    };
     let mut first = true;
     for_each_paragraph(lines, wrap, &mut |paragraph| {
         if first {
@@ -231,11 +323,11 @@ pub(crate) fn body_and_dateline(lines: &[&str], wrap: Wrap) -> Body {
                 place = dateline::leading(paragraph).map(str::to_string);
             }
         } else {
-            text.push_str("\n\n");
+            text.push(within, "\n\n");
         }
-        text.push_str(paragraph);
+        text.push(within, paragraph);
     });
-    Body {
+    BodyIn {
         text,
         dateline: place,
         dateline_line,
@@ -266,6 +358,65 @@ mod tests {
             },
             text,
         )
+    }
+
+    #[test]
+    fn a_body_cut_from_the_files_own_buffer_equals_one_built_as_a_copy() {
+        let texts = [
+            "Headline\n\nFirst paragraph here.\n\nSecond one.\n",
+            "Headline\n\nFirst paragraph here.\n\nSecond one.",
+            "  Headline\n\n  Indented first.\n\n\n\nMany blank lines.\n",
+            "Headline\nLine one of prose with words.\nLine two of prose with words.\n",
+            "Headline\r\n\r\nWindows line ends here.\r\n\r\nAnd here.\r\n",
+            "Headline\n\nDouble  spaced   words.\n\nTail.\n",
+            "---\ntitle: Given\n---\nBody under front matter.\n\nMore text.\n",
+            "ACCRA\n\nA dateline line, then the body.\n\nMore.\n",
+            "Headline\n\nCôte d'Ivoire et São Tomé.\n\nFin.",
+            "Headline only",
+            "Headline\n\n\n",
+        ];
+        let source = Source {
+            path: Path::new("dir/story.txt"),
+            id: "dir/story.txt".to_string(),
+        };
+        for text in texts {
+            let copied = read(&source, text);
+            let owned = read_owned(&source, text.to_string());
+            assert_eq!(copied.articles, owned.articles, "{text:?}");
+            assert_eq!(copied.problems.len(), owned.problems.len(), "{text:?}");
+        }
+    }
+
+    /// The body [`body_and_dateline_in`] builds from `text`'s lines, as a
+    /// slice of `text` where it can be.
+    fn body_within(text: &str) -> String {
+        let lines: Vec<&str> = text.split('\n').collect();
+        match body_and_dateline_in(Some(text), &lines, Wrap::Detect).text {
+            BodyText::Slice(range) => text[range].to_string(),
+            BodyText::Owned(body) => body,
+        }
+    }
+
+    #[test]
+    fn a_body_already_normal_in_the_text_is_a_slice_of_it() {
+        let text = "NAIROBI\n\nFirst paragraph here.\n\nSecond one.\n";
+        let lines: Vec<&str> = text.split('\n').collect();
+        let body = body_and_dateline_in(Some(text), &lines, Wrap::Detect);
+        assert!(matches!(body.text, BodyText::Slice(_)));
+        assert_eq!(body_within(text), "First paragraph here.\n\nSecond one.");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn a_body_sliced_from_its_text_equals_the_body_built_as_a_copy(
+            text in "([a-zA-Zé .]{0,12}[ \t\r\n]{0,3}){0,30}",
+        ) {
+            let lines: Vec<&str> = text.split('\n').collect();
+            proptest::prop_assert_eq!(
+                body_within(&text),
+                body_and_dateline(&lines, Wrap::Detect).text
+            );
+        }
     }
 
     fn article(text: &str) -> Article {

@@ -96,39 +96,62 @@ struct Token<'a> {
 /// Splits on anything but ASCII letters and digits, and between letters
 /// and digits ("26-FEB-1987" gives 26, FEB, 1987; "2024T10" gives 2024, T, 10).
 fn tokenize(s: &str) -> Vec<Token<'_>> {
-    let mut tokens = Vec::new();
-    let mut start = None;
-    let mut digits = false;
-    for (i, c) in s.char_indices() {
-        let kind = if c.is_ascii_digit() {
-            Some(true)
-        } else if c.is_ascii_alphabetic() {
-            Some(false)
-        } else {
-            None
-        };
-        match (start, kind) {
-            (Some(st), Some(d)) if d != digits => {
-                tokens.push(token(s, st, i));
-                start = Some(i);
-                digits = d;
-            }
-            (Some(_), Some(_)) => {}
-            (Some(st), None) => {
-                tokens.push(token(s, st, i));
-                start = None;
-            }
-            (None, Some(d)) => {
-                start = Some(i);
-                digits = d;
-            }
-            (None, None) => {}
+    Tokens::new(s).collect()
+}
+
+/// The tokens of [`tokenize`], one at a time: a body of hundreds of
+/// megabytes has tens of millions of them, too many to hold at once.
+struct Tokens<'a> {
+    s: &'a str,
+    chars: std::str::CharIndices<'a>,
+    /// Where the token being read starts, and whether it is digits.
+    start: Option<usize>,
+    digits: bool,
+}
+
+impl<'a> Tokens<'a> {
+    fn new(s: &'a str) -> Tokens<'a> {
+        Tokens {
+            s,
+            chars: s.char_indices(),
+            start: None,
+            digits: false,
         }
     }
-    if let Some(st) = start {
-        tokens.push(token(s, st, s.len()));
+}
+
+impl<'a> Iterator for Tokens<'a> {
+    type Item = Token<'a>;
+
+    fn next(&mut self) -> Option<Token<'a>> {
+        for (i, c) in self.chars.by_ref() {
+            let kind = if c.is_ascii_digit() {
+                Some(true)
+            } else if c.is_ascii_alphabetic() {
+                Some(false)
+            } else {
+                None
+            };
+            match (self.start, kind) {
+                (Some(st), Some(d)) if d != self.digits => {
+                    self.start = Some(i);
+                    self.digits = d;
+                    return Some(token(self.s, st, i));
+                }
+                (Some(_), Some(_)) => {}
+                (Some(st), None) => {
+                    self.start = None;
+                    return Some(token(self.s, st, i));
+                }
+                (None, Some(d)) => {
+                    self.start = Some(i);
+                    self.digits = d;
+                }
+                (None, None) => {}
+            }
+        }
+        self.start.take().map(|st| token(self.s, st, self.s.len()))
     }
-    tokens
 }
 
 fn token(s: &str, start: usize, end: usize) -> Token<'_> {
@@ -308,10 +331,32 @@ pub(crate) fn find_month_day(s: &str) -> Option<(u32, u32)> {
 
 /// Finds the dates in `s`, as byte ranges with their values.
 fn find_mentioned(s: &str, published: Option<Date>) -> Vec<(usize, usize, Value)> {
-    let tokens = tokenize(s);
+    // Tokens are read into a window that slides along the text, holding the
+    // token before the current one and at least [`LOOKAHEAD`] after it (all
+    // a date looks at), so a huge body is never tokenized whole at once.
+    const WINDOW: usize = 4096;
+    const LOOKAHEAD: usize = 4;
+    let mut source = Tokens::new(s);
+    let mut tokens: Vec<Token<'_>> = Vec::with_capacity(WINDOW + LOOKAHEAD + 1);
+    // Index in the whole text of `tokens[0]`.
+    let mut offset = 0;
+    let mut exhausted = false;
     let mut found = Vec::new();
-    let mut i = 0;
-    while i < tokens.len() {
+    // Index in the whole text of the current token.
+    let mut at = 0;
+    loop {
+        if !exhausted && at + LOOKAHEAD >= offset + tokens.len() {
+            let keep = at.saturating_sub(1).max(offset);
+            tokens.drain(..keep - offset);
+            offset = keep;
+            let before = tokens.len();
+            tokens.extend(source.by_ref().take(WINDOW));
+            exhausted = tokens.len() - before < WINDOW;
+        }
+        let i = at - offset;
+        if i >= tokens.len() {
+            break;
+        }
         let starts_word = !s[..tokens[i].start]
             .chars()
             .next_back()
@@ -326,9 +371,9 @@ fn find_mentioned(s: &str, published: Option<Date>) -> Vec<(usize, usize, Value)
         match hit {
             Some((value, used)) => {
                 found.push((tokens[i].start, tokens[i + used - 1].end, value));
-                i += used;
+                at += used;
             }
-            None => i += 1,
+            None => at += 1,
         }
     }
     found
@@ -575,6 +620,55 @@ mod tests {
         assert_eq!(d("20240305_slug.json"), Some(date("2024-03-05")));
         assert_eq!(d("ghana-cocoa.txt"), None);
         assert_eq!(d("may-2024-report.txt"), None);
+    }
+
+    /// `find_mentioned` as first written, over all tokens at once.
+    fn find_mentioned_whole(s: &str, published: Option<Date>) -> Vec<(usize, usize, Value)> {
+        let tokens = tokenize(s);
+        let mut found = Vec::new();
+        let mut i = 0;
+        while i < tokens.len() {
+            let starts_word = !s[..tokens[i].start]
+                .chars()
+                .next_back()
+                .is_some_and(char::is_alphanumeric);
+            let hit = starts_word
+                .then(|| mentioned_at(s, &tokens, i, published))
+                .flatten()
+                .filter(|&(_, used)| {
+                    let end = tokens[i + used - 1].end;
+                    !s[end..].chars().next().is_some_and(char::is_alphanumeric)
+                });
+            match hit {
+                Some((value, used)) => {
+                    found.push((tokens[i].start, tokens[i + used - 1].end, value));
+                    i += used;
+                }
+                None => i += 1,
+            }
+        }
+        found
+    }
+
+    #[test]
+    fn dates_found_through_the_sliding_window_equal_those_found_at_once() {
+        // Fillers of every length shift the dates across window edges.
+        let mut text = String::new();
+        for n in 0..3_000 {
+            text.push_str(&"x ".repeat(n % 7));
+            text.push_str(match n % 5 {
+                0 => "on March 3, 2024 ",
+                1 => "since 2012 ",
+                2 => "in February 2023 ",
+                3 => "Monday 26-FEB-1987 ",
+                _ => "3 March ",
+            });
+        }
+        for published in [None, Some(date("2024-03-06"))] {
+            let window = find_mentioned(&text, published);
+            assert!(window.len() > 2_000);
+            assert_eq!(window, find_mentioned_whole(&text, published));
+        }
     }
 
     fn mentioned(s: &str, published: Option<&str>) -> Vec<(String, String)> {

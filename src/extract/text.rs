@@ -194,15 +194,18 @@ const PERSON_TITLES: &[&str] = &[
 ];
 
 /// One part of an article, ready for matching.
+/// Every how many chars a non-ASCII [`Text`] marks a byte offset.
+const CHAR_MARK_STEP: usize = 64;
+
 pub(crate) struct Text<'a> {
     /// The text itself.
     pub s: &'a str,
-    /// The text ASCII-lower-cased (same byte offsets), for the automata.
-    pub lower: String,
     /// Which part of the article it is.
     pub part: Part,
-    /// Byte offset of every char, present only when the text is not ASCII.
-    char_starts: Option<Vec<usize>>,
+    /// Byte offset of every [`CHAR_MARK_STEP`]th char, present only when
+    /// the text is not ASCII: one offset per char took eight bytes per
+    /// char, gigabytes for a huge body.
+    char_marks: Option<Vec<usize>>,
     /// No lower-case letter anywhere: a shouted headline such as Reuters'.
     pub all_caps: bool,
     /// Headline capitalisation ("Mali Sanctions Bite"), where a capital
@@ -213,16 +216,20 @@ pub(crate) struct Text<'a> {
 impl<'a> Text<'a> {
     /// Wraps `s`; `headline` enables the headline capitalisation checks.
     pub fn new(s: &'a str, part: Part, headline: bool) -> Text<'a> {
-        let char_starts = (!s.is_ascii()).then(|| s.char_indices().map(|(i, _)| i).collect());
+        let char_marks = (!s.is_ascii()).then(|| {
+            s.char_indices()
+                .step_by(CHAR_MARK_STEP)
+                .map(|(i, _)| i)
+                .collect()
+        });
         let has_lower = s.chars().any(char::is_lowercase);
         let has_upper = s.chars().any(char::is_uppercase);
         let all_caps = has_upper && !has_lower;
         let title_case = headline && !all_caps && is_title_case(s);
         Text {
             s,
-            lower: s.to_ascii_lowercase(),
             part,
-            char_starts,
+            char_marks,
             all_caps,
             title_case,
         }
@@ -235,9 +242,20 @@ impl<'a> Text<'a> {
 
     /// Converts a byte offset at a char boundary into a code point offset.
     pub fn char_offset(&self, byte: usize) -> usize {
-        match &self.char_starts {
+        match &self.char_marks {
             None => byte,
-            Some(starts) => starts.partition_point(|&b| b < byte),
+            Some(marks) => {
+                // The last mark at or before `byte` (the first is 0), then
+                // the chars starting between it and `byte`.
+                let k = marks.partition_point(|&b| b <= byte).saturating_sub(1);
+                let from = marks.get(k).copied().unwrap_or(0);
+                let to = byte.clamp(from, self.s.len());
+                let starts = self.s.as_bytes()[from..to]
+                    .iter()
+                    .filter(|&&b| b & 0xc0 != 0x80)
+                    .count();
+                k * CHAR_MARK_STEP + starts
+            }
         }
     }
 
@@ -387,13 +405,34 @@ pub(crate) fn longest_matches(
     text: &Text<'_>,
     mut accept: impl FnMut(usize, usize, usize) -> bool,
 ) -> Vec<Match> {
-    let mut found: Vec<(usize, usize, usize)> = automaton
-        .find_overlapping_iter(&text.lower)
-        .map(|m| (m.start(), m.end(), m.pattern().as_usize()))
-        .filter(|&(start, end, pattern)| {
-            text.is_word_boundary(start, end) && accept(start, end, pattern)
-        })
-        .collect();
+    // The automata match lower-cased text. It is lower-cased a window at a
+    // time, each reaching the longest pattern's length past its end, so a
+    // match is found in the window it starts in; a huge body is then never
+    // copied whole.
+    const WINDOW: usize = 1 << 20;
+    let bytes = text.s.as_bytes();
+    let reach = automaton.max_pattern_len();
+    let mut lower = Vec::with_capacity(bytes.len().min(WINDOW) + reach);
+    let mut found: Vec<(usize, usize, usize)> = Vec::new();
+    let mut from = 0;
+    while from < bytes.len() {
+        let to = (from + WINDOW).min(bytes.len());
+        lower.clear();
+        lower.extend(
+            bytes[from..(to + reach).min(bytes.len())]
+                .iter()
+                .map(u8::to_ascii_lowercase),
+        );
+        found.extend(
+            automaton
+                .find_overlapping_iter(&lower[..])
+                .map(|m| (from + m.start(), from + m.end(), m.pattern().as_usize()))
+                .filter(|&(start, end, pattern)| {
+                    start < to && text.is_word_boundary(start, end) && accept(start, end, pattern)
+                }),
+        );
+        from = to;
+    }
     found.sort_unstable_by_key(|&(start, end, pattern)| (start, std::cmp::Reverse(end), pattern));
     let mut chosen: Vec<Match> = Vec::new();
     for (start, end, pattern) in found {
@@ -470,6 +509,48 @@ pub(crate) fn case_compatible(text: &str, form: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn char_offsets_of_non_ascii_text_count_the_chars_before_each_byte() {
+        let s = "Côte d'Ivoire — São Tomé, 東京 and Zürich. ".repeat(9);
+        let text = Text::new(&s, Part::Body, false);
+        for byte in 0..=s.len() + 2 {
+            let expected = s.char_indices().filter(|&(i, _)| i < byte).count();
+            assert_eq!(text.char_offset(byte), expected, "byte {byte}");
+        }
+    }
+
+    #[test]
+    fn matches_across_lower_casing_windows_equal_those_in_the_whole_text() {
+        let automaton = aho_corasick::AhoCorasick::new(["new york", "york", "mali", "é"]).unwrap();
+        // Over two windows long, with names at every offset near their edges.
+        let mut s = String::new();
+        let mut n = 0;
+        while s.len() < 2 * (1 << 20) + 100 {
+            s.push_str(&"x".repeat(n % 11));
+            s.push_str([" New York ", " MALI é ", " Yorkshire "][n % 3]);
+            n += 1;
+        }
+        let text = Text::new(&s, Part::Body, false);
+        let windowed = longest_matches(&automaton, &text, |_, _, _| true);
+        let lower = s.to_ascii_lowercase();
+        let mut whole: Vec<(usize, usize, usize)> = automaton
+            .find_overlapping_iter(&lower)
+            .map(|m| (m.start(), m.end(), m.pattern().as_usize()))
+            .filter(|&(start, end, _)| text.is_word_boundary(start, end))
+            .collect();
+        whole.sort_unstable_by_key(|&(start, end, p)| (start, std::cmp::Reverse(end), p));
+        let windowed: Vec<(usize, usize)> = windowed.iter().map(|m| (m.start, m.end)).collect();
+        let mut expected: Vec<(usize, usize)> = Vec::new();
+        for (start, end, _) in whole {
+            match expected.last() {
+                Some(&(s0, e0)) if (s0 == start && e0 == end) || start < e0 => {}
+                _ => expected.push((start, end)),
+            }
+        }
+        assert!(windowed.len() > 100_000);
+        assert_eq!(windowed, expected);
+    }
 
     #[test]
     fn function_words_are_sorted_for_binary_search() {

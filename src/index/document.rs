@@ -1,10 +1,16 @@
 //! How an article becomes a block of tantivy documents, and back.
 
+use std::ops::Range;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
-use tantivy::schema::{Facet, Value};
-use tantivy::{DateTime, TantivyDocument};
+use tantivy::schema::document::{
+    CompactDocArrayIter, CompactDocObjectIter, CompactDocValue, Document, ReferenceValue,
+    ReferenceValueLeaf,
+};
+use tantivy::schema::{Facet, Field, Value};
+use tantivy::{DateTime, DocAddress, Searcher, TantivyDocument};
 
 use crate::article::{Article, Date, Origin};
 use crate::extract::{Entities, Location, Organization};
@@ -75,6 +81,154 @@ struct Meta {
     locations: Vec<Location>,
     organizations: Vec<Organization>,
     passages: Vec<PassageSpan>,
+    /// How many passage documents, just before the article document, hold
+    /// the body in pieces; 0 (and left out of the JSON, so an ordinary
+    /// article's metadata reads as before) when the article document holds
+    /// it whole.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    body_pieces: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
+}
+
+/// Bodies longer than this many bytes are stored in pieces on their
+/// passage documents instead of whole on the article document.
+///
+/// Tantivy's doc store serializes a document into its current block, copies
+/// the block for its compression thread and zero-fills a worst-case output
+/// buffer there, so a body of hundreds of megabytes stored whole was held
+/// four times at once. Pieces of passage size stream through the store.
+/// Smaller bodies keep the layout every index has always had.
+pub(crate) const PIECED_BODY_BYTES: usize = 8 * 1024 * 1024;
+
+/// A document as handed to the index writer.
+///
+/// Passage documents built as tantivy documents each held a copy of their
+/// text and of the block's id and path, with 1 KB reserved for values: a
+/// body of hundreds of megabytes, cut into half a million passages, was
+/// held three times over. A passage document here holds ranges of a body
+/// and strings its whole block shares.
+pub(crate) enum BlockDoc {
+    /// Built as a tantivy document.
+    Whole(TantivyDocument),
+    /// A passage of an article.
+    Passage(PassageDoc),
+}
+
+impl From<TantivyDocument> for BlockDoc {
+    fn from(doc: TantivyDocument) -> BlockDoc {
+        BlockDoc::Whole(doc)
+    }
+}
+
+/// A passage document: its block's shared values and ranges of its body.
+pub(crate) struct PassageDoc {
+    block: Arc<SharedBlock>,
+    /// The body, or the chunk of it that holds this passage and its piece.
+    chunk: Arc<String>,
+    /// Bytes of the chunk indexed as the passage.
+    passage: Range<usize>,
+    /// Bytes of the chunk stored on this document, when the body is stored
+    /// in pieces.
+    piece: Option<Range<usize>>,
+    /// Distance to the article document.
+    parent: u64,
+}
+
+/// What every passage document of a block has in common.
+struct SharedBlock {
+    kind: Field,
+    block: Field,
+    path: Field,
+    parent: Field,
+    passage: Field,
+    body: Field,
+    id: String,
+    path_key: String,
+}
+
+/// A value of a [`BlockDoc`].
+#[derive(Clone, Debug)]
+pub(crate) enum BlockValue<'a> {
+    Doc(CompactDocValue<'a>),
+    Text(&'a str),
+    U64(u64),
+}
+
+type ArrayMap<'a> = fn(CompactDocValue<'a>) -> BlockValue<'a>;
+type ObjectMap<'a> = fn((&'a str, CompactDocValue<'a>)) -> (&'a str, BlockValue<'a>);
+
+impl<'a> Value<'a> for BlockValue<'a> {
+    type ArrayIter = std::iter::Map<CompactDocArrayIter<'a>, ArrayMap<'a>>;
+    type ObjectIter = std::iter::Map<CompactDocObjectIter<'a>, ObjectMap<'a>>;
+
+    fn as_value(&self) -> ReferenceValue<'a, Self> {
+        match self {
+            BlockValue::Text(text) => ReferenceValue::Leaf(ReferenceValueLeaf::Str(text)),
+            BlockValue::U64(n) => ReferenceValue::Leaf(ReferenceValueLeaf::U64(*n)),
+            BlockValue::Doc(value) => match value.as_value() {
+                ReferenceValue::Leaf(leaf) => ReferenceValue::Leaf(leaf),
+                ReferenceValue::Array(items) => {
+                    ReferenceValue::Array(items.map(BlockValue::Doc as ArrayMap<'a>))
+                }
+                ReferenceValue::Object(entries) => ReferenceValue::Object(
+                    entries.map((|(key, value)| (key, BlockValue::Doc(value))) as ObjectMap<'a>),
+                ),
+            },
+        }
+    }
+}
+
+impl Document for BlockDoc {
+    type Value<'a> = BlockValue<'a>;
+    type FieldsValuesIter<'a> = BlockDocValues<'a>;
+
+    fn iter_fields_and_values(&self) -> BlockDocValues<'_> {
+        match self {
+            BlockDoc::Whole(doc) => BlockDocValues::Whole(doc.iter_fields_and_values()),
+            BlockDoc::Passage(doc) => BlockDocValues::Passage { doc, next: 0 },
+        }
+    }
+}
+
+/// The values of a [`BlockDoc`], in the order a passage's were always added.
+pub(crate) enum BlockDocValues<'a> {
+    Whole(<TantivyDocument as Document>::FieldsValuesIter<'a>),
+    Passage { doc: &'a PassageDoc, next: u8 },
+}
+
+impl<'a> Iterator for BlockDocValues<'a> {
+    type Item = (Field, BlockValue<'a>);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let (doc, next) = match self {
+            BlockDocValues::Whole(values) => {
+                return values
+                    .next()
+                    .map(|(field, value)| (field, BlockValue::Doc(value)));
+            }
+            BlockDocValues::Passage { doc, next } => (*doc, next),
+        };
+        let shared = &*doc.block;
+        let value = match *next {
+            0 => (shared.kind, BlockValue::Text(KIND_PASSAGE)),
+            1 => (shared.block, BlockValue::Text(&shared.id)),
+            2 => (shared.path, BlockValue::Text(&shared.path_key)),
+            3 => (
+                shared.passage,
+                BlockValue::Text(&doc.chunk[doc.passage.clone()]),
+            ),
+            4 => (shared.parent, BlockValue::U64(doc.parent)),
+            _ => {
+                let piece = doc.piece.clone().filter(|_| *next == 5)?;
+                (shared.body, BlockValue::Text(&doc.chunk[piece]))
+            }
+        };
+        *next += 1;
+        Some(value)
+    }
 }
 
 /// Returns a hash of the normalised title and body (lowercase, whitespace
@@ -140,18 +294,23 @@ pub(crate) fn path_key(path: &std::path::Path) -> String {
 
 /// Builds the block for one article: its passages, then the article itself.
 ///
-/// The article is taken by value and its body dropped as soon as the
-/// article document holds a copy; passages are then cut from that copy. A
-/// body of hundreds of megabytes is so held twice at most (the stored body
-/// and the passages), never three times.
+/// The article is taken by value and its body moved, not copied, into one
+/// buffer the block's documents share: passage documents index ranges of
+/// it. A body over [`PIECED_BODY_BYTES`] with passages is stored in pieces
+/// on the passage documents (each from the end of the one before to its own
+/// end, the last to the end of the body, so they concatenate to the body)
+/// and not on the article document; [`stored_article_at`] joins them again.
+/// Other bodies are stored whole on the article document, as always.
 pub(crate) fn article_block(
     fields: &Fields,
     mut article: Article,
     entities: &Entities,
     passages: &[PassageSpan],
     hash: u64,
-) -> Vec<TantivyDocument> {
+) -> Vec<BlockDoc> {
     let path = path_key(&article.path);
+    let body = std::mem::take(&mut article.body);
+    let pieced = body.len() > PIECED_BODY_BYTES && !passages.is_empty();
     let mut doc = TantivyDocument::default();
     doc.add_text(fields.kind, KIND_ARTICLE);
     doc.add_text(fields.id, &article.id);
@@ -160,8 +319,9 @@ pub(crate) fn article_block(
     if let Some(title) = &article.title {
         doc.add_text(fields.title, title);
     }
-    doc.add_text(fields.body, &article.body);
-    article.body = String::new();
+    if !pieced {
+        doc.add_text(fields.body, &body);
+    }
     doc.add_u64(fields.parent, 0);
     doc.add_u64(fields.hash, hash);
     if let Some(date) = entities.published {
@@ -191,17 +351,23 @@ pub(crate) fn article_block(
         locations: entities.locations.clone(),
         organizations: entities.organizations.clone(),
         passages: passages.to_vec(),
+        body_pieces: if pieced { passages.len() } else { 0 },
     };
     doc.add_text(
         fields.meta,
         serde_json::to_string(&meta).expect("metadata always serializes"),
     );
 
-    let mut block = Vec::with_capacity(passages.len() + 1);
-    let body = doc
-        .get_first(fields.body)
-        .and_then(|v| v.as_str())
-        .unwrap_or_default();
+    let shared = Arc::new(SharedBlock {
+        kind: fields.kind,
+        block: fields.block,
+        path: fields.path,
+        parent: fields.parent,
+        passage: fields.passage,
+        body: fields.body,
+        id: std::mem::take(&mut article.id),
+        path_key: path,
+    });
     // Passage offsets are code points and arrive in increasing order, so one
     // forward pass over the body turns them into byte offsets.
     let mut cursor = (0usize, 0usize);
@@ -218,20 +384,85 @@ pub(crate) fn article_block(
         cursor = (chars, bytes);
         bytes
     };
-    for (i, passage) in passages.iter().enumerate() {
-        let start = byte_at(passage.start);
-        let end = byte_at(passage.end);
-        let mut passage_doc = TantivyDocument::default();
-        passage_doc.add_text(fields.kind, KIND_PASSAGE);
-        passage_doc.add_text(fields.block, &article.id);
-        passage_doc.add_text(fields.path, &path);
-        passage_doc.add_text(fields.passage, &body[start..end]);
-        passage_doc.add_u64(fields.parent, (passages.len() - i) as u64);
-        block.push(passage_doc);
+    let ranges: Vec<Range<usize>> = passages
+        .iter()
+        .map(|p| {
+            let start = byte_at(p.start);
+            start..byte_at(p.end)
+        })
+        .collect();
+    // Each piece runs from the end of the passage before (the body's start
+    // for the first) to its passage's end (the body's end for the last).
+    let body_len = body.len();
+    let piece_end = |i: usize| {
+        if i + 1 == ranges.len() {
+            body_len
+        } else {
+            ranges[i].end
+        }
+    };
+    let piece_start = |i: usize| if i == 0 { 0 } else { ranges[i - 1].end };
+    let chunks = if pieced {
+        into_chunks(body, ranges.len(), piece_start, piece_end, CHUNK_BYTES)
+    } else {
+        vec![(0, ranges.len(), 0, Arc::new(body))]
+    };
+    let mut block = Vec::with_capacity(passages.len() + 1);
+    for (first, end, offset, chunk) in chunks {
+        for (i, range) in ranges.iter().enumerate().take(end).skip(first) {
+            block.push(BlockDoc::Passage(PassageDoc {
+                block: Arc::clone(&shared),
+                chunk: Arc::clone(&chunk),
+                passage: range.start - offset..range.end - offset,
+                piece: pieced.then(|| piece_start(i) - offset..piece_end(i) - offset),
+                parent: (passages.len() - i) as u64,
+            }));
+        }
     }
-    block.push(doc);
+    block.push(doc.into());
     block
 }
+
+/// Cuts a body stored in pieces into chunks of whole pieces of at least
+/// `chunk_bytes` (the first may be smaller), as (first piece, end piece,
+/// byte offset, text).
+///
+/// Passage documents hold their chunk, so a chunk is freed as soon as
+/// tantivy has indexed its last passage, while its postings grow: the body
+/// and the postings are not held whole at once. Chunks are cut from the end
+/// and the body shrunk after each, so the body is never held twice either.
+fn into_chunks(
+    mut body: String,
+    pieces: usize,
+    piece_start: impl Fn(usize) -> usize,
+    piece_end: impl Fn(usize) -> usize,
+    chunk_bytes: usize,
+) -> Vec<(usize, usize, usize, Arc<String>)> {
+    let mut chunks = Vec::new();
+    let mut end = pieces;
+    while end > 0 {
+        let stop = piece_end(end - 1);
+        let mut first = end - 1;
+        while first > 0 && stop - piece_start(first) < chunk_bytes {
+            first -= 1;
+        }
+        let start = piece_start(first);
+        chunks.push((first, end, start, Arc::new(body[start..].to_string())));
+        body.truncate(start);
+        body.shrink_to_fit();
+        end = first;
+    }
+    chunks.reverse();
+    chunks
+}
+
+/// At least how many bytes of a body stored in pieces one chunk holds (the
+/// first may hold fewer): 32 MiB is the size from which glibc's allocator
+/// always maps memory on its own, so a freed chunk goes back to the system
+/// at once. Smaller chunks were freed into the heap of the thread that
+/// built them, where tantivy's indexing thread could not reuse them, and
+/// the process did not shrink.
+const CHUNK_BYTES: usize = 32 << 20;
 
 /// Adds a facet given as `/A/B/C`; a malformed path is left out rather than
 /// failing the article.
@@ -266,7 +497,8 @@ fn text_of(doc: &TantivyDocument, field: tantivy::schema::Field) -> Option<Strin
         .map(str::to_string)
 }
 
-/// Reads an article document back.
+/// Reads an article document back; when its body was stored in pieces,
+/// the body is left empty (see [`stored_article_at`]).
 pub(crate) fn stored_article(
     fields: &Fields,
     doc: &TantivyDocument,
@@ -283,6 +515,7 @@ pub(crate) fn stored_article(
         locations: Vec::new(),
         organizations: Vec::new(),
         passages: Vec::new(),
+        body_pieces: 0,
     });
     StoredArticle {
         id: text_of(doc, fields.id).unwrap_or_default(),
@@ -302,9 +535,168 @@ pub(crate) fn stored_article(
     }
 }
 
+/// Reads back the article document at `address` of `searcher`, with its
+/// body joined again from its passage documents when it was stored in pieces.
+pub(crate) fn stored_article_at(
+    searcher: &Searcher,
+    address: DocAddress,
+    fields: &Fields,
+    doc: &TantivyDocument,
+    also_at: Vec<String>,
+) -> tantivy::Result<StoredArticle> {
+    let mut article = stored_article(fields, doc, also_at);
+    if doc.get_first(fields.body).is_none() {
+        article.body = pieced_body(searcher, address, fields, doc)?;
+    }
+    Ok(article)
+}
+
+/// Returns the body of the article document at `address`: the stored one,
+/// or the one joined from its passage documents when it was stored in
+/// pieces.
+pub(crate) fn article_body<'a>(
+    searcher: &Searcher,
+    address: DocAddress,
+    fields: &Fields,
+    doc: &'a TantivyDocument,
+) -> tantivy::Result<std::borrow::Cow<'a, str>> {
+    match doc.get_first(fields.body).and_then(|v| v.as_str()) {
+        Some(body) => Ok(std::borrow::Cow::Borrowed(body)),
+        None => pieced_body(searcher, address, fields, doc).map(std::borrow::Cow::Owned),
+    }
+}
+
+/// Joins the pieces of a body stored on the passage documents before the
+/// article document at `address`; empty when the metadata names none.
+fn pieced_body(
+    searcher: &Searcher,
+    address: DocAddress,
+    fields: &Fields,
+    doc: &TantivyDocument,
+) -> tantivy::Result<String> {
+    #[derive(Deserialize)]
+    struct Pieces {
+        #[serde(default)]
+        body_pieces: usize,
+    }
+    let pieces = doc
+        .get_first(fields.meta)
+        .and_then(|v| v.as_str())
+        .and_then(|m| serde_json::from_str::<Pieces>(m).ok())
+        .map_or(0, |p| p.body_pieces);
+    // A block's passage documents sit right before its article document,
+    // in the same segment; a corrupt count is cut at the segment's start.
+    let first = address.doc_id.saturating_sub(pieces as u32);
+    let mut body = String::new();
+    for doc_id in first..address.doc_id {
+        let piece: TantivyDocument = searcher.doc(DocAddress::new(address.segment_ord, doc_id))?;
+        if let Some(text) = piece.get_first(fields.body).and_then(|v| v.as_str()) {
+            body.push_str(text);
+        }
+    }
+    Ok(body)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The text values a block document has for `field`, in order.
+    fn texts(doc: &BlockDoc, field: Field) -> Vec<String> {
+        doc.iter_fields_and_values()
+            .filter(|(f, _)| *f == field)
+            .filter_map(|(_, v)| v.as_str().map(str::to_string))
+            .collect()
+    }
+
+    /// Builds the block of an article whose body is `body`, cut into
+    /// passages as the shipped schema cuts it.
+    fn block_of(body: String) -> (Fields, Vec<PassageSpan>, Vec<BlockDoc>) {
+        let schema = crate::schema::Schema::default();
+        let (_, fields) = schema.build();
+        let passages = crate::passage::split(&body, &schema.passages);
+        let article = Article {
+            id: "big.txt".to_string(),
+            path: PathBuf::from("big.txt"),
+            title: Some("Big".to_string()),
+            body,
+            ..Article::default()
+        };
+        let block = article_block(&fields, article, &Entities::default(), &passages, 7);
+        (fields, passages, block)
+    }
+
+    #[test]
+    fn a_body_over_the_threshold_is_stored_in_pieces_that_join_to_it() {
+        let mut body = String::new();
+        let mut n = 0;
+        while body.len() <= PIECED_BODY_BYTES {
+            body.push_str(&format!(
+                "Report {n} from Côte d'Ivoire closes here.  Tide at noon.\n\n"
+            ));
+            n += 1;
+        }
+        body.push_str("The end.");
+        let (fields, passages, block) = block_of(body.clone());
+        let (article, passage_docs) = block.split_last().unwrap();
+        assert_eq!(passage_docs.len(), passages.len());
+        assert!(texts(article, fields.body).is_empty());
+        let chars: Vec<char> = body.chars().collect();
+        let mut joined = String::new();
+        for (doc, span) in passage_docs.iter().zip(&passages) {
+            let expected: String = chars[span.start..span.end].iter().collect();
+            assert_eq!(texts(doc, fields.passage), [expected]);
+            let piece = texts(doc, fields.body);
+            assert_eq!(piece.len(), 1);
+            joined.push_str(&piece[0]);
+        }
+        assert!(joined == body, "the pieces do not join to the body");
+        let meta: Meta = serde_json::from_str(&texts(article, fields.meta)[0]).unwrap();
+        assert_eq!(meta.body_pieces, passages.len());
+    }
+
+    #[test]
+    fn chunks_hold_whole_pieces_and_join_to_the_body() {
+        let body = "aa bbb c dddd eeeee f gg hhh".to_string();
+        // Pieces end where the words end.
+        let ends: Vec<usize> = body
+            .match_indices(' ')
+            .map(|(i, _)| i)
+            .chain([body.len()])
+            .collect();
+        let start = |i: usize| if i == 0 { 0 } else { ends[i - 1] };
+        for chunk_bytes in [1, 5, 9, 100] {
+            let chunks = into_chunks(body.clone(), ends.len(), start, |i| ends[i], chunk_bytes);
+            let mut joined = String::new();
+            let mut next = 0;
+            for (i, (first, end, offset, text)) in chunks.iter().enumerate() {
+                assert_eq!(*first, next);
+                assert_eq!(*offset, start(*first));
+                assert_eq!(text.len(), ends[end - 1] - offset);
+                assert!(
+                    i == 0 || text.len() >= chunk_bytes,
+                    "{chunk_bytes}: {text:?}"
+                );
+                joined.push_str(text);
+                next = *end;
+            }
+            assert_eq!(next, ends.len());
+            assert_eq!(joined, body);
+        }
+    }
+
+    #[test]
+    fn a_body_under_the_threshold_is_stored_whole_on_the_article() {
+        let body = "Rain in Accra.\n\nRoads closed.".to_string();
+        let (fields, passages, block) = block_of(body.clone());
+        let (article, passage_docs) = block.split_last().unwrap();
+        assert_eq!(texts(article, fields.body), [body]);
+        assert!(!texts(article, fields.meta)[0].contains("body_pieces"));
+        for (doc, span) in passage_docs.iter().zip(&passages) {
+            assert!(texts(doc, fields.body).is_empty());
+            assert_eq!(texts(doc, fields.passage).len(), 1, "{span:?}");
+        }
+    }
 
     #[test]
     fn content_hash_ignores_case_and_spacing_but_not_words() {

@@ -22,7 +22,7 @@ use crate::corpus::{self, Problem, ProblemKind, ReadOptions};
 use crate::error::{Error, Result};
 use crate::extract::{Entities, Extractor};
 use crate::index::NewsIndex;
-use crate::index::document::{self, KIND_ARTICLE, path_key};
+use crate::index::document::{self, BlockDoc, KIND_ARTICLE, path_key};
 use crate::index::manifest::{FileEntry, file_block, file_doc, mtime_ns};
 use crate::passage::{self, PassageSpan};
 
@@ -149,7 +149,7 @@ struct Prepared {
 /// applies to exactly the documents queued before it, and one batch is one
 /// group that never straddles two segments, as an article's block must not.
 struct Batch {
-    ops: Vec<UserOperation>,
+    ops: Vec<UserOperation<BlockDoc>>,
     /// Text bytes queued, to bound the batch's memory.
     bytes: usize,
     /// False when no file written through this batch can already have
@@ -185,11 +185,11 @@ impl Batch {
     }
 
     fn add(&mut self, doc: TantivyDocument) {
-        self.ops.push(UserOperation::Add(doc));
+        self.ops.push(UserOperation::Add(doc.into()));
     }
 
     /// Hands the batch over when it is full.
-    fn flush_if_full(&mut self, writer: &IndexWriter<TantivyDocument>) -> Result<()> {
+    fn flush_if_full(&mut self, writer: &IndexWriter<BlockDoc>) -> Result<()> {
         if self.ops.len() >= Batch::MAX_OPS || self.bytes >= Batch::MAX_BYTES {
             self.flush(writer)?;
         }
@@ -197,7 +197,7 @@ impl Batch {
     }
 
     /// Hands every queued operation to the writer; must precede a commit.
-    fn flush(&mut self, writer: &IndexWriter<TantivyDocument>) -> Result<()> {
+    fn flush(&mut self, writer: &IndexWriter<BlockDoc>) -> Result<()> {
         if !self.ops.is_empty() {
             writer.run(std::mem::take(&mut self.ops))?;
         }
@@ -392,7 +392,7 @@ impl NewsIndex {
         Ok(report)
     }
 
-    pub(crate) fn writer(&self, options: &IngestOptions) -> Result<IndexWriter<TantivyDocument>> {
+    pub(crate) fn writer(&self, options: &IngestOptions) -> Result<IndexWriter<BlockDoc>> {
         let threads = options.writer_threads.max(1);
         // tantivy refuses less than 15 MB per thread.
         let memory = options.writer_memory.max(threads * 16 * 1024 * 1024);
@@ -410,7 +410,7 @@ impl NewsIndex {
     /// Writes work items in walk order, committing in batches.
     fn write_all(
         &self,
-        writer: &mut IndexWriter<TantivyDocument>,
+        writer: &mut IndexWriter<BlockDoc>,
         work_rx: Receiver<Vec<Work>>,
         options: &IngestOptions,
         progress: &mut dyn FnMut(&Progress),
@@ -573,7 +573,7 @@ impl NewsIndex {
     /// it is made good by the next run.
     fn reread_orphaned_duplicates(
         &self,
-        writer: &mut IndexWriter<TantivyDocument>,
+        writer: &mut IndexWriter<BlockDoc>,
         options: &IngestOptions,
         report: &mut IngestReport,
     ) -> Result<()> {

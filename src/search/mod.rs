@@ -36,7 +36,9 @@ use tantivy::{
 
 use crate::article::Date;
 use crate::error::{Error, Result};
-use crate::index::document::{KIND_ARTICLE, KIND_PASSAGE, date_time, stored_article};
+use crate::index::document::{
+    KIND_ARTICLE, KIND_PASSAGE, article_body, date_time, stored_article_at,
+};
 use crate::index::{NewsIndex, StoredArticle};
 use crate::schema::FACETS;
 use highlight::{Highlighter, Tokens, analyze};
@@ -573,15 +575,16 @@ impl NewsIndex {
         // their order never reaches the result (the words are sorted).
         let mut weights: FxHashMap<String, (f32, String)> = FxHashMap::default();
         for candidate in top {
-            let doc: TantivyDocument =
-                searcher.doc(DocAddress::new(candidate.segment, candidate.doc))?;
+            let address = DocAddress::new(candidate.segment, candidate.doc);
+            let doc: TantivyDocument = searcher.doc(address)?;
             // Headline and body only: the stored metadata is not parsed.
             let field = |f| {
                 doc.get_first(f)
                     .and_then(|v| v.as_str())
                     .unwrap_or_default()
             };
-            let text = format!("{}\n{}", field(self.fields.title), field(self.fields.body));
+            let body = article_body(searcher, address, &self.fields, &doc)?;
+            let text = format!("{}\n{}", field(self.fields.title), body);
             let mut counts: FxHashMap<String, (f32, String)> = FxHashMap::default();
             let mut len: f32 = 0.0;
             tokens.each(&text, |token, from, to| {
@@ -1051,7 +1054,7 @@ impl NewsIndex {
     /// Returns the article with `id` (the indexed copy when `id` names a duplicate).
     pub fn article(&self, id: &str) -> Result<StoredArticle> {
         let searcher = self.reader.searcher();
-        let doc = self
+        let (address, doc) = self
             .find_by_id(&searcher, id)?
             .ok_or_else(|| Error::ArticleNotFound(id.to_string()))?;
         // `kind` is indexed, not stored: a duplicate is known by the
@@ -1061,10 +1064,20 @@ impl NewsIndex {
             return self.article(primary);
         }
         let also_at = self.also_at(&searcher, id)?;
-        Ok(stored_article(&self.fields, &doc, also_at))
+        Ok(stored_article_at(
+            &searcher,
+            address,
+            &self.fields,
+            &doc,
+            also_at,
+        )?)
     }
 
-    fn find_by_id(&self, searcher: &Searcher, id: &str) -> Result<Option<TantivyDocument>> {
+    fn find_by_id(
+        &self,
+        searcher: &Searcher,
+        id: &str,
+    ) -> Result<Option<(DocAddress, TantivyDocument)>> {
         let query = TermQuery::new(
             Term::from_field_text(self.fields.id, id),
             IndexRecordOption::Basic,
@@ -1074,7 +1087,7 @@ impl NewsIndex {
             &tantivy::collector::TopDocs::with_limit(1).order_by_score(),
         )?;
         match found.first() {
-            Some((_, address)) => Ok(Some(searcher.doc(*address)?)),
+            Some((_, address)) => Ok(Some((*address, searcher.doc(*address)?))),
             None => Ok(None),
         }
     }
@@ -1128,9 +1141,9 @@ impl NewsIndex {
         analyzer: &mut Tokens,
         rank: usize,
     ) -> Result<Hit> {
-        let doc: TantivyDocument =
-            searcher.doc(DocAddress::new(candidate.segment, candidate.doc))?;
-        let article = stored_article(&self.fields, &doc, Vec::new());
+        let address = DocAddress::new(candidate.segment, candidate.doc);
+        let doc: TantivyDocument = searcher.doc(address)?;
+        let article = stored_article_at(searcher, address, &self.fields, &doc, Vec::new())?;
         let also_at = self.also_at(searcher, &article.id)?;
         let count = article.passages.len();
         let mut matched = candidate.passages;
