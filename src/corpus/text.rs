@@ -76,12 +76,12 @@ fn for_each_paragraph(lines: &[&str], wrap: Wrap, visit: &mut dyn FnMut(&str)) {
 
 /// Appends a line's words to a paragraph, one space between words.
 fn push_words(paragraph: &mut String, line: &str) {
-    for word in line.split_whitespace() {
+    super::for_each_word(line, |word| {
         if !paragraph.is_empty() {
             paragraph.push(' ');
         }
         paragraph.push_str(word);
-    }
+    });
 }
 
 /// Says whether a text is hard-wrapped: of the lines followed by another
@@ -136,7 +136,8 @@ pub(crate) fn has_prose(lines: &[&str]) -> bool {
     let (mut lines_total, mut prose_lines, mut words, mut prose_words) =
         (0usize, 0usize, 0usize, 0usize);
     for line in lines {
-        let count = line.split_whitespace().count();
+        let mut count = 0;
+        super::for_each_word(line, |_| count += 1);
         if count == 0 {
             continue;
         }
