@@ -48,7 +48,7 @@ fn for_each_paragraph(lines: &[&str], wrap: Wrap, visit: &mut dyn FnMut(&str)) {
         Wrap::Hard => true,
         Wrap::Detect => is_hard_wrapped(&blocks),
     };
-    let mut current = String::new();
+    let mut current = String::with_capacity(1024);
     let mut flush = |current: &mut String| {
         if !current.is_empty() {
             visit(current);
@@ -223,7 +223,10 @@ pub(crate) fn body_and_dateline(lines: &[&str], wrap: Wrap) -> Body {
         dateline_line = Some(collapse_whitespace(first));
         lines = after;
     }
-    let mut text = String::new();
+    // Room for the whole body up front: each line's bytes and its line
+    // break bound what the paragraphs and their separators take, and
+    // growing the string by doubling cost more than filling it.
+    let mut text = String::with_capacity(lines.iter().map(|line| line.len() + 1).sum());
     let mut first = true;
     for_each_paragraph(lines, wrap, &mut |paragraph| {
         if first {
