@@ -10,7 +10,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 use tantivy::schema::{
-    FAST, FacetOptions, Field, INDEXED, IndexRecordOption, STORED, TextFieldIndexing, TextOptions,
+    FAST, FacetOptions, Field, IndexRecordOption, STORED, TextFieldIndexing, TextOptions,
 };
 use tantivy::tokenizer::{
     AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, StopWordFilter,
@@ -344,9 +344,17 @@ impl Schema {
             body: b.add_text_field("body", STORED),
             passage: b.add_text_field("passage", text(&self.text.body, false)),
             parent: b.add_u64_field("parent", FAST),
-            hash: b.add_u64_field("hash", FAST | INDEXED),
+            // Read from its column only; never searched for as a term.
+            hash: b.add_u64_field("hash", FAST),
             dup_of: b.add_text_field("dup_of", key() | STORED),
-            published: b.add_date_field("published", INDEXED | FAST | STORED),
+            // The stored article carries the date in its metadata, so the
+            // field is not stored a second time; never scored, so no norms.
+            published: b.add_date_field(
+                "published",
+                tantivy::schema::DateOptions::default()
+                    .set_indexed()
+                    .set_fast(),
+            ),
             meta: b.add_text_field("meta", STORED),
             location: b.add_facet_field("location", FacetOptions::default()),
             organization: b.add_facet_field("organization", FacetOptions::default()),

@@ -50,7 +50,7 @@ fn for_each_paragraph(lines: &[&str], wrap: Wrap, visit: &mut dyn FnMut(&str)) {
         Wrap::Hard => true,
         Wrap::Detect => is_hard_wrapped(&blocks),
     };
-    let mut current = String::new();
+    let mut current = String::with_capacity(1024);
     let mut flush = |current: &mut String| {
         if !current.is_empty() {
             visit(current);
@@ -78,12 +78,12 @@ fn for_each_paragraph(lines: &[&str], wrap: Wrap, visit: &mut dyn FnMut(&str)) {
 
 /// Appends a line's words to a paragraph, one space between words.
 fn push_words(paragraph: &mut String, line: &str) {
-    for word in line.split_whitespace() {
+    super::for_each_word(line, |word| {
         if !paragraph.is_empty() {
             paragraph.push(' ');
         }
         paragraph.push_str(word);
-    }
+    });
 }
 
 /// Says whether a text is hard-wrapped: of the lines followed by another
@@ -138,7 +138,8 @@ pub(crate) fn has_prose(lines: &[&str]) -> bool {
     let (mut lines_total, mut prose_lines, mut words, mut prose_words) =
         (0usize, 0usize, 0usize, 0usize);
     for line in lines {
-        let count = line.split_whitespace().count();
+        let mut count = 0;
+        super::for_each_word(line, |_| count += 1);
         if count == 0 {
             continue;
         }
@@ -313,7 +314,11 @@ fn body_and_dateline_in(within: Option<&str>, lines: &[&str], wrap: Wrap) -> Bod
     };
     let mut text = match start {
         Some(start) => BodyText::Slice(start..start),
-        None => BodyText::Owned(String::new()),
+        // Room for the whole body up front: growing by doubling cost
+        // more than filling it.
+        None => BodyText::Owned(String::with_capacity(
+            lines.iter().map(|line| line.len() + 1).sum(),
+        )),
     };
     let mut first = true;
     for_each_paragraph(lines, wrap, &mut |paragraph| {

@@ -13,7 +13,7 @@ use tantivy::schema::{Facet, Field, Value};
 use tantivy::{DateTime, DocAddress, Searcher, TantivyDocument};
 
 use crate::article::{Article, Date, Origin};
-use crate::extract::{Entities, Location, Organization};
+use crate::extract::{Entities, Location, Organization, Part, Span};
 use crate::passage::PassageSpan;
 use crate::schema::Fields;
 
@@ -69,7 +69,10 @@ pub struct StoredArticle {
     pub also_at: Vec<String>,
 }
 
-/// What the article document stores besides its plain fields, as JSON.
+/// What the article document stores besides its plain fields.
+///
+/// Written as [`CompactMeta`]; indexes built before it hold this struct as
+/// a JSON object, which is still read.
 #[derive(Serialize, Deserialize)]
 struct Meta {
     line: Option<usize>,
@@ -231,6 +234,204 @@ impl<'a> Iterator for BlockDocValues<'a> {
     }
 }
 
+/// [`Meta`] as stored: a JSON array with no key names, entity names left
+/// out when they equal their facet's last step, and offsets as differences.
+/// The metadata of an article with its entities' spans was about as long
+/// as its body as a JSON object, and the key names repeated per span and
+/// entity were most of it.
+#[derive(Serialize, Deserialize)]
+struct CompactMeta(
+    Option<usize>,
+    Option<String>,
+    Option<String>,
+    Option<Date>,
+    Option<Origin>,
+    Option<String>,
+    Vec<CompactLocation>,
+    Vec<CompactOrganization>,
+    /// Per passage: its start minus the previous passage's end, its length.
+    Vec<i64>,
+);
+
+/// A [`Location`]: name (empty when it is the facet's last step), facet,
+/// mentions, derived mentions, sources, spans (see [`encode_spans`]).
+#[derive(Serialize, Deserialize)]
+struct CompactLocation(
+    String,
+    String,
+    Vec<String>,
+    Vec<String>,
+    Vec<Origin>,
+    Vec<i64>,
+);
+
+/// An [`Organization`], as [`CompactLocation`] without derived mentions.
+#[derive(Serialize, Deserialize)]
+struct CompactOrganization(String, String, Vec<String>, Vec<Origin>, Vec<i64>);
+
+/// The name to store: empty when the facet's last step already says it.
+fn stored_name(name: &str, facet: &str) -> String {
+    if facet.rsplit('/').next() == Some(name) {
+        String::new()
+    } else {
+        name.to_string()
+    }
+}
+
+/// The name back from [`stored_name`].
+fn full_name(name: String, facet: &str) -> String {
+    if name.is_empty() {
+        facet.rsplit('/').next().unwrap_or_default().to_string()
+    } else {
+        name
+    }
+}
+
+/// Spans as three numbers each: flags (1 = title, 2 = derived), start
+/// minus the previous span's start, length. Offsets fit in `i64`.
+fn encode_spans(spans: &[Span]) -> Vec<i64> {
+    let mut out = Vec::with_capacity(spans.len() * 3);
+    let mut previous = 0i64;
+    for span in spans {
+        let flags = i64::from(span.part == Part::Title) | (i64::from(span.derived) << 1);
+        let start = span.start as i64;
+        out.extend([flags, start - previous, span.end as i64 - start]);
+        previous = start;
+    }
+    out
+}
+
+/// Spans back from [`encode_spans`]; numbers that cannot be offsets (from a
+/// damaged store) end the list rather than panic.
+fn decode_spans(numbers: &[i64]) -> Vec<Span> {
+    let mut spans = Vec::with_capacity(numbers.len() / 3);
+    let mut previous = 0i64;
+    for triple in numbers.chunks_exact(3) {
+        let start = previous.saturating_add(triple[1]);
+        let end = start.saturating_add(triple[2]);
+        let (Ok(start_at), Ok(end_at)) = (usize::try_from(start), usize::try_from(end)) else {
+            break;
+        };
+        spans.push(Span {
+            part: if triple[0] & 1 == 1 {
+                Part::Title
+            } else {
+                Part::Body
+            },
+            start: start_at,
+            end: end_at,
+            derived: triple[0] & 2 == 2,
+        });
+        previous = start;
+    }
+    spans
+}
+
+impl Meta {
+    /// The stored text.
+    fn to_stored(&self) -> String {
+        let mut passages = Vec::with_capacity(self.passages.len() * 2);
+        let mut previous_end = 0i64;
+        for passage in &self.passages {
+            let (start, end) = (passage.start as i64, passage.end as i64);
+            passages.extend([start - previous_end, end - start]);
+            previous_end = end;
+        }
+        let compact = CompactMeta(
+            self.line,
+            self.url.clone(),
+            self.source.clone(),
+            self.published,
+            self.published_source,
+            self.dateline.clone(),
+            self.locations
+                .iter()
+                .map(|l| {
+                    CompactLocation(
+                        stored_name(&l.name, &l.facet),
+                        l.facet.clone(),
+                        l.mentions.clone(),
+                        l.derived.clone(),
+                        l.sources.clone(),
+                        encode_spans(&l.spans),
+                    )
+                })
+                .collect(),
+            self.organizations
+                .iter()
+                .map(|o| {
+                    CompactOrganization(
+                        stored_name(&o.name, &o.facet),
+                        o.facet.clone(),
+                        o.mentions.clone(),
+                        o.sources.clone(),
+                        encode_spans(&o.spans),
+                    )
+                })
+                .collect(),
+            passages,
+        );
+        serde_json::to_string(&compact).expect("metadata always serializes")
+    }
+
+    /// Reads either stored form; `None` when the text is neither.
+    fn from_stored(text: &str) -> Option<Meta> {
+        if text.starts_with('{') {
+            return serde_json::from_str(text).ok();
+        }
+        let CompactMeta(line, url, source, published, published_source, dateline, l, o, p) =
+            serde_json::from_str(text).ok()?;
+        let mut passages = Vec::with_capacity(p.len() / 2);
+        let mut previous_end = 0i64;
+        for pair in p.chunks_exact(2) {
+            let start = previous_end.saturating_add(pair[0]);
+            let end = start.saturating_add(pair[1]);
+            let (Ok(start_at), Ok(end_at)) = (usize::try_from(start), usize::try_from(end)) else {
+                break;
+            };
+            passages.push(PassageSpan {
+                start: start_at,
+                end: end_at,
+            });
+            previous_end = end;
+        }
+        Some(Meta {
+            line,
+            url,
+            source,
+            published,
+            published_source,
+            dateline,
+            locations: l
+                .into_iter()
+                .map(
+                    |CompactLocation(name, facet, mentions, derived, sources, spans)| Location {
+                        name: full_name(name, &facet),
+                        facet,
+                        mentions,
+                        derived,
+                        sources,
+                        spans: decode_spans(&spans),
+                    },
+                )
+                .collect(),
+            organizations: o
+                .into_iter()
+                .map(
+                    |CompactOrganization(name, facet, mentions, sources, spans)| Organization {
+                        name: full_name(name, &facet),
+                        facet,
+                        mentions,
+                        sources,
+                        spans: decode_spans(&spans),
+                    },
+                )
+                .collect(),
+            passages,
+        })
+    }
+}
+
 /// Returns a hash of the normalised title and body (lowercase, whitespace
 /// collapsed), stable across builds and platforms: 64-bit FNV-1a over each
 /// text's words, lowercased, each followed by a space, then a 0xff byte.
@@ -353,10 +554,7 @@ pub(crate) fn article_block(
         passages: passages.to_vec(),
         body_pieces: if pieced { passages.len() } else { 0 },
     };
-    doc.add_text(
-        fields.meta,
-        serde_json::to_string(&meta).expect("metadata always serializes"),
-    );
+    doc.add_text(fields.meta, meta.to_stored());
 
     let shared = Arc::new(SharedBlock {
         kind: fields.kind,
@@ -504,7 +702,7 @@ pub(crate) fn stored_article(
     doc: &TantivyDocument,
     also_at: Vec<String>,
 ) -> StoredArticle {
-    let meta: Option<Meta> = text_of(doc, fields.meta).and_then(|m| serde_json::from_str(&m).ok());
+    let meta = text_of(doc, fields.meta).and_then(|m| Meta::from_stored(&m));
     let meta = meta.unwrap_or(Meta {
         line: None,
         url: None,
@@ -753,6 +951,86 @@ mod tests {
                 );
             }
         }
+    }
+
+    fn sample_meta() -> Meta {
+        let span = |part, start, end, derived| Span {
+            part,
+            start,
+            end,
+            derived,
+        };
+        Meta {
+            line: Some(7),
+            url: Some("https://example.com/a".to_string()),
+            source: Some("Wire".to_string()),
+            published: Some(Date {
+                year: 2024,
+                month: 3,
+                day: 9,
+            }),
+            published_source: Some(Origin::Metadata),
+            dateline: Some("BAMAKO".to_string()),
+            locations: vec![Location {
+                name: "Mali".to_string(),
+                facet: "/Africa/Western Africa/Mali".to_string(),
+                mentions: vec!["Mali".to_string()],
+                derived: vec!["Malian".to_string()],
+                sources: vec![Origin::Title, Origin::Demonym],
+                spans: vec![
+                    span(Part::Title, 3, 7, false),
+                    span(Part::Body, 40, 46, true),
+                    span(Part::Body, 12, 16, false),
+                ],
+            }],
+            organizations: vec![Organization {
+                name: "United Nations".to_string(),
+                facet: "/UN".to_string(),
+                mentions: vec!["UN".to_string()],
+                sources: vec![Origin::Text],
+                spans: vec![span(Part::Body, 0, 2, false)],
+            }],
+            passages: vec![
+                PassageSpan { start: 0, end: 50 },
+                PassageSpan { start: 52, end: 90 },
+            ],
+        }
+    }
+
+    fn meta_json(meta: &Meta) -> String {
+        serde_json::to_string(meta).unwrap()
+    }
+
+    #[test]
+    fn stored_metadata_reads_back_as_written() {
+        let meta = sample_meta();
+        let stored = meta.to_stored();
+        assert!(stored.starts_with('['), "{stored}");
+        let back = Meta::from_stored(&stored).expect("compact form parses");
+        assert_eq!(meta_json(&back), meta_json(&meta));
+    }
+
+    #[test]
+    fn metadata_stored_as_an_object_by_earlier_indexes_still_reads() {
+        let meta = sample_meta();
+        let back = Meta::from_stored(&meta_json(&meta)).expect("object form parses");
+        assert_eq!(meta_json(&back), meta_json(&meta));
+    }
+
+    #[test]
+    fn damaged_metadata_reads_as_nothing_or_drops_impossible_offsets() {
+        assert!(Meta::from_stored("[1,2").is_none());
+        assert!(Meta::from_stored("").is_none());
+        let negative = r#"[null,null,null,null,null,null,[],[],[-5,3,0,10]]"#;
+        let meta = Meta::from_stored(negative).expect("well-formed");
+        assert!(meta.passages.is_empty());
+        assert_eq!(decode_spans(&[0, -1, 5]), Vec::new());
+    }
+
+    #[test]
+    fn compact_metadata_is_much_shorter_than_the_object_form() {
+        let meta = sample_meta();
+        assert!(meta.to_stored().len() * 2 < meta_json(&meta).len());
     }
 
     proptest::proptest! {

@@ -236,7 +236,11 @@ enum FileState {
 /// What the writer learns about the walk, for removing deleted files.
 #[derive(Default)]
 struct Seen {
-    /// Canonical paths of the files walked.
+    /// The manifest at the start of the run.
+    known: Arc<HashMap<PathBuf, FileEntry>>,
+    /// Canonical paths of the files walked that the manifest holds: only
+    /// those can be missed by the removal of deleted files, so a new index
+    /// keeps none and memory does not grow with the walk.
     files: HashSet<PathBuf>,
     /// Places the walk could not look into: files indexed from under them
     /// may still exist, so they are not removed.
@@ -328,7 +332,11 @@ impl NewsIndex {
                 });
             }
             drop(work_tx);
-            self.write_all(&mut writer, work_rx, options, progress)
+            let seen = Seen {
+                known: Arc::clone(&known),
+                ..Seen::default()
+            };
+            self.write_all(&mut writer, work_rx, options, seen, progress)
         });
         let (mut report, seen) = outcome?;
         if !options.keep_deleted {
@@ -413,16 +421,13 @@ impl NewsIndex {
         writer: &mut IndexWriter<BlockDoc>,
         work_rx: Receiver<Vec<Work>>,
         options: &IngestOptions,
+        mut seen: Seen,
         progress: &mut dyn FnMut(&Progress),
     ) -> Result<(IngestReport, Seen)> {
         let mut report = IngestReport::default();
-        let mut seen = Seen::default();
         let mut state = Progress::default();
         let mut primaries = if options.rebuild {
-            Primaries {
-                map: HashMap::new(),
-                searcher: self.reader.searcher(),
-            }
+            Primaries::new(HashMap::new(), self.reader.searcher())
         } else {
             self.existing_hashes()?
         };
@@ -482,7 +487,9 @@ impl NewsIndex {
             }
             report.record(problem, work.path.is_some());
         }
-        if let Some(canonical) = work.canonical {
+        if let Some(canonical) = work.canonical
+            && seen.known.contains_key(&canonical)
+        {
             seen.files.insert(canonical);
         }
         let Some(path) = work.path else { return Ok(()) };
@@ -549,7 +556,7 @@ impl NewsIndex {
             batch.add(doc);
             return Ok(());
         }
-        let id = prepared.article.id.clone();
+        primaries.insert_if_absent(prepared.hash, &prepared.article.id, &own_path);
         batch.bytes += prepared.article.body.len();
         let block = document::article_block(
             &self.fields,
@@ -561,7 +568,6 @@ impl NewsIndex {
         drop(prepared.entities);
         batch.ops.extend(block.into_iter().map(UserOperation::Add));
         report.articles_indexed += 1;
-        primaries.insert_if_absent(prepared.hash, Primary { id, path: own_path });
         Ok(())
     }
 
@@ -716,7 +722,7 @@ impl NewsIndex {
                 doc = scorer.advance();
             }
         }
-        Ok(Primaries { map, searcher })
+        Ok(Primaries::new(map, searcher))
     }
 }
 
@@ -724,40 +730,90 @@ impl NewsIndex {
 /// demand) or written during this run.
 struct Primaries {
     map: HashMap<u64, PrimaryRef>,
+    /// Ids and paths of the articles written in this run, end to end: one
+    /// growing string rather than two allocations per article, which made
+    /// the map most of the memory that grew with the corpus.
+    text: String,
     searcher: tantivy::Searcher,
 }
 
 enum PrimaryRef {
     Stored(tantivy::DocAddress),
-    Known(Primary),
+    /// `text[start..start + id_len]` is the id; the path is the id's first
+    /// `path_len` bytes when `path_in_id`, else follows the id.
+    Written {
+        start: usize,
+        id_len: u32,
+        path_len: u32,
+        path_in_id: bool,
+    },
 }
 
 impl Primaries {
-    fn get(&mut self, hash: u64, fields: &crate::schema::Fields) -> Result<Option<&Primary>> {
-        let Some(entry) = self.map.get_mut(&hash) else {
-            return Ok(None);
-        };
-        if let PrimaryRef::Stored(address) = entry {
-            let doc: TantivyDocument = self.searcher.doc(*address)?;
-            let text = |field| {
-                doc.get_first(field)
-                    .and_then(|v| v.as_str())
-                    .unwrap_or_default()
-                    .to_string()
-            };
-            *entry = PrimaryRef::Known(Primary {
-                id: text(fields.id),
-                path: text(fields.path),
-            });
-        }
-        match entry {
-            PrimaryRef::Known(primary) => Ok(Some(primary)),
-            PrimaryRef::Stored(_) => unreachable!("resolved above"),
+    fn new(map: HashMap<u64, PrimaryRef>, searcher: tantivy::Searcher) -> Primaries {
+        Primaries {
+            map,
+            text: String::new(),
+            searcher,
         }
     }
 
-    fn insert_if_absent(&mut self, hash: u64, primary: Primary) {
-        self.map.entry(hash).or_insert(PrimaryRef::Known(primary));
+    fn get(&self, hash: u64, fields: &crate::schema::Fields) -> Result<Option<Primary>> {
+        let Some(entry) = self.map.get(&hash) else {
+            return Ok(None);
+        };
+        Ok(Some(match *entry {
+            PrimaryRef::Stored(address) => {
+                let doc: TantivyDocument = self.searcher.doc(address)?;
+                let text = |field| {
+                    doc.get_first(field)
+                        .and_then(|v| v.as_str())
+                        .unwrap_or_default()
+                        .to_string()
+                };
+                Primary {
+                    id: text(fields.id),
+                    path: text(fields.path),
+                }
+            }
+            PrimaryRef::Written {
+                start,
+                id_len,
+                path_len,
+                path_in_id,
+            } => {
+                let id_end = start + id_len as usize;
+                let path_start = if path_in_id { start } else { id_end };
+                Primary {
+                    id: self.text[start..id_end].to_string(),
+                    path: self.text[path_start..path_start + path_len as usize].to_string(),
+                }
+            }
+        }))
+    }
+
+    fn insert_if_absent(&mut self, hash: u64, id: &str, path: &str) {
+        let std::collections::hash_map::Entry::Vacant(slot) = self.map.entry(hash) else {
+            return;
+        };
+        let (Ok(id_len), Ok(path_len)) = (u32::try_from(id.len()), u32::try_from(path.len()))
+        else {
+            // Ids and paths over 4 GB do not occur; such an article is only
+            // not known as a primary.
+            return;
+        };
+        let start = self.text.len();
+        let path_in_id = id.starts_with(path);
+        self.text.push_str(id);
+        if !path_in_id {
+            self.text.push_str(path);
+        }
+        slot.insert(PrimaryRef::Written {
+            start,
+            id_len,
+            path_len,
+            path_in_id,
+        });
     }
 }
 
