@@ -251,6 +251,8 @@ struct CompactMeta(
     Vec<CompactOrganization>,
     /// Per passage: its start minus the previous passage's end, its length.
     Vec<i64>,
+    /// [`Meta::body_pieces`].
+    usize,
 );
 
 /// A [`Location`]: name (empty when it is the facet's last step), facet,
@@ -370,6 +372,7 @@ impl Meta {
                 })
                 .collect(),
             passages,
+            self.body_pieces,
         );
         serde_json::to_string(&compact).expect("metadata always serializes")
     }
@@ -379,7 +382,7 @@ impl Meta {
         if text.starts_with('{') {
             return serde_json::from_str(text).ok();
         }
-        let CompactMeta(line, url, source, published, published_source, dateline, l, o, p) =
+        let CompactMeta(line, url, source, published, published_source, dateline, l, o, p, pieces) =
             serde_json::from_str(text).ok()?;
         let mut passages = Vec::with_capacity(p.len() / 2);
         let mut previous_end = 0i64;
@@ -428,6 +431,7 @@ impl Meta {
                 )
                 .collect(),
             passages,
+            body_pieces: pieces,
         })
     }
 }
@@ -772,16 +776,9 @@ fn pieced_body(
     fields: &Fields,
     doc: &TantivyDocument,
 ) -> tantivy::Result<String> {
-    #[derive(Deserialize)]
-    struct Pieces {
-        #[serde(default)]
-        body_pieces: usize,
-    }
-    let pieces = doc
-        .get_first(fields.meta)
-        .and_then(|v| v.as_str())
-        .and_then(|m| serde_json::from_str::<Pieces>(m).ok())
-        .map_or(0, |p| p.body_pieces);
+    let pieces = text_of(doc, fields.meta)
+        .and_then(|m| Meta::from_stored(&m))
+        .map_or(0, |m| m.body_pieces);
     // A block's passage documents sit right before its article document,
     // in the same segment; a corrupt count is cut at the segment's start.
     let first = address.doc_id.saturating_sub(pieces as u32);
@@ -849,7 +846,7 @@ mod tests {
             joined.push_str(&piece[0]);
         }
         assert!(joined == body, "the pieces do not join to the body");
-        let meta: Meta = serde_json::from_str(&texts(article, fields.meta)[0]).unwrap();
+        let meta = Meta::from_stored(&texts(article, fields.meta)[0]).unwrap();
         assert_eq!(meta.body_pieces, passages.len());
     }
 
@@ -889,7 +886,8 @@ mod tests {
         let (fields, passages, block) = block_of(body.clone());
         let (article, passage_docs) = block.split_last().unwrap();
         assert_eq!(texts(article, fields.body), [body]);
-        assert!(!texts(article, fields.meta)[0].contains("body_pieces"));
+        let meta = Meta::from_stored(&texts(article, fields.meta)[0]).unwrap();
+        assert_eq!(meta.body_pieces, 0);
         for (doc, span) in passage_docs.iter().zip(&passages) {
             assert!(texts(doc, fields.body).is_empty());
             assert_eq!(texts(doc, fields.passage).len(), 1, "{span:?}");
@@ -994,6 +992,7 @@ mod tests {
                 PassageSpan { start: 0, end: 50 },
                 PassageSpan { start: 52, end: 90 },
             ],
+            body_pieces: 0,
         }
     }
 
@@ -1021,7 +1020,7 @@ mod tests {
     fn damaged_metadata_reads_as_nothing_or_drops_impossible_offsets() {
         assert!(Meta::from_stored("[1,2").is_none());
         assert!(Meta::from_stored("").is_none());
-        let negative = r#"[null,null,null,null,null,null,[],[],[-5,3,0,10]]"#;
+        let negative = r#"[null,null,null,null,null,null,[],[],[-5,3,0,10],0]"#;
         let meta = Meta::from_stored(negative).expect("well-formed");
         assert!(meta.passages.is_empty());
         assert_eq!(decode_spans(&[0, -1, 5]), Vec::new());
