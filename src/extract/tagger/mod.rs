@@ -28,6 +28,7 @@ mod train;
 mod combine;
 
 pub use combine::Mode;
+pub(crate) use combine::UNPLACED;
 pub use train::{DevScores, TrainOptions, TrainReport, train};
 
 use std::borrow::Cow;
