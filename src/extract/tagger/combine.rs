@@ -21,7 +21,17 @@
 //!   [`Mode::Model`] only the tagger's spans count.
 //!
 //! - a location named like the last word of a person the tagger found in the
-//!   article ("Michael Jordan" ... "Jordan leads Bulls") is that person.
+//!   article ("Michael Jordan" ... "Jordan leads Bulls") is that person;
+//! - a one-word organization with no evidence of its own (not in the table,
+//!   no acronym for it, read as an organization once) that the tagger is
+//!   unsure of is the place the article names with that string, or nothing
+//!   ("the port of Odesa", "across the Nile", "the CFA franc");
+//! - a one-word name capitalised only by its position (headline, start of a
+//!   sentence) whose lower-case form the article uses is no name ("Cocoa
+//!   deliveries fell"); in a Title Case headline a name the tables do not
+//!   know needs the body to name it too;
+//! - a location opening or ending an event's name ("U.S. Open", "Berlin
+//!   Marathon") is no place.
 //!
 //! Derived mentions (demonyms), datelines and metadata are the rules' and
 //! are kept as they are.
