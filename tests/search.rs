@@ -456,3 +456,41 @@ fn related_articles_share_words_and_places_and_leave_out_the_article_itself() {
     assert!(index.related(&before_mali).unwrap().hits.is_empty());
     assert!(index.related(&RelatedRequest::new("nope")).is_err());
 }
+
+#[test]
+fn places_outside_the_hierarchy_stay_out_of_the_location_root_but_can_be_selected() {
+    let index = NewsIndex::create_in_ram(Schema::default()).unwrap();
+    index
+        .ingest_articles([article(
+            "sudan",
+            "Sudan fighting spreads west",
+            "Fighting spread across Darfur on Monday, aid workers in Sudan said. \
+             Families fled from Darfur towards Chad.",
+            None,
+            None,
+        )])
+        .unwrap();
+    let root = index.search(&SearchRequest::new("fighting")).unwrap();
+    let values: Vec<&str> = root
+        .facets
+        .location
+        .iter()
+        .map(|c| c.value.as_str())
+        .collect();
+    assert!(values.contains(&"/Africa"), "{values:?}");
+    assert!(
+        !values.iter().any(|v| v.starts_with("/Unplaced")),
+        "{values:?}"
+    );
+    let unplaced = index
+        .search(&SearchRequest::new("fighting").filter("location", "/Unplaced"))
+        .unwrap();
+    assert_eq!(unplaced.total_articles, 1);
+    let values: Vec<&str> = unplaced
+        .facets
+        .location
+        .iter()
+        .map(|c| c.value.as_str())
+        .collect();
+    assert_eq!(values, ["/Unplaced/Darfur"]);
+}

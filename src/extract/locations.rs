@@ -7,6 +7,10 @@
 //!   plates" are not places; "ACCRA" in a shouted dateline is);
 //! - month and weekday names are never places;
 //! - a name right after a person's title is a person ("President Lincoln");
+//! - a place name right before a capitalised event word opens the event's
+//!   name ("U.S. Open", "Berlin Marathon", "Davis Cup"), whatever the
+//!   place and the capitalisation, and a demonym there points at no
+//!   country ("Australian Open");
 //! - a city name, or a country name that is also a given name (Chad,
 //!   Jordan, Georgia), next to another capitalised word is part of a longer
 //!   name ("Paris Hilton", "Jordan Peterson"), except in a headline written
@@ -428,6 +432,7 @@ fn find_hits<'t>(
             let best = demonyms.iter().max_by_key(|&&p| g.place(p).population);
             if let Some(&p) = best
                 && !in_org(m.start, m.end)
+                && !names_an_event(text.s, m.end)
             {
                 hits.push(Hit {
                     part: text.part,
@@ -442,7 +447,7 @@ fn find_hits<'t>(
             }
             continue;
         }
-        if text.person_title_before(m.start) {
+        if text.person_title_before(m.start) || names_an_event(text.s, m.end) {
             continue;
         }
         if all_adjacent && !text.caps_uninformative() {
@@ -486,6 +491,57 @@ fn followed_by_score(s: &str, end: usize) -> bool {
                 || (c.is_ascii_punctuation() && !matches!(c, '%' | '.' | ',' | '-' | ':' | '/'))
         }
     }
+}
+
+/// Words that, capitalised right after a place name, make it the first
+/// word of an event's name.
+const EVENT_WORDS: &[&str] = &[
+    "open",
+    "cup",
+    "championship",
+    "championships",
+    "games",
+    "marathon",
+    "masters",
+    "classic",
+    "trophy",
+    "invitational",
+    "derby",
+    "rally",
+    "grand prix",
+];
+
+/// True if a capitalised event word follows `end` after one space ("U.S.
+/// Open", "Davis Cup", "Berlin Marathon"): the place name is then the first
+/// word of the event's name, whatever kind of place it is and however the
+/// text is capitalised.
+pub(crate) fn names_an_event(s: &str, end: usize) -> bool {
+    let Some(rest) = s[end..].strip_prefix(' ') else {
+        return false;
+    };
+    if !rest.chars().next().is_some_and(char::is_uppercase) {
+        return false;
+    }
+    EVENT_WORDS.iter().any(|w| {
+        rest.len() >= w.len()
+            && rest.is_char_boundary(w.len())
+            && rest[..w.len()].eq_ignore_ascii_case(w)
+            && !rest[w.len()..]
+                .chars()
+                .next()
+                .is_some_and(char::is_alphanumeric)
+    })
+}
+
+/// True if a name's last word is an event word ("Berlin Marathon",
+/// "Paris Grand Prix"): the name is an event's, not a place's.
+pub(crate) fn ends_with_event_word(name: &str) -> bool {
+    EVENT_WORDS.iter().any(|w| {
+        name.len() > w.len()
+            && name.is_char_boundary(name.len() - w.len())
+            && name[name.len() - w.len()..].eq_ignore_ascii_case(w)
+            && name[..name.len() - w.len()].ends_with(' ')
+    })
 }
 
 /// True if the match ends a hyphenated proper name ("T-Mobile"), not a
@@ -953,6 +1009,23 @@ mod tests {
             facet("LONDON", "LONDON, Nov 14 (Reuters) -"),
             dateline_place(g, "LONDON", None).map(|p| g.facet(p))
         );
+    }
+
+    #[test]
+    fn a_place_opening_an_events_name_is_not_the_place() {
+        assert_eq!(
+            names("Graf won the U.S. Open and the Davis Cup went to Spain."),
+            ["Spain"]
+        );
+        assert_eq!(
+            names("He ran the Berlin Marathon. It was open in Berlin."),
+            ["Berlin"]
+        );
+        assert!(names("Thousands marched in Paris on Sunday.").contains(&"Paris".to_string()));
+        // A demonym opening an event's name points at no country.
+        assert!(locs("She lost the Australian Open final.").is_empty());
+        assert!(ends_with_event_word("Berlin Marathon"));
+        assert!(!ends_with_event_word("Marathon"));
     }
 
     #[test]

@@ -560,3 +560,87 @@ fn mentioned_dates_resolve_relative_words_once_the_publication_date_is_known() {
         .collect();
     assert_eq!(values, ["2012"]);
 }
+
+fn facets_of(title: &str, body: &str) -> (Vec<String>, Vec<String>) {
+    let article = Article {
+        title: Some(title.to_string()),
+        body: body.to_string(),
+        ..Article::default()
+    };
+    let e = extractor().extract(&article);
+    (
+        e.locations.iter().map(|l| l.facet.clone()).collect(),
+        e.organizations.iter().map(|o| o.facet.clone()).collect(),
+    )
+}
+
+#[test]
+fn rivers_currencies_and_places_the_tagger_is_unsure_of_are_not_organizations() {
+    let (locations, orgs) = facets_of(
+        "Sudan fighting spreads",
+        "Fighting turned Khartoum and its twin cities across the Nile into battlefields. \
+         The first grain ship left Odesa, Ukraine, on Monday, and more ships left the port \
+         of Odesa later. Senegal kept its ties with the CFA franc, the regional currency.",
+    );
+    for not_an_org in ["/Nile", "/Odesa", "/CFA"] {
+        assert!(!orgs.iter().any(|o| o == not_an_org), "{orgs:?}");
+    }
+    assert!(
+        locations.iter().any(|l| l.ends_with("/Ukraine/Odesa")),
+        "{locations:?}"
+    );
+}
+
+#[test]
+fn a_word_capitalised_only_by_its_position_is_no_name() {
+    let (locations, orgs) = facets_of(
+        "Ghana Cocoa Farmers Count Losses As Disease Cuts Harvest",
+        "ACCRA, March 5 - Cocoa deliveries to the state board fell this season. Farmers \
+         said disease had cut the cocoa harvest by a third.",
+    );
+    assert!(orgs.is_empty(), "{orgs:?}");
+    assert!(
+        !locations.iter().any(|l| l.to_lowercase().contains("cocoa")),
+        "{locations:?}"
+    );
+    assert!(
+        locations.iter().any(|l| l.ends_with("/Ghana")),
+        "{locations:?}"
+    );
+}
+
+#[test]
+fn a_place_opening_an_events_name_is_not_counted() {
+    let (locations, _) = facets_of(
+        "Sabalenka wins her first title in New York",
+        "Aryna Sabalenka won the U.S. Open on Saturday after losing the Australian Open \
+         final in January. Fans also followed the Berlin Marathon.",
+    );
+    for not_a_place in ["United States", "Australia", "Berlin"] {
+        assert!(
+            !locations.iter().any(|l| l.ends_with(not_a_place)),
+            "{locations:?}"
+        );
+    }
+}
+
+#[test]
+fn plain_ascii_spellings_of_accented_cities_are_found() {
+    let (locations, _) = facets_of(
+        "Floods hit two cities",
+        "Heavy rain flooded San Jose, the capital of Costa Rica, and the Vietnamese \
+         city of Can Tho on Monday.",
+    );
+    assert!(
+        locations
+            .iter()
+            .any(|l| l == "/North America/Central America/Costa Rica/San José"),
+        "{locations:?}"
+    );
+    assert!(
+        locations
+            .iter()
+            .any(|l| l == "/Asia/South-eastern Asia/Vietnam/Cần Thơ"),
+        "{locations:?}"
+    );
+}

@@ -361,6 +361,12 @@ impl NewsIndex {
                         .collect()
                 })
                 .unwrap_or_default();
+            // The places the gazetteer could not put in the hierarchy are
+            // no continent: the location root lists the continents only,
+            // and `--location /Unplaced` (or a name) reaches them.
+            if facet == "location" {
+                list.retain(|c| c.value != crate::extract::tagger::UNPLACED);
+            }
             list.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
             list.truncate(request.facet_limit);
             list

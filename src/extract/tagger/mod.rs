@@ -28,6 +28,7 @@ mod train;
 mod combine;
 
 pub use combine::Mode;
+pub(crate) use combine::UNPLACED;
 pub use train::{DevScores, TrainOptions, TrainReport, train};
 
 use std::borrow::Cow;
@@ -79,11 +80,26 @@ fn is_inside(label: u8) -> bool {
 }
 
 /// A name the tagger found: a byte range of the text it was given.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub(crate) struct TaggedName {
     pub kind: NameKind,
     pub start: usize,
     pub end: usize,
+    /// How sure the tagger is of the name's type: over its tokens, the
+    /// smallest lead of the token's own tag over every tag of another kind
+    /// or outside, in emission score.
+    pub margin: f32,
+}
+
+/// The lead of tag `label` over outside and the B tags of the other kinds
+/// (an I tag of another kind cannot take its place).
+fn tag_margin(emission: &[f32; LABELS], label: u8) -> f32 {
+    let own = NameKind::of_label(label);
+    let rival = (0..LABELS as u8)
+        .filter(|&l| l == 0 || (!is_inside(l) && NameKind::of_label(l) != own))
+        .map(|l| emission[usize::from(l)])
+        .fold(f32::NEG_INFINITY, f32::max);
+    emission[usize::from(label)] - rival
 }
 
 const MAGIC: &[u8; 8] = b"DLTAG1\0\0";
@@ -510,32 +526,35 @@ impl Tagger {
             let tokens = std::mem::take(&mut scratch.tokens);
             let word = |i: usize| &line[tokens[i].start as usize..tokens[i].end as usize];
             let shouted = is_shouted((0..tokens.len()).map(word));
-            let mut emit = |from: usize, labels: &[u8]| {
-                let mut open: Option<(NameKind, usize, usize)> = None;
+            let mut emit = |from: usize, labels: &[u8], emissions: &[[f32; LABELS]]| {
+                let mut open: Option<(NameKind, usize, usize, f32)> = None;
                 for (k, &label) in labels.iter().enumerate() {
                     let i = from + k;
                     let kind = NameKind::of_label(label);
+                    let margin = || tag_margin(&emissions[k], label);
                     match (open, kind) {
-                        (Some((o, s, _)), Some(kind)) if is_inside(label) && o == kind => {
-                            open = Some((o, s, i + 1));
+                        (Some((o, s, _, m)), Some(kind)) if is_inside(label) && o == kind => {
+                            open = Some((o, s, i + 1, m.min(margin())));
                         }
                         _ => {
-                            if let Some((kind, s, e)) = open.take() {
+                            if let Some((kind, s, e, margin)) = open.take() {
                                 names.push(TaggedName {
                                     kind,
                                     start: base + tokens[s].start as usize,
                                     end: base + tokens[e - 1].end as usize,
+                                    margin,
                                 });
                             }
-                            open = kind.map(|k| (k, i, i + 1));
+                            open = kind.map(|k| (k, i, i + 1, margin()));
                         }
                     }
                 }
-                if let Some((kind, s, e)) = open {
+                if let Some((kind, s, e, margin)) = open {
                     names.push(TaggedName {
                         kind,
                         start: base + tokens[s].start as usize,
                         end: base + tokens[e - 1].end as usize,
+                        margin,
                     });
                 }
             };
@@ -552,7 +571,7 @@ impl Tagger {
                 );
                 self.model
                     .decode(0, 0, tokens.len(), (LABELS, None), scratch);
-                emit(0, &scratch.labels);
+                emit(0, &scratch.labels, &scratch.emissions);
             } else {
                 let mut i = 0;
                 while i < tokens.len() {
@@ -601,7 +620,7 @@ impl Tagger {
                     let before = if start == 0 { LABELS } else { 0 };
                     let after = (end < tokens.len()).then_some(0);
                     self.model.decode(lo, start, end, (before, after), scratch);
-                    emit(start, &scratch.labels);
+                    emit(start, &scratch.labels, &scratch.emissions);
                     i = end;
                 }
             }
