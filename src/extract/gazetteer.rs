@@ -5,7 +5,7 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+use super::dictionary::Dictionary;
 
 /// Generated from GeoNames by `data/generate.py`.
 pub(crate) const GAZETTEER: &str = include_str!("data/gazetteer.tsv");
@@ -92,8 +92,8 @@ pub(crate) struct Gazetteer {
     /// One alias per automaton pattern; a spelling several places share
     /// is several patterns that match together.
     pub patterns: Vec<Alias>,
-    /// Finds every pattern in ASCII-lower-cased text, overlapping.
-    pub automaton: AhoCorasick,
+    /// Finds every pattern in ASCII-lower-cased text, from word starts.
+    pub automaton: Dictionary,
     /// Lower-cased metadata-only names (Reuters codes) to their place.
     metadata_names: HashMap<String, u32>,
     /// Country ids by ISO code.
@@ -341,7 +341,7 @@ impl Gazetteer {
         }
 
         let keys: Vec<&str> = b.keys.iter().map(|k| k.as_ref()).collect();
-        let automaton = build_automaton(&keys);
+        let automaton = build_automaton(&keys, |i| starts_upper(&b.patterns[i].form));
         Gazetteer {
             places: b.places,
             patterns: b.patterns,
@@ -407,10 +407,10 @@ impl Gazetteer {
         let lower = name.to_ascii_lowercase();
         let known = self
             .automaton
-            .find_overlapping_iter(&lower)
-            .filter(|m| m.start() == 0 && m.end() == lower.len())
-            .filter_map(|m| {
-                let alias = &self.patterns[m.pattern().as_usize()];
+            .exact(lower.as_bytes())
+            .iter()
+            .filter_map(|&pattern| {
+                let alias = &self.patterns[pattern as usize];
                 match alias.target {
                     Target::Place(p) => Some((p, alias.primary)),
                     _ => None,
@@ -443,10 +443,10 @@ impl Gazetteer {
         let lower = name.to_ascii_lowercase();
         let known = self
             .automaton
-            .find_overlapping_iter(&lower)
-            .filter(|m| m.start() == 0 && m.end() == lower.len())
-            .filter_map(|m| {
-                let alias = &self.patterns[m.pattern().as_usize()];
+            .exact(lower.as_bytes())
+            .iter()
+            .filter_map(|&pattern| {
+                let alias = &self.patterns[pattern as usize];
                 match alias.target {
                     Target::Place(p)
                         if self.place(p).kind == Kind::City
@@ -500,17 +500,20 @@ fn add_demonym(b: &mut Builder, demonym: &'static str, place: u32) {
 }
 
 /// Builds the matcher over ASCII-lower-case keys; it is run over
-/// ASCII-lower-cased text.
-pub(crate) fn build_automaton<K: AsRef<[u8]>>(keys: &[K]) -> AhoCorasick {
-    // A contiguous NFA builds fast and scans fast enough for tens of
-    // thousands of names; a DFA would take far longer to build. Lower-casing
-    // the text instead of asking for ASCII case-insensitive matching halves
-    // the build time.
-    AhoCorasickBuilder::new()
-        .match_kind(MatchKind::Standard)
-        .kind(Some(AhoCorasickKind::ContiguousNFA))
-        .build(keys)
-        .expect("the shipped names build an automaton")
+/// ASCII-lower-cased text. Lower-casing the text once is cheaper than
+/// folding case at every step of every walk. `capitalised(i)` says that
+/// every spelling of pattern `i` starts with a capital letter, which the
+/// text must then have too (see [`super::text::case_compatible`]).
+pub(crate) fn build_automaton<K: AsRef<[u8]>>(
+    keys: &[K],
+    capitalised: impl Fn(usize) -> bool,
+) -> Dictionary {
+    Dictionary::new(keys, capitalised)
+}
+
+/// True if the spelling starts with an upper-case letter.
+pub(crate) fn starts_upper(form: &str) -> bool {
+    form.chars().next().is_some_and(char::is_uppercase)
 }
 
 /// Yields the tab-separated fields of each data line (comments skipped).

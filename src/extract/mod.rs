@@ -23,6 +23,7 @@ use crate::article::{Article, Date, Origin};
 
 mod aliases;
 mod dates;
+mod dictionary;
 mod gazetteer;
 mod locations;
 mod organizations;

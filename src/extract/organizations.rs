@@ -5,7 +5,7 @@ use std::collections::{HashMap, HashSet};
 
 use aho_corasick::AhoCorasick;
 
-use super::gazetteer::{build_automaton, names, records, take};
+use super::gazetteer::{build_automaton, names, records, starts_upper, take};
 use super::text::{
     Text, case_compatible, is_capitalised, is_function_word, is_person_title, longest_matches,
 };
@@ -163,7 +163,7 @@ struct OrgAlias {
 pub(crate) struct OrgTable {
     orgs: Vec<Org>,
     patterns: Vec<Vec<OrgAlias>>,
-    automaton: AhoCorasick,
+    automaton: super::dictionary::Dictionary,
     lookup: HashMap<String, u32>,
 }
 
@@ -287,7 +287,9 @@ impl OrgTable {
             }
             k
         };
-        let automaton = build_automaton(&key_list);
+        let automaton = build_automaton(&key_list, |i| {
+            patterns[i].iter().all(|a| starts_upper(&a.form))
+        });
         OrgTable {
             orgs,
             patterns,

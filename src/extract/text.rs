@@ -3,6 +3,7 @@
 //! sentences, and code point offsets.
 
 use super::Part;
+use super::dictionary::Dictionary;
 
 /// Words that may start a sentence or sit before a name without being part
 /// of a longer capitalised name ("In Paris", "The UK").
@@ -208,6 +209,9 @@ pub(crate) struct Text<'a> {
     /// Headline capitalisation ("Mali Sanctions Bite"), where a capital
     /// letter does not mark a proper name.
     pub title_case: bool,
+    /// Byte offsets where a name may start (see [`Text::match_starts`]),
+    /// found once for both dictionaries.
+    match_starts: std::cell::OnceCell<Vec<usize>>,
 }
 
 impl<'a> Text<'a> {
@@ -225,7 +229,34 @@ impl<'a> Text<'a> {
             char_starts,
             all_caps,
             title_case,
+            match_starts: std::cell::OnceCell::new(),
         }
+    }
+
+    /// The byte offsets where a match may start on a word boundary: every
+    /// char that is not a letter or digit following another (the first
+    /// check of [`Text::is_word_boundary`]).
+    pub fn match_starts(&self) -> &[usize] {
+        self.match_starts.get_or_init(|| {
+            let bytes = self.s.as_bytes();
+            let mut starts = Vec::with_capacity(bytes.len() / 3);
+            let mut previous_alphanumeric = false;
+            let mut i = 0;
+            while i < bytes.len() {
+                let (alphanumeric, len) = if bytes[i].is_ascii() {
+                    (bytes[i].is_ascii_alphanumeric(), 1)
+                } else {
+                    let c = self.s[i..].chars().next().expect("a char starts here");
+                    (c.is_alphanumeric(), c.len_utf8())
+                };
+                if !(previous_alphanumeric && alphanumeric) {
+                    starts.push(i);
+                }
+                previous_alphanumeric = alphanumeric;
+                i += len;
+            }
+            starts
+        })
     }
 
     /// True when capital letters do not tell proper names from other words.
@@ -377,23 +408,37 @@ pub(crate) struct Match {
 }
 
 /// Finds the leftmost-longest non-overlapping matches that sit on word
-/// boundaries and that `accept` takes.
+/// boundaries and that `accept` takes. `accept` must reject a pattern the
+/// dictionary says is capitalised where the text has no capital (the
+/// matchers do, through [`case_compatible`]).
 ///
 /// Every overlapping match is considered before choosing, so a longer match
 /// that fails a check ("Malis") does not hide a shorter one that passes, as
-/// it would with the automaton's own leftmost-longest search.
+/// it would with a leftmost-longest search.
 pub(crate) fn longest_matches(
-    automaton: &aho_corasick::AhoCorasick,
+    dictionary: &Dictionary,
     text: &Text<'_>,
     mut accept: impl FnMut(usize, usize, usize) -> bool,
 ) -> Vec<Match> {
-    let mut found: Vec<(usize, usize, usize)> = automaton
-        .find_overlapping_iter(&text.lower)
-        .map(|m| (m.start(), m.end(), m.pattern().as_usize()))
-        .filter(|&(start, end, pattern)| {
-            text.is_word_boundary(start, end) && accept(start, end, pattern)
-        })
-        .collect();
+    let mut found: Vec<(usize, usize, usize)> = Vec::new();
+    let lower = text.lower.as_bytes();
+    let bytes = text.s.as_bytes();
+    for &start in text.match_starts() {
+        let capital = if bytes[start].is_ascii() {
+            bytes[start].is_ascii_uppercase()
+        } else {
+            text.s[start..]
+                .chars()
+                .next()
+                .is_some_and(char::is_uppercase)
+        };
+        dictionary.prefixes_at(lower, start, capital, |end, pattern| {
+            let pattern = pattern as usize;
+            if text.is_word_boundary(start, end) && accept(start, end, pattern) {
+                found.push((start, end, pattern));
+            }
+        });
+    }
     found.sort_unstable_by_key(|&(start, end, pattern)| (start, std::cmp::Reverse(end), pattern));
     let mut chosen: Vec<Match> = Vec::new();
     for (start, end, pattern) in found {
