@@ -2,8 +2,8 @@
 //! every name they go by, loaded from the data files shipped in
 //! `src/extract/data/` (see `generate.py` there for how they are made).
 
+use rustc_hash::FxHashMap as HashMap;
 use std::borrow::Cow;
-use std::collections::HashMap;
 
 use super::dictionary::Dictionary;
 
@@ -112,8 +112,8 @@ pub(crate) struct Gazetteer {
 struct Minor {
     /// The places; the id of `places[i]` is the number of main places + i.
     places: Vec<Place>,
-    /// Lower-cased name and place id, sorted by name.
-    keys: Vec<(&'static str, u32)>,
+    /// Lower-cased name to place id (names are unique).
+    keys: HashMap<&'static str, u32>,
 }
 
 /// Collects aliases before the automaton is built.
@@ -206,9 +206,9 @@ impl Gazetteer {
             places: Vec::with_capacity(7000),
             patterns: Vec::with_capacity(30_000),
             keys: Vec::with_capacity(30_000),
-            metadata_names: HashMap::new(),
+            metadata_names: HashMap::default(),
         };
-        let mut by_iso: HashMap<&str, u32> = HashMap::new();
+        let mut by_iso: HashMap<&str, u32> = HashMap::default();
 
         // Countries first, so a city can point at its country.
         for fields in records_of(GAZETTEER, "C") {
@@ -261,7 +261,7 @@ impl Gazetteer {
         }
 
         // News regions and continents; a facet may span several rows.
-        let mut region_ids: HashMap<&str, u32> = HashMap::new();
+        let mut region_ids: HashMap<&str, u32> = HashMap::default();
         for fields in records(REGIONS) {
             let [facet, aliases, derived, flags] = take::<4>(&fields);
             let flags = AliasFlags {
@@ -331,7 +331,7 @@ impl Gazetteer {
             );
         }
 
-        let mut subdivisions = HashMap::new();
+        let mut subdivisions = HashMap::default();
         for fields in records(SUBDIVISIONS) {
             if let Some(&country) = by_iso.get(fields[0]) {
                 for name in names(fields[1]) {
@@ -359,14 +359,15 @@ impl Gazetteer {
             let first_id = self.places.len() as u32;
             let mut minor = Minor {
                 places: Vec::with_capacity(32_000),
-                keys: Vec::with_capacity(32_000),
+                keys: HashMap::with_capacity_and_hasher(32_000, Default::default()),
             };
             for fields in records_of(GAZETTEER, "D") {
                 let [_, key, name, iso, population, ..] = fields;
                 let Some(&country) = self.by_iso.get(iso) else {
                     continue;
                 };
-                minor.keys.push((key, first_id + minor.places.len() as u32));
+                let known = minor.keys.insert(key, first_id + minor.places.len() as u32);
+                debug_assert!(known.is_none(), "D lines name each key once");
                 minor.places.push(Place {
                     name,
                     facet: String::new(),
@@ -377,10 +378,6 @@ impl Gazetteer {
                     ambiguous: false,
                 });
             }
-            debug_assert!(
-                minor.keys.windows(2).all(|w| w[0].0 < w[1].0),
-                "D lines are sorted"
-            );
             minor
         })
     }
@@ -401,10 +398,18 @@ impl Gazetteer {
     /// city; any spelling, case-insensitively.
     pub fn lookup(&self, name: &str) -> Option<u32> {
         let name = name.trim();
-        if let Some(&id) = self.metadata_names.get(&name.to_lowercase()) {
+        // One lower-casing serves the metadata names, the automaton keys
+        // (ASCII-lower-cased, the same for an ASCII name) and the minor
+        // cities: organization candidates ask about many names.
+        let key = name.to_lowercase();
+        if let Some(&id) = self.metadata_names.get(&key) {
             return Some(id);
         }
-        let lower = name.to_ascii_lowercase();
+        let lower = if name.is_ascii() {
+            Cow::Borrowed(key.as_str())
+        } else {
+            Cow::Owned(name.to_ascii_lowercase())
+        };
         let known = self
             .automaton
             .exact(lower.as_bytes())
@@ -418,15 +423,7 @@ impl Gazetteer {
             })
             .max_by_key(|&(p, primary)| rank(self.place(p), primary))
             .map(|(p, _)| p);
-        known.or_else(|| {
-            let key = name.to_lowercase();
-            let minor = self.minor();
-            minor
-                .keys
-                .binary_search_by(|(k, _)| (*k).cmp(key.as_str()))
-                .ok()
-                .map(|i| minor.keys[i].1)
-        })
+        known.or_else(|| self.minor().keys.get(key.as_str()).copied())
     }
 
     /// Returns the country of a state or province name or abbreviation
@@ -460,13 +457,7 @@ impl Gazetteer {
             .max_by_key(|&(p, primary)| rank(self.place(p), primary))
             .map(|(p, _)| p);
         known.or_else(|| {
-            let key = name.to_lowercase();
-            let minor = self.minor();
-            let i = minor
-                .keys
-                .binary_search_by(|(k, _)| (*k).cmp(key.as_str()))
-                .ok()?;
-            let id = minor.keys[i].1;
+            let id = *self.minor().keys.get(name.to_lowercase().as_str())?;
             (self.place(id).country == Some(country)).then_some(id)
         })
     }
@@ -537,10 +528,25 @@ pub(crate) fn records_of<'a>(
 }
 
 /// Splits a line on tabs into at most 8 fields, empty past the end,
-/// without allocating.
+/// without allocating. A byte loop: the fields are short, and start-up
+/// time splits some 70,000 lines.
 fn split_fields(line: &str) -> [&str; 8] {
-    let mut fields = line.split('\t');
-    std::array::from_fn(|_| fields.next().unwrap_or(""))
+    let mut fields = [""; 8];
+    let mut rest = Some(line);
+    for field in &mut fields {
+        let Some(r) = rest else { break };
+        match r.bytes().position(|b| b == b'\t') {
+            Some(tab) => {
+                *field = &r[..tab];
+                rest = Some(&r[tab + 1..]);
+            }
+            None => {
+                *field = r;
+                rest = None;
+            }
+        }
+    }
+    fields
 }
 
 /// Returns the first `N` fields, empty where the line is shorter.
