@@ -96,10 +96,12 @@ struct Token<'a> {
 /// Splits on anything but ASCII letters and digits, and between letters
 /// and digits ("26-FEB-1987" gives 26, FEB, 1987; "2024T10" gives 2024, T, 10).
 fn tokenize(s: &str) -> Vec<Token<'_>> {
-    let mut tokens = Vec::new();
+    let mut tokens = Vec::with_capacity(s.len() / 5);
     let mut start = None;
     let mut digits = false;
-    for (i, c) in s.char_indices() {
+    // Bytes, not chars: every byte of a non-ASCII char is a separator, as
+    // the char is, so tokens start and end at the same offsets.
+    for (i, &c) in s.as_bytes().iter().enumerate() {
         let kind = if c.is_ascii_digit() {
             Some(true)
         } else if c.is_ascii_alphabetic() {
