@@ -174,6 +174,20 @@ pub(crate) struct Lexicon {
     /// up only here.
     words: HashMap<u64, u16, BuildHasherDefault<PreHashed>>,
     longest: usize,
+    /// One bit per name hash (a Bloom filter with one hash function): the
+    /// table is megabytes, and most runs of tokens looked up name nothing,
+    /// so a clear bit in this cache-sized map spares a cache miss.
+    filter: Vec<u64>,
+}
+
+/// Bits of [`Lexicon::filter`], a power of two: 256 KiB, some twenty bits
+/// per name.
+const FILTER_BITS: usize = 1 << 21;
+
+/// The filter bit of a name hash.
+#[inline]
+fn filter_bit(hash: u64) -> usize {
+    (hash.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> (64 - FILTER_BITS.trailing_zeros())) as usize
 }
 
 impl Lexicon {
@@ -183,6 +197,7 @@ impl Lexicon {
             names: HashMap::with_capacity_and_hasher(120_000, BuildHasherDefault::default()),
             words: HashMap::default(),
             longest: 1,
+            filter: Vec::new(),
         };
         let mut tokens = Vec::new();
         for f in records_of(GAZETTEER, "C") {
@@ -236,6 +251,11 @@ impl Lexicon {
                 *lexicon.words.entry(h).or_insert(0) |= 1 << class;
             }
         }
+        lexicon.filter = vec![0; FILTER_BITS / 64];
+        for &hash in lexicon.names.keys() {
+            let bit = filter_bit(hash);
+            lexicon.filter[bit / 64] |= 1 << (bit % 64);
+        }
         lexicon
     }
 
@@ -261,6 +281,12 @@ impl Lexicon {
     /// whether a longer name starts with it.
     #[inline]
     pub fn classes(&self, hash: u64) -> (u8, bool) {
+        let bit = filter_bit(hash);
+        if let Some(word) = self.filter.get(bit / 64)
+            && word & (1 << (bit % 64)) == 0
+        {
+            return (0, false);
+        }
         match self.names.get(&hash) {
             Some(&v) => (v as u8, v & PREFIX != 0),
             None => (0, false),
