@@ -112,12 +112,18 @@ impl Trie {
             .map(|i| (prefix(key(i)), i))
             .collect();
         // Sorting by key then id puts every node's keys in one run, its
-        // patterns (keys ending there) first, in ascending id order.
-        sorted.sort_unstable_by(|a, b| {
-            a.0.cmp(&b.0)
-                .then_with(|| key(a.1).cmp(key(b.1)))
-                .then(a.1.cmp(&b.1))
-        });
+        // patterns (keys ending there) first, in ascending id order. The
+        // prefixes sort as plain numbers; the few runs of keys sharing
+        // eight bytes are then sorted by their whole keys.
+        sorted.sort_unstable();
+        let mut lo = 0;
+        while lo < sorted.len() {
+            let hi = lo + sorted[lo..].partition_point(|&(p, _)| p == sorted[lo].0);
+            if hi - lo > 1 {
+                sorted[lo..hi].sort_unstable_by(|a, b| key(a.1).cmp(key(b.1)).then(a.1.cmp(&b.1)));
+            }
+            lo = hi;
+        }
         let order: Vec<u32> = sorted.into_iter().map(|(_, i)| i).collect();
 
         let mut dict = Trie {

@@ -211,7 +211,7 @@ impl Gazetteer {
         let mut by_iso: HashMap<&str, u32> = HashMap::default();
 
         // Countries first, so a city can point at its country.
-        for fields in records_of(GAZETTEER, "C") {
+        for fields in records_of("C") {
             let [_, iso, name, facet, population, _capital] = take::<6>(&fields);
             let id = b.places.len() as u32;
             by_iso.insert(iso, id);
@@ -299,7 +299,7 @@ impl Gazetteer {
             adjacency: true,
             ..AliasFlags::default()
         };
-        for fields in records_of(GAZETTEER, "T") {
+        for fields in records_of("T") {
             let [_, _id, iso, name, population, flags, alternates] = take::<7>(&fields);
             let Some(&country) = by_iso.get(iso) else {
                 continue;
@@ -322,7 +322,7 @@ impl Gazetteer {
                 b.add_alias(Cow::Borrowed(alt), Target::Place(id), primary, city_flags);
             }
         }
-        for fields in records_of(GAZETTEER, "S") {
+        for fields in records_of("S") {
             b.add_alias(
                 Cow::Borrowed(fields[1]),
                 Target::State,
@@ -361,7 +361,7 @@ impl Gazetteer {
                 places: Vec::with_capacity(32_000),
                 keys: HashMap::with_capacity_and_hasher(32_000, Default::default()),
             };
-            for fields in records_of(GAZETTEER, "D") {
+            for fields in records_of("D") {
                 let [_, key, name, iso, population, ..] = fields;
                 let Some(&country) = self.by_iso.get(iso) else {
                     continue;
@@ -514,17 +514,40 @@ pub(crate) fn records(data: &str) -> impl Iterator<Item = [&str; 8]> {
         .map(split_fields)
 }
 
-/// Yields the fields of the lines of one record kind (`C`, `T`...),
-/// splitting only those lines.
-pub(crate) fn records_of<'a>(
-    data: &'a str,
-    kind: &'static str,
-) -> impl Iterator<Item = [&'a str; 8]> {
-    data.lines()
-        .filter(move |l| {
-            l.len() > kind.len() && l.starts_with(kind) && l.as_bytes()[kind.len()] == b'\t'
-        })
-        .map(split_fields)
+/// Yields the fields of the gazetteer lines of one record kind (`C`,
+/// `T`...), splitting only those lines.
+pub(crate) fn records_of(kind: &str) -> impl Iterator<Item = [&'static str; 8]> {
+    gazetteer_lines(kind).iter().map(|l| split_fields(l))
+}
+
+/// The lines of `GAZETTEER` of one record kind (the text before the first
+/// tab). The file is split into lines once per process: loading reads
+/// every kind, some twice (places, then the tagger's lexicon), and the
+/// small cities later.
+fn gazetteer_lines(kind: &str) -> &'static [&'static str] {
+    type Index = Vec<(&'static str, Vec<&'static str>)>;
+    static INDEX: std::sync::OnceLock<Index> = std::sync::OnceLock::new();
+    let index = INDEX.get_or_init(|| {
+        let mut index: Index = Vec::new();
+        for line in GAZETTEER.lines() {
+            let Some(tab) = line.find('\t') else {
+                continue;
+            };
+            let kind = &line[..tab];
+            if kind.is_empty() || kind.starts_with('#') {
+                continue;
+            }
+            match index.iter_mut().find(|(k, _)| *k == kind) {
+                Some((_, lines)) => lines.push(line),
+                None => index.push((kind, vec![line])),
+            }
+        }
+        index
+    });
+    index
+        .iter()
+        .find(|(k, _)| *k == kind)
+        .map_or(&[], |(_, lines)| lines.as_slice())
 }
 
 /// Splits a line on tabs into at most 8 fields, empty past the end,

@@ -10,7 +10,7 @@ use std::hash::{BuildHasherDefault, Hasher};
 
 use super::features::{feed, feed_lower, seed};
 use super::tokens::{Token, tokenize};
-use crate::extract::gazetteer::{COUNTRIES, GAZETTEER, REGIONS, names, records, records_of};
+use crate::extract::gazetteer::{COUNTRIES, REGIONS, names, records, records_of};
 
 /// The organization table, read here for its names only.
 const ORGANIZATIONS: &str = include_str!("../data/organizations.tsv");
@@ -200,10 +200,10 @@ impl Lexicon {
             filter: Vec::new(),
         };
         let mut tokens = Vec::new();
-        for f in records_of(GAZETTEER, "C") {
+        for f in records_of("C") {
             lexicon.add(f[2], COUNTRY, &mut tokens);
         }
-        for f in records_of(GAZETTEER, "T") {
+        for f in records_of("T") {
             lexicon.add(f[3], CITY, &mut tokens);
             for name in names(f[6]) {
                 if name.is_ascii() {
@@ -211,10 +211,10 @@ impl Lexicon {
                 }
             }
         }
-        for f in records_of(GAZETTEER, "S") {
+        for f in records_of("S") {
             lexicon.add(f[1], REGION, &mut tokens);
         }
-        for f in records_of(GAZETTEER, "D") {
+        for f in records_of("D") {
             lexicon.add(f[2], SMALL_CITY, &mut tokens);
         }
         for f in records(COUNTRIES) {
@@ -261,7 +261,22 @@ impl Lexicon {
 
     fn add(&mut self, name: &str, class: u8, tokens: &mut Vec<Token>) {
         tokens.clear();
-        tokenize(name, tokens);
+        if name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b' ') {
+            // Most names: words of ASCII letters and digits, which the
+            // tokenizer keeps whole, between spaces.
+            let mut at = 0;
+            for word in name.split(' ') {
+                if !word.is_empty() {
+                    tokens.push(Token {
+                        start: at as u32,
+                        end: (at + word.len()) as u32,
+                    });
+                }
+                at += word.len() + 1;
+            }
+        } else {
+            tokenize(name, tokens);
+        }
         if tokens.is_empty() || tokens.len() > 5 {
             return;
         }
