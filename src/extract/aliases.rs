@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-use super::gazetteer::{COUNTRIES, GAZETTEER, REGIONS, names, records, records_of};
+use super::gazetteer::{COUNTRIES, REGIONS, names, records, records_of};
 use super::organizations::rows_with_facets;
 
 /// Returns the facet paths that `name` is another name for, in the facet
@@ -40,7 +40,7 @@ fn insert(table: &mut HashMap<String, Vec<String>>, alias: &str, facet: &str) {
 fn location_aliases() -> HashMap<String, Vec<String>> {
     let mut table = HashMap::new();
     // Country lines of the gazetteer: `C iso2 name facet ...`.
-    let facets: HashMap<&str, &str> = records_of(GAZETTEER, "C").map(|f| (f[1], f[3])).collect();
+    let facets: HashMap<&str, &str> = records_of("C").map(|f| (f[1], f[3])).collect();
     for fields in records(COUNTRIES) {
         if let Some(facet) = facets.get(fields[0]) {
             for alias in names(fields[1]).chain(names(fields[3])) {

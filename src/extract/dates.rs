@@ -103,7 +103,8 @@ fn tokenize(s: &str) -> Vec<Token<'_>> {
 /// megabytes has tens of millions of them, too many to hold at once.
 struct Tokens<'a> {
     s: &'a str,
-    chars: std::str::CharIndices<'a>,
+    /// The next byte to read.
+    at: usize,
     /// Where the token being read starts, and whether it is digits.
     start: Option<usize>,
     digits: bool,
@@ -113,7 +114,7 @@ impl<'a> Tokens<'a> {
     fn new(s: &'a str) -> Tokens<'a> {
         Tokens {
             s,
-            chars: s.char_indices(),
+            at: 0,
             start: None,
             digits: false,
         }
@@ -124,7 +125,12 @@ impl<'a> Iterator for Tokens<'a> {
     type Item = Token<'a>;
 
     fn next(&mut self) -> Option<Token<'a>> {
-        for (i, c) in self.chars.by_ref() {
+        // Bytes, not chars: every byte of a non-ASCII char is a separator,
+        // as the char is, so tokens start and end at the same offsets.
+        let bytes = self.s.as_bytes();
+        while self.at < bytes.len() {
+            let (i, c) = (self.at, bytes[self.at]);
+            self.at += 1;
             let kind = if c.is_ascii_digit() {
                 Some(true)
             } else if c.is_ascii_alphabetic() {

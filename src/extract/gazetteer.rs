@@ -2,10 +2,10 @@
 //! every name they go by, loaded from the data files shipped in
 //! `src/extract/data/` (see `generate.py` there for how they are made).
 
+use rustc_hash::FxHashMap as HashMap;
 use std::borrow::Cow;
-use std::collections::HashMap;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+use super::dictionary::Dictionary;
 
 /// Generated from GeoNames by `data/generate.py`.
 pub(crate) const GAZETTEER: &str = include_str!("data/gazetteer.tsv");
@@ -92,8 +92,8 @@ pub(crate) struct Gazetteer {
     /// One alias per automaton pattern; a spelling several places share
     /// is several patterns that match together.
     pub patterns: Vec<Alias>,
-    /// Finds every pattern in ASCII-lower-cased text, overlapping.
-    pub automaton: AhoCorasick,
+    /// Finds every pattern in ASCII-lower-cased text, from word starts.
+    pub automaton: Dictionary,
     /// Lower-cased metadata-only names (Reuters codes) to their place.
     metadata_names: HashMap<String, u32>,
     /// Country ids by ISO code.
@@ -112,8 +112,8 @@ pub(crate) struct Gazetteer {
 struct Minor {
     /// The places; the id of `places[i]` is the number of main places + i.
     places: Vec<Place>,
-    /// Lower-cased name and place id, sorted by name.
-    keys: Vec<(&'static str, u32)>,
+    /// Lower-cased name to place id (names are unique).
+    keys: HashMap<&'static str, u32>,
 }
 
 /// Collects aliases before the automaton is built.
@@ -206,12 +206,12 @@ impl Gazetteer {
             places: Vec::with_capacity(7000),
             patterns: Vec::with_capacity(30_000),
             keys: Vec::with_capacity(30_000),
-            metadata_names: HashMap::new(),
+            metadata_names: HashMap::default(),
         };
-        let mut by_iso: HashMap<&str, u32> = HashMap::new();
+        let mut by_iso: HashMap<&str, u32> = HashMap::default();
 
         // Countries first, so a city can point at its country.
-        for fields in records_of(GAZETTEER, "C") {
+        for fields in records_of("C") {
             let [_, iso, name, facet, population, _capital] = take::<6>(&fields);
             let id = b.places.len() as u32;
             by_iso.insert(iso, id);
@@ -261,7 +261,7 @@ impl Gazetteer {
         }
 
         // News regions and continents; a facet may span several rows.
-        let mut region_ids: HashMap<&str, u32> = HashMap::new();
+        let mut region_ids: HashMap<&str, u32> = HashMap::default();
         for fields in records(REGIONS) {
             let [facet, aliases, derived, flags] = take::<4>(&fields);
             let flags = AliasFlags {
@@ -299,7 +299,7 @@ impl Gazetteer {
             adjacency: true,
             ..AliasFlags::default()
         };
-        for fields in records_of(GAZETTEER, "T") {
+        for fields in records_of("T") {
             let [_, _id, iso, name, population, flags, alternates] = take::<7>(&fields);
             let Some(&country) = by_iso.get(iso) else {
                 continue;
@@ -322,7 +322,7 @@ impl Gazetteer {
                 b.add_alias(Cow::Borrowed(alt), Target::Place(id), primary, city_flags);
             }
         }
-        for fields in records_of(GAZETTEER, "S") {
+        for fields in records_of("S") {
             b.add_alias(
                 Cow::Borrowed(fields[1]),
                 Target::State,
@@ -331,7 +331,7 @@ impl Gazetteer {
             );
         }
 
-        let mut subdivisions = HashMap::new();
+        let mut subdivisions = HashMap::default();
         for fields in records(SUBDIVISIONS) {
             if let Some(&country) = by_iso.get(fields[0]) {
                 for name in names(fields[1]) {
@@ -341,7 +341,7 @@ impl Gazetteer {
         }
 
         let keys: Vec<&str> = b.keys.iter().map(|k| k.as_ref()).collect();
-        let automaton = build_automaton(&keys);
+        let automaton = build_automaton(&keys, |i| starts_upper(&b.patterns[i].form));
         Gazetteer {
             places: b.places,
             patterns: b.patterns,
@@ -359,14 +359,15 @@ impl Gazetteer {
             let first_id = self.places.len() as u32;
             let mut minor = Minor {
                 places: Vec::with_capacity(32_000),
-                keys: Vec::with_capacity(32_000),
+                keys: HashMap::with_capacity_and_hasher(32_000, Default::default()),
             };
-            for fields in records_of(GAZETTEER, "D") {
+            for fields in records_of("D") {
                 let [_, key, name, iso, population, ..] = fields;
                 let Some(&country) = self.by_iso.get(iso) else {
                     continue;
                 };
-                minor.keys.push((key, first_id + minor.places.len() as u32));
+                let known = minor.keys.insert(key, first_id + minor.places.len() as u32);
+                debug_assert!(known.is_none(), "D lines name each key once");
                 minor.places.push(Place {
                     name,
                     facet: String::new(),
@@ -377,10 +378,6 @@ impl Gazetteer {
                     ambiguous: false,
                 });
             }
-            debug_assert!(
-                minor.keys.windows(2).all(|w| w[0].0 < w[1].0),
-                "D lines are sorted"
-            );
             minor
         })
     }
@@ -401,16 +398,24 @@ impl Gazetteer {
     /// city; any spelling, case-insensitively.
     pub fn lookup(&self, name: &str) -> Option<u32> {
         let name = name.trim();
-        if let Some(&id) = self.metadata_names.get(&name.to_lowercase()) {
+        // One lower-casing serves the metadata names, the automaton keys
+        // (ASCII-lower-cased, the same for an ASCII name) and the minor
+        // cities: organization candidates ask about many names.
+        let key = name.to_lowercase();
+        if let Some(&id) = self.metadata_names.get(&key) {
             return Some(id);
         }
-        let lower = name.to_ascii_lowercase();
+        let lower = if name.is_ascii() {
+            Cow::Borrowed(key.as_str())
+        } else {
+            Cow::Owned(name.to_ascii_lowercase())
+        };
         let known = self
             .automaton
-            .find_overlapping_iter(&lower)
-            .filter(|m| m.start() == 0 && m.end() == lower.len())
-            .filter_map(|m| {
-                let alias = &self.patterns[m.pattern().as_usize()];
+            .exact(lower.as_bytes())
+            .iter()
+            .filter_map(|&pattern| {
+                let alias = &self.patterns[pattern as usize];
                 match alias.target {
                     Target::Place(p) => Some((p, alias.primary)),
                     _ => None,
@@ -418,15 +423,7 @@ impl Gazetteer {
             })
             .max_by_key(|&(p, primary)| rank(self.place(p), primary))
             .map(|(p, _)| p);
-        known.or_else(|| {
-            let key = name.to_lowercase();
-            let minor = self.minor();
-            minor
-                .keys
-                .binary_search_by(|(k, _)| (*k).cmp(key.as_str()))
-                .ok()
-                .map(|i| minor.keys[i].1)
-        })
+        known.or_else(|| self.minor().keys.get(key.as_str()).copied())
     }
 
     /// Returns the country of a state or province name or abbreviation
@@ -443,10 +440,10 @@ impl Gazetteer {
         let lower = name.to_ascii_lowercase();
         let known = self
             .automaton
-            .find_overlapping_iter(&lower)
-            .filter(|m| m.start() == 0 && m.end() == lower.len())
-            .filter_map(|m| {
-                let alias = &self.patterns[m.pattern().as_usize()];
+            .exact(lower.as_bytes())
+            .iter()
+            .filter_map(|&pattern| {
+                let alias = &self.patterns[pattern as usize];
                 match alias.target {
                     Target::Place(p)
                         if self.place(p).kind == Kind::City
@@ -460,13 +457,7 @@ impl Gazetteer {
             .max_by_key(|&(p, primary)| rank(self.place(p), primary))
             .map(|(p, _)| p);
         known.or_else(|| {
-            let key = name.to_lowercase();
-            let minor = self.minor();
-            let i = minor
-                .keys
-                .binary_search_by(|(k, _)| (*k).cmp(key.as_str()))
-                .ok()?;
-            let id = minor.keys[i].1;
+            let id = *self.minor().keys.get(name.to_lowercase().as_str())?;
             (self.place(id).country == Some(country)).then_some(id)
         })
     }
@@ -500,17 +491,20 @@ fn add_demonym(b: &mut Builder, demonym: &'static str, place: u32) {
 }
 
 /// Builds the matcher over ASCII-lower-case keys; it is run over
-/// ASCII-lower-cased text.
-pub(crate) fn build_automaton<K: AsRef<[u8]>>(keys: &[K]) -> AhoCorasick {
-    // A contiguous NFA builds fast and scans fast enough for tens of
-    // thousands of names; a DFA would take far longer to build. Lower-casing
-    // the text instead of asking for ASCII case-insensitive matching halves
-    // the build time.
-    AhoCorasickBuilder::new()
-        .match_kind(MatchKind::Standard)
-        .kind(Some(AhoCorasickKind::ContiguousNFA))
-        .build(keys)
-        .expect("the shipped names build an automaton")
+/// ASCII-lower-cased text. Lower-casing the text once is cheaper than
+/// folding case at every step of every walk. `capitalised(i)` says that
+/// every spelling of pattern `i` starts with a capital letter, which the
+/// text must then have too (see [`super::text::case_compatible`]).
+pub(crate) fn build_automaton<K: AsRef<[u8]>>(
+    keys: &[K],
+    capitalised: impl Fn(usize) -> bool,
+) -> Dictionary {
+    Dictionary::new(keys, capitalised)
+}
+
+/// True if the spelling starts with an upper-case letter.
+pub(crate) fn starts_upper(form: &str) -> bool {
+    form.chars().next().is_some_and(char::is_uppercase)
 }
 
 /// Yields the tab-separated fields of each data line (comments skipped).
@@ -520,24 +514,62 @@ pub(crate) fn records(data: &str) -> impl Iterator<Item = [&str; 8]> {
         .map(split_fields)
 }
 
-/// Yields the fields of the lines of one record kind (`C`, `T`...),
-/// splitting only those lines.
-pub(crate) fn records_of<'a>(
-    data: &'a str,
-    kind: &'static str,
-) -> impl Iterator<Item = [&'a str; 8]> {
-    data.lines()
-        .filter(move |l| {
-            l.len() > kind.len() && l.starts_with(kind) && l.as_bytes()[kind.len()] == b'\t'
-        })
-        .map(split_fields)
+/// Yields the fields of the gazetteer lines of one record kind (`C`,
+/// `T`...), splitting only those lines.
+pub(crate) fn records_of(kind: &str) -> impl Iterator<Item = [&'static str; 8]> {
+    gazetteer_lines(kind).iter().map(|l| split_fields(l))
+}
+
+/// The lines of `GAZETTEER` of one record kind (the text before the first
+/// tab). The file is split into lines once per process: loading reads
+/// every kind, some twice (places, then the tagger's lexicon), and the
+/// small cities later.
+fn gazetteer_lines(kind: &str) -> &'static [&'static str] {
+    type Index = Vec<(&'static str, Vec<&'static str>)>;
+    static INDEX: std::sync::OnceLock<Index> = std::sync::OnceLock::new();
+    let index = INDEX.get_or_init(|| {
+        let mut index: Index = Vec::new();
+        for line in GAZETTEER.lines() {
+            let Some(tab) = line.find('\t') else {
+                continue;
+            };
+            let kind = &line[..tab];
+            if kind.is_empty() || kind.starts_with('#') {
+                continue;
+            }
+            match index.iter_mut().find(|(k, _)| *k == kind) {
+                Some((_, lines)) => lines.push(line),
+                None => index.push((kind, vec![line])),
+            }
+        }
+        index
+    });
+    index
+        .iter()
+        .find(|(k, _)| *k == kind)
+        .map_or(&[], |(_, lines)| lines.as_slice())
 }
 
 /// Splits a line on tabs into at most 8 fields, empty past the end,
-/// without allocating.
+/// without allocating. A byte loop: the fields are short, and start-up
+/// time splits some 70,000 lines.
 fn split_fields(line: &str) -> [&str; 8] {
-    let mut fields = line.split('\t');
-    std::array::from_fn(|_| fields.next().unwrap_or(""))
+    let mut fields = [""; 8];
+    let mut rest = Some(line);
+    for field in &mut fields {
+        let Some(r) = rest else { break };
+        match r.bytes().position(|b| b == b'\t') {
+            Some(tab) => {
+                *field = &r[..tab];
+                rest = Some(&r[tab + 1..]);
+            }
+            None => {
+                *field = r;
+                rest = None;
+            }
+        }
+    }
+    fields
 }
 
 /// Returns the first `N` fields, empty where the line is shorter.

@@ -15,7 +15,7 @@
 //! the hierarchy); a metadata organization that is not in the table is kept
 //! as `/Name`, title-cased when it was all lower case.
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 
 use serde::{Deserialize, Serialize};
 
@@ -23,6 +23,7 @@ use crate::article::{Article, Date, Origin};
 
 mod aliases;
 mod dates;
+mod dictionary;
 mod gazetteer;
 mod locations;
 mod organizations;

@@ -1,11 +1,11 @@
 //! Organizations: the curated table in `data/organizations.tsv`, matching in
 //! text, the acronym rule ("Long Name (LN)") and metadata names.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use aho_corasick::AhoCorasick;
 
-use super::gazetteer::{build_automaton, names, records, take};
+use super::gazetteer::{build_automaton, names, records, starts_upper, take};
 use super::text::{
     Text, case_compatible, is_capitalised, is_function_word, is_person_title, longest_matches,
 };
@@ -163,7 +163,7 @@ struct OrgAlias {
 pub(crate) struct OrgTable {
     orgs: Vec<Org>,
     patterns: Vec<Vec<OrgAlias>>,
-    automaton: AhoCorasick,
+    automaton: super::dictionary::Dictionary,
     lookup: HashMap<String, u32>,
 }
 
@@ -229,9 +229,9 @@ impl OrgTable {
             .collect();
         let rows: Vec<[&str; 5]> = rows.into_iter().map(|(row, _)| row).collect();
 
-        let mut keys: HashMap<String, usize> = HashMap::new();
+        let mut keys: HashMap<String, usize> = HashMap::default();
         let mut patterns: Vec<Vec<OrgAlias>> = Vec::new();
-        let mut lookup = HashMap::new();
+        let mut lookup = HashMap::default();
         let mut add = |form: &str, org: u32, context: bool| {
             let (form, shout_sensitive) = match form.strip_suffix('^') {
                 Some(f) => (f, true),
@@ -287,7 +287,9 @@ impl OrgTable {
             }
             k
         };
-        let automaton = build_automaton(&key_list);
+        let automaton = build_automaton(&key_list, |i| {
+            patterns[i].iter().all(|a| starts_upper(&a.form))
+        });
         OrgTable {
             orgs,
             patterns,
@@ -508,7 +510,7 @@ impl OrgTable {
         metadata: &[String],
     ) -> Vec<Organization> {
         let mut entries: Vec<(OrgKey, Organization, usize)> = Vec::new();
-        let mut index: HashMap<OrgKey, usize> = HashMap::new();
+        let mut index: HashMap<OrgKey, usize> = HashMap::default();
         let mut entry = |key: &OrgKey,
                          order: usize,
                          entries: &mut Vec<(OrgKey, Organization, usize)>|
@@ -1199,7 +1201,7 @@ mod tests {
 
     fn orgs(body: &str) -> Vec<Organization> {
         let texts = [Text::new(body, Part::Body, false)];
-        let hits = table().find(&texts, &HashSet::new(), &|name| {
+        let hits = table().find(&texts, &HashSet::default(), &|name| {
             ["West Bank", "Soviet Union"].contains(&name)
         });
         table().organizations(&texts, &hits, &[])
@@ -1397,7 +1399,11 @@ mod tests {
             Part::Title,
             true,
         )];
-        assert!(table().find(&texts, &HashSet::new(), &|_| false).is_empty());
+        assert!(
+            table()
+                .find(&texts, &HashSet::default(), &|_| false)
+                .is_empty()
+        );
     }
 
     #[test]

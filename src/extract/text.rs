@@ -3,6 +3,7 @@
 //! sentences, and code point offsets.
 
 use super::Part;
+use super::dictionary::Dictionary;
 
 /// Words that may start a sentence or sit before a name without being part
 /// of a longer capitalised name ("In Paris", "The UK").
@@ -235,6 +236,37 @@ impl<'a> Text<'a> {
         }
     }
 
+    /// The byte offsets where a match may start on a word boundary: every
+    /// char that is not a letter or digit following another (the first
+    /// check of [`Text::is_word_boundary`]).
+    ///
+    /// Computed on each call rather than kept: nearly every other byte is
+    /// a start, so a list of them took several times the text's size,
+    /// gigabytes for a huge body.
+    pub fn match_starts(&self) -> impl Iterator<Item = usize> + '_ {
+        let bytes = self.s.as_bytes();
+        let mut previous_alphanumeric = false;
+        let mut i = 0;
+        std::iter::from_fn(move || {
+            while i < bytes.len() {
+                let at = i;
+                let (alphanumeric, len) = if bytes[at].is_ascii() {
+                    (bytes[at].is_ascii_alphanumeric(), 1)
+                } else {
+                    let c = self.s[at..].chars().next().expect("a char starts here");
+                    (c.is_alphanumeric(), c.len_utf8())
+                };
+                let start = !(previous_alphanumeric && alphanumeric);
+                previous_alphanumeric = alphanumeric;
+                i += len;
+                if start {
+                    return Some(at);
+                }
+            }
+            None
+        })
+    }
+
     /// True when capital letters do not tell proper names from other words.
     pub fn caps_uninformative(&self) -> bool {
         self.all_caps || self.title_case
@@ -395,43 +427,35 @@ pub(crate) struct Match {
 }
 
 /// Finds the leftmost-longest non-overlapping matches that sit on word
-/// boundaries and that `accept` takes.
+/// boundaries and that `accept` takes. `accept` must reject a pattern the
+/// dictionary says is capitalised where the text has no capital (the
+/// matchers do, through [`case_compatible`]).
 ///
 /// Every overlapping match is considered before choosing, so a longer match
 /// that fails a check ("Malis") does not hide a shorter one that passes, as
-/// it would with the automaton's own leftmost-longest search.
+/// it would with a leftmost-longest search.
 pub(crate) fn longest_matches(
-    automaton: &aho_corasick::AhoCorasick,
+    dictionary: &Dictionary,
     text: &Text<'_>,
     mut accept: impl FnMut(usize, usize, usize) -> bool,
 ) -> Vec<Match> {
-    // The automata match lower-cased text. It is lower-cased a window at a
-    // time, each reaching the longest pattern's length past its end, so a
-    // match is found in the window it starts in; a huge body is then never
-    // copied whole.
-    const WINDOW: usize = 1 << 20;
-    let bytes = text.s.as_bytes();
-    let reach = automaton.max_pattern_len();
-    let mut lower = Vec::with_capacity(bytes.len().min(WINDOW) + reach);
     let mut found: Vec<(usize, usize, usize)> = Vec::new();
-    let mut from = 0;
-    while from < bytes.len() {
-        let to = (from + WINDOW).min(bytes.len());
-        lower.clear();
-        lower.extend(
-            bytes[from..(to + reach).min(bytes.len())]
-                .iter()
-                .map(u8::to_ascii_lowercase),
-        );
-        found.extend(
-            automaton
-                .find_overlapping_iter(&lower[..])
-                .map(|m| (from + m.start(), from + m.end(), m.pattern().as_usize()))
-                .filter(|&(start, end, pattern)| {
-                    start < to && text.is_word_boundary(start, end) && accept(start, end, pattern)
-                }),
-        );
-        from = to;
+    let bytes = text.s.as_bytes();
+    for start in text.match_starts() {
+        let capital = if bytes[start].is_ascii() {
+            bytes[start].is_ascii_uppercase()
+        } else {
+            text.s[start..]
+                .chars()
+                .next()
+                .is_some_and(char::is_uppercase)
+        };
+        dictionary.prefixes_at(bytes, start, capital, |end, pattern| {
+            let pattern = pattern as usize;
+            if text.is_word_boundary(start, end) && accept(start, end, pattern) {
+                found.push((start, end, pattern));
+            }
+        });
     }
     found.sort_unstable_by_key(|&(start, end, pattern)| (start, std::cmp::Reverse(end), pattern));
     let mut chosen: Vec<Match> = Vec::new();
@@ -518,38 +542,6 @@ mod tests {
             let expected = s.char_indices().filter(|&(i, _)| i < byte).count();
             assert_eq!(text.char_offset(byte), expected, "byte {byte}");
         }
-    }
-
-    #[test]
-    fn matches_across_lower_casing_windows_equal_those_in_the_whole_text() {
-        let automaton = aho_corasick::AhoCorasick::new(["new york", "york", "mali", "é"]).unwrap();
-        // Over two windows long, with names at every offset near their edges.
-        let mut s = String::new();
-        let mut n = 0;
-        while s.len() < 2 * (1 << 20) + 100 {
-            s.push_str(&"x".repeat(n % 11));
-            s.push_str([" New York ", " MALI é ", " Yorkshire "][n % 3]);
-            n += 1;
-        }
-        let text = Text::new(&s, Part::Body, false);
-        let windowed = longest_matches(&automaton, &text, |_, _, _| true);
-        let lower = s.to_ascii_lowercase();
-        let mut whole: Vec<(usize, usize, usize)> = automaton
-            .find_overlapping_iter(&lower)
-            .map(|m| (m.start(), m.end(), m.pattern().as_usize()))
-            .filter(|&(start, end, _)| text.is_word_boundary(start, end))
-            .collect();
-        whole.sort_unstable_by_key(|&(start, end, p)| (start, std::cmp::Reverse(end), p));
-        let windowed: Vec<(usize, usize)> = windowed.iter().map(|m| (m.start, m.end)).collect();
-        let mut expected: Vec<(usize, usize)> = Vec::new();
-        for (start, end, _) in whole {
-            match expected.last() {
-                Some(&(s0, e0)) if (s0 == start && e0 == end) || start < e0 => {}
-                _ => expected.push((start, end)),
-            }
-        }
-        assert!(windowed.len() > 100_000);
-        assert_eq!(windowed, expected);
     }
 
     #[test]

@@ -99,7 +99,7 @@ fn extract(args: EvalExtractArgs) -> Result<ExitCode, CliError> {
         } else {
             writeln!(
                 out,
-                "{} articles, {:.1} MB of text: {:.2} s, {:.1} MB/s on one thread; CPU {}, {} MB/s per CPU second (extractor built in {:.1} ms; {} entities)",
+                "{} articles, {:.1} MB of text: {:.2} s, {:.1} MB/s on one thread; CPU {}, {} MB/s per CPU second (extractor built in {:.1} ms, {} on a CPU; {} entities)",
                 report.articles,
                 report.bytes as f64 / 1e6,
                 report.seconds,
@@ -111,6 +111,9 @@ fn extract(args: EvalExtractArgs) -> Result<ExitCode, CliError> {
                     .mb_per_cpu_second
                     .map_or("unknown".into(), |m| format!("{m:.1}")),
                 report.load_ms,
+                report
+                    .load_cpu_ms
+                    .map_or("unknown".into(), |m| format!("{m:.1} ms")),
                 report.entities
             )?;
         }

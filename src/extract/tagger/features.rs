@@ -35,6 +35,13 @@ fn feed_char_lower(mut h: u64, c: char) -> u64 {
 /// Hash of a word, lower-cased, continuing from `h`.
 #[inline]
 pub(crate) fn feed_lower(mut h: u64, word: &str) -> u64 {
+    if word.is_ascii() {
+        // The same bytes `feed_char_lower` feeds, without decoding.
+        for &b in word.as_bytes() {
+            h = feed(h, b.to_ascii_lowercase());
+        }
+        return h;
+    }
     for c in word.chars() {
         h = feed_char_lower(h, c);
     }
@@ -141,48 +148,93 @@ pub(crate) fn token_infos(
         // Prefixes and suffixes are features of the token itself only: a
         // neighbour in `from..to` outside `core` goes without.
         let affixes = core.contains(&i);
-        for (n, c) in w.chars().enumerate() {
-            h = feed_char_lower(h, c);
-            if n < 3 && affixes {
-                info.prefix[n] = mix(9 + n as u64, h);
-            }
-            let class = if c.is_uppercase() {
-                upper += 1;
-                letters += 1;
-                b'X'
-            } else if c.is_lowercase() {
-                lower += 1;
-                letters += 1;
-                b'x'
-            } else if c.is_ascii_digit() {
-                flags |= HAS_DIGIT;
-                b'd'
-            } else if c.is_alphabetic() {
-                letters += 1;
-                b'a'
-            } else {
-                if c == '-' {
-                    flags |= HAS_HYPHEN;
-                } else if c == '.' {
-                    flags |= HAS_PERIOD;
+        if w.is_ascii() {
+            // Most tokens: the same hashes and counts as the loop over
+            // chars below, byte by byte.
+            for (n, &b) in w.as_bytes().iter().enumerate() {
+                h = feed(h, b.to_ascii_lowercase());
+                if n < 3 && affixes {
+                    info.prefix[n] = mix(9 + n as u64, h);
                 }
-                if c.is_ascii() { c as u8 } else { b'*' }
-            };
-            if class != last_class {
-                shape = feed(shape, class);
-                last_class = class;
+                let class = if b.is_ascii_uppercase() {
+                    upper += 1;
+                    letters += 1;
+                    b'X'
+                } else if b.is_ascii_lowercase() {
+                    lower += 1;
+                    letters += 1;
+                    b'x'
+                } else if b.is_ascii_digit() {
+                    flags |= HAS_DIGIT;
+                    b'd'
+                } else {
+                    if b == b'-' {
+                        flags |= HAS_HYPHEN;
+                    } else if b == b'.' {
+                        flags |= HAS_PERIOD;
+                    }
+                    b
+                };
+                if class != last_class {
+                    shape = feed(shape, class);
+                    last_class = class;
+                }
             }
-            if n == 0 && c.is_uppercase() {
+            if w.as_bytes().first().is_some_and(u8::is_ascii_uppercase) {
                 flags |= INIT_CAP;
             }
-            chars += 1;
+            chars = w.len();
+        } else {
+            for (n, c) in w.chars().enumerate() {
+                h = feed_char_lower(h, c);
+                if n < 3 && affixes {
+                    info.prefix[n] = mix(9 + n as u64, h);
+                }
+                let class = if c.is_uppercase() {
+                    upper += 1;
+                    letters += 1;
+                    b'X'
+                } else if c.is_lowercase() {
+                    lower += 1;
+                    letters += 1;
+                    b'x'
+                } else if c.is_ascii_digit() {
+                    flags |= HAS_DIGIT;
+                    b'd'
+                } else if c.is_alphabetic() {
+                    letters += 1;
+                    b'a'
+                } else {
+                    if c == '-' {
+                        flags |= HAS_HYPHEN;
+                    } else if c == '.' {
+                        flags |= HAS_PERIOD;
+                    }
+                    if c.is_ascii() { c as u8 } else { b'*' }
+                };
+                if class != last_class {
+                    shape = feed(shape, class);
+                    last_class = class;
+                }
+                if n == 0 && c.is_uppercase() {
+                    flags |= INIT_CAP;
+                }
+                chars += 1;
+            }
         }
         // Suffixes: the last 1-4 characters, lower-cased.
         if affixes {
             let mut s = seed();
-            for (n, c) in w.chars().rev().take(4).enumerate() {
-                s = feed_char_lower(s, c);
-                info.suffix[n] = mix(20 + n as u64, s);
+            if w.is_ascii() {
+                for (n, &b) in w.as_bytes().iter().rev().take(4).enumerate() {
+                    s = feed(s, b.to_ascii_lowercase());
+                    info.suffix[n] = mix(20 + n as u64, s);
+                }
+            } else {
+                for (n, c) in w.chars().rev().take(4).enumerate() {
+                    s = feed_char_lower(s, c);
+                    info.suffix[n] = mix(20 + n as u64, s);
+                }
             }
             for n in chars.min(3)..3 {
                 info.prefix[n] = info.prefix[n.saturating_sub(1)];

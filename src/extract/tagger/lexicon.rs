@@ -10,7 +10,7 @@ use std::hash::{BuildHasherDefault, Hasher};
 
 use super::features::{feed, feed_lower, seed};
 use super::tokens::{Token, tokenize};
-use crate::extract::gazetteer::{COUNTRIES, GAZETTEER, REGIONS, names, records, records_of};
+use crate::extract::gazetteer::{COUNTRIES, REGIONS, names, records, records_of};
 
 /// The organization table, read here for its names only.
 const ORGANIZATIONS: &str = include_str!("../data/organizations.tsv");
@@ -174,6 +174,20 @@ pub(crate) struct Lexicon {
     /// up only here.
     words: HashMap<u64, u16, BuildHasherDefault<PreHashed>>,
     longest: usize,
+    /// One bit per name hash (a Bloom filter with one hash function): the
+    /// table is megabytes, and most runs of tokens looked up name nothing,
+    /// so a clear bit in this cache-sized map spares a cache miss.
+    filter: Vec<u64>,
+}
+
+/// Bits of [`Lexicon::filter`], a power of two: 256 KiB, some twenty bits
+/// per name.
+const FILTER_BITS: usize = 1 << 21;
+
+/// The filter bit of a name hash.
+#[inline]
+fn filter_bit(hash: u64) -> usize {
+    (hash.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> (64 - FILTER_BITS.trailing_zeros())) as usize
 }
 
 impl Lexicon {
@@ -183,12 +197,13 @@ impl Lexicon {
             names: HashMap::with_capacity_and_hasher(120_000, BuildHasherDefault::default()),
             words: HashMap::default(),
             longest: 1,
+            filter: Vec::new(),
         };
         let mut tokens = Vec::new();
-        for f in records_of(GAZETTEER, "C") {
+        for f in records_of("C") {
             lexicon.add(f[2], COUNTRY, &mut tokens);
         }
-        for f in records_of(GAZETTEER, "T") {
+        for f in records_of("T") {
             lexicon.add(f[3], CITY, &mut tokens);
             for name in names(f[6]) {
                 if name.is_ascii() {
@@ -196,10 +211,10 @@ impl Lexicon {
                 }
             }
         }
-        for f in records_of(GAZETTEER, "S") {
+        for f in records_of("S") {
             lexicon.add(f[1], REGION, &mut tokens);
         }
-        for f in records_of(GAZETTEER, "D") {
+        for f in records_of("D") {
             lexicon.add(f[2], SMALL_CITY, &mut tokens);
         }
         for f in records(COUNTRIES) {
@@ -236,12 +251,32 @@ impl Lexicon {
                 *lexicon.words.entry(h).or_insert(0) |= 1 << class;
             }
         }
+        lexicon.filter = vec![0; FILTER_BITS / 64];
+        for &hash in lexicon.names.keys() {
+            let bit = filter_bit(hash);
+            lexicon.filter[bit / 64] |= 1 << (bit % 64);
+        }
         lexicon
     }
 
     fn add(&mut self, name: &str, class: u8, tokens: &mut Vec<Token>) {
         tokens.clear();
-        tokenize(name, tokens);
+        if name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b' ') {
+            // Most names: words of ASCII letters and digits, which the
+            // tokenizer keeps whole, between spaces.
+            let mut at = 0;
+            for word in name.split(' ') {
+                if !word.is_empty() {
+                    tokens.push(Token {
+                        start: at as u32,
+                        end: (at + word.len()) as u32,
+                    });
+                }
+                at += word.len() + 1;
+            }
+        } else {
+            tokenize(name, tokens);
+        }
         if tokens.is_empty() || tokens.len() > 5 {
             return;
         }
@@ -261,6 +296,12 @@ impl Lexicon {
     /// whether a longer name starts with it.
     #[inline]
     pub fn classes(&self, hash: u64) -> (u8, bool) {
+        let bit = filter_bit(hash);
+        if let Some(word) = self.filter.get(bit / 64)
+            && word & (1 << (bit % 64)) == 0
+        {
+            return (0, false);
+        }
         match self.names.get(&hash) {
             Some(&v) => (v as u8, v & PREFIX != 0),
             None => (0, false),

@@ -278,12 +278,27 @@ fn tag_sequence(
 
 /// Says whether tag `to` may follow tag `from` (`LABELS` = sequence start):
 /// an I tag only continues a name of its kind.
-fn allowed(from: usize, to: usize) -> bool {
-    if !is_inside(to as u8) {
+const fn allowed(from: usize, to: usize) -> bool {
+    if !(to > 0 && to.is_multiple_of(2)) {
         return true;
     }
     from < LABELS && from > 0 && from.div_ceil(2) == to.div_ceil(2)
 }
+
+/// [`allowed`] for every pair, looked up in Viterbi's inner loop.
+const ALLOWED: [[bool; LABELS]; LABELS + 1] = {
+    let mut table = [[false; LABELS]; LABELS + 1];
+    let mut from = 0;
+    while from <= LABELS {
+        let mut to = 0;
+        while to < LABELS {
+            table[from][to] = allowed(from, to);
+            to += 1;
+        }
+        from += 1;
+    }
+    table
+};
 
 /// Best tag sequence for the emission scores, starting after tag `start`
 /// (`LABELS` for the start of a sentence) and, when `then` is a tag,
@@ -314,7 +329,7 @@ fn viterbi(
         let mut from_best = [0u8; LABELS];
         for to in 0..LABELS {
             for from in 0..LABELS {
-                if !allowed(from, to) {
+                if !ALLOWED[from][to] {
                     continue;
                 }
                 let s = score[from] + transitions[from][to];
@@ -741,6 +756,17 @@ mod tests {
             tag_every_token: false,
         });
         assert!(format!("{rules:?}").contains("tagger: None"));
+    }
+
+    #[test]
+    fn the_transition_table_agrees_with_the_rule() {
+        for (from, row) in ALLOWED.iter().enumerate() {
+            for (to, &allowed) in row.iter().enumerate() {
+                let rule = !is_inside(to as u8)
+                    || (from < LABELS && from > 0 && from.div_ceil(2) == to.div_ceil(2));
+                assert_eq!(allowed, rule, "{from} -> {to}");
+            }
+        }
     }
 
     #[test]
