@@ -472,6 +472,9 @@ pub(crate) struct Fields {
     pub block: Field,
     pub path: Field,
     pub title: Field,
+    /// Stored on the article document; a body over
+    /// `index::document::PIECED_BODY_BYTES` is stored in pieces on its
+    /// passage documents instead.
     pub body: Field,
     pub passage: Field,
     pub parent: Field,

@@ -447,9 +447,21 @@ impl NewsIndex {
             }
             while let Some(work) = pending.remove(&next) {
                 next += 1;
+                // A huge article gets a segment of its own, committed before
+                // and after it: tantivy's postings of other articles are then
+                // not held in memory beside its own.
+                let huge = work
+                    .articles
+                    .iter()
+                    .any(|p| p.article.body.len() > document::PIECED_BODY_BYTES);
+                if huge && since_commit > 0 {
+                    batch.flush(writer)?;
+                    writer.commit()?;
+                    since_commit = 0;
+                }
                 since_commit += work.articles.len();
                 self.write_work(&mut batch, work, &mut primaries, &mut report, &mut seen)?;
-                if since_commit >= options.commit_every {
+                if since_commit >= options.commit_every || huge {
                     batch.flush(writer)?;
                     writer.commit()?;
                     since_commit = 0;
