@@ -384,20 +384,7 @@ impl Meta {
         }
         let CompactMeta(line, url, source, published, published_source, dateline, l, o, p, pieces) =
             serde_json::from_str(text).ok()?;
-        let mut passages = Vec::with_capacity(p.len() / 2);
-        let mut previous_end = 0i64;
-        for pair in p.chunks_exact(2) {
-            let start = previous_end.saturating_add(pair[0]);
-            let end = start.saturating_add(pair[1]);
-            let (Ok(start_at), Ok(end_at)) = (usize::try_from(start), usize::try_from(end)) else {
-                break;
-            };
-            passages.push(PassageSpan {
-                start: start_at,
-                end: end_at,
-            });
-            previous_end = end;
-        }
+        let passages = decode_passages(&p);
         Some(Meta {
             line,
             url,
@@ -432,6 +419,98 @@ impl Meta {
                 .collect(),
             passages,
             body_pieces: pieces,
+        })
+    }
+}
+
+/// Passages back from their stored differences (see [`Meta::to_stored`]);
+/// numbers that cannot be offsets end the list rather than panic.
+fn decode_passages(numbers: &[i64]) -> Vec<PassageSpan> {
+    let mut passages = Vec::with_capacity(numbers.len() / 2);
+    let mut previous_end = 0i64;
+    for pair in numbers.chunks_exact(2) {
+        let start = previous_end.saturating_add(pair[0]);
+        let end = start.saturating_add(pair[1]);
+        let (Ok(start_at), Ok(end_at)) = (usize::try_from(start), usize::try_from(end)) else {
+            break;
+        };
+        passages.push(PassageSpan {
+            start: start_at,
+            end: end_at,
+        });
+        previous_end = end;
+    }
+    passages
+}
+
+/// What a search hit shows of an article's metadata, read without
+/// building what a hit never shows (entity mentions and spans).
+#[derive(Default)]
+pub(crate) struct ShownMeta {
+    pub url: Option<String>,
+    pub source: Option<String>,
+    pub published: Option<Date>,
+    pub dateline: Option<String>,
+    /// Name and facet of each place.
+    pub locations: Vec<(String, String)>,
+    /// Name and facet of each organization.
+    pub organizations: Vec<(String, String)>,
+    pub passages: Vec<PassageSpan>,
+}
+
+impl ShownMeta {
+    /// Reads either stored form; `None` when the text is neither.
+    pub(crate) fn from_stored(text: &str) -> Option<ShownMeta> {
+        use serde::de::IgnoredAny as Skip;
+        #[derive(Deserialize)]
+        struct Compact(
+            Skip,
+            Option<String>,
+            Option<String>,
+            Option<Date>,
+            Skip,
+            Option<String>,
+            Vec<(String, String, Skip, Skip, Skip, Skip)>,
+            Vec<(String, String, Skip, Skip, Skip)>,
+            Vec<i64>,
+            Skip,
+        );
+        if text.starts_with('{') {
+            let meta = Meta::from_stored(text)?;
+            return Some(ShownMeta {
+                url: meta.url,
+                source: meta.source,
+                published: meta.published,
+                dateline: meta.dateline,
+                locations: meta
+                    .locations
+                    .into_iter()
+                    .map(|l| (l.name, l.facet))
+                    .collect(),
+                organizations: meta
+                    .organizations
+                    .into_iter()
+                    .map(|o| (o.name, o.facet))
+                    .collect(),
+                passages: meta.passages,
+            });
+        }
+        let Compact(_, url, source, published, _, dateline, l, o, p, _) =
+            serde_json::from_str(text).ok()?;
+        Some(ShownMeta {
+            url,
+            source,
+            published,
+            dateline,
+            locations: l
+                .into_iter()
+                .map(|(name, facet, ..)| (full_name(name, &facet), facet))
+                .collect(),
+            organizations: o
+                .into_iter()
+                .map(|(name, facet, ..)| (full_name(name, &facet), facet))
+                .collect(),
+            passages: decode_passages(&p),
         })
     }
 }
@@ -1007,6 +1086,33 @@ mod tests {
         assert!(stored.starts_with('['), "{stored}");
         let back = Meta::from_stored(&stored).expect("compact form parses");
         assert_eq!(meta_json(&back), meta_json(&meta));
+    }
+
+    #[test]
+    fn what_a_hit_shows_reads_the_same_from_either_stored_form() {
+        let meta = sample_meta();
+        for stored in [meta.to_stored(), meta_json(&meta)] {
+            let shown = ShownMeta::from_stored(&stored).expect("parses");
+            assert_eq!(shown.url, meta.url);
+            assert_eq!(shown.source, meta.source);
+            assert_eq!(shown.published, meta.published);
+            assert_eq!(shown.dateline, meta.dateline);
+            let names = |shown: &[(String, String)]| shown.to_vec();
+            let expected: Vec<(String, String)> = meta
+                .locations
+                .iter()
+                .map(|l| (l.name.clone(), l.facet.clone()))
+                .collect();
+            assert_eq!(names(&shown.locations), expected);
+            let expected: Vec<(String, String)> = meta
+                .organizations
+                .iter()
+                .map(|o| (o.name.clone(), o.facet.clone()))
+                .collect();
+            assert_eq!(names(&shown.organizations), expected);
+            assert_eq!(shown.passages, meta.passages);
+        }
+        assert!(ShownMeta::from_stored("[1,2").is_none());
     }
 
     #[test]
