@@ -346,6 +346,7 @@ impl NewsIndex {
                 request.offset + i + 1,
             )?);
         }
+        self.cache.give_back(body_analyzer);
         let top = |facet: &str| -> Vec<FacetCount> {
             let own = counts.get(&(facet, false)).filter(|m| !m.is_empty());
             let mut list: Vec<FacetCount> = own
@@ -600,26 +601,10 @@ impl NewsIndex {
                 weights.entry(term).or_insert((0.0, surface)).0 += tf / len.max(1.0);
             }
         }
+        self.cache.give_back(tokens);
         let passages = searcher.doc_freq(&Term::from_field_text(self.fields.kind, KIND_PASSAGE))?;
-        let mut scored: Vec<(f32, String, Term)> = Vec::new();
-        for (term, (weight, surface)) in weights {
-            let term = Term::from_field_text(self.fields.passage, &term);
-            let df = searcher.doc_freq(&term)?;
-            scored.push((weight * rank::idf(df, passages), surface, term));
-        }
-        scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
-        // A word found in one article only (repeated in its passages) says
-        // nothing about what the top articles share; it is dropped.
-        let mut kept = Vec::new();
-        for (weight, surface, term) in scored {
-            if kept.len() == ranking.feedback_terms {
-                break;
-            }
-            if self.in_two_articles(searcher, &term)? {
-                kept.push((weight, surface));
-            }
-        }
-        let scored = kept;
+        let scored =
+            self.top_feedback_words(searcher, weights, passages, ranking.feedback_terms)?;
         // As in RM3, the added words together weigh a fixed share of the
         // query: `feedback_weight` × the number of query words, split in
         // proportion to their scores. A one-word query cannot be swamped.
@@ -648,6 +633,77 @@ impl NewsIndex {
                 rerank_only: true,
             })
             .collect())
+    }
+
+    /// The `wanted` best-scored feedback words (score = summed normalized
+    /// frequency × idf, ties by surface form) among those found in at least
+    /// two articles of the index, as (score, surface form).
+    ///
+    /// Exactly the words a full ranking of every candidate would keep, with
+    /// far fewer document frequency lookups: candidates are scored in order
+    /// of frequency, and since no idf exceeds that of an absent word, once
+    /// the next frequency times that bound is below the last kept score, no
+    /// unscored word can enter the list.
+    fn top_feedback_words(
+        &self,
+        searcher: &Searcher,
+        weights: FxHashMap<String, (f32, String)>,
+        passages: u64,
+        wanted: usize,
+    ) -> Result<Vec<(f32, String)>> {
+        if wanted == 0 {
+            return Ok(Vec::new());
+        }
+        let ceiling = rank::idf(0, passages);
+        let mut pending: Vec<(f32, String, String)> = weights
+            .into_iter()
+            .map(|(term, (weight, surface))| (weight, surface, term))
+            .collect();
+        // Most frequent last, to pop; ties in any order (all are scored
+        // before the bound can stop on them).
+        pending.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let mut scored: Vec<(f32, String, Term)> = Vec::new();
+        let mut two: FxHashMap<Term, bool> = FxHashMap::default();
+        let mut batch = 32;
+        loop {
+            for _ in 0..batch {
+                let Some((weight, surface, term)) = pending.pop() else {
+                    break;
+                };
+                let term = Term::from_field_text(self.fields.passage, &term);
+                let df = searcher.doc_freq(&term)?;
+                scored.push((weight * rank::idf(df, passages), surface, term));
+            }
+            scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+            // A word found in one article only (repeated in its passages)
+            // says nothing about what the top articles share; it is dropped.
+            let mut kept = Vec::new();
+            for (score, surface, term) in &scored {
+                if kept.len() == wanted {
+                    break;
+                }
+                let shared = match two.get(term) {
+                    Some(&shared) => shared,
+                    None => {
+                        let shared = self.in_two_articles(searcher, term)?;
+                        two.insert(term.clone(), shared);
+                        shared
+                    }
+                };
+                if shared {
+                    kept.push((*score, surface.clone()));
+                }
+            }
+            let done = match (pending.last(), kept.last()) {
+                (None, _) => true,
+                (Some(next), Some(last)) if kept.len() == wanted => next.0 * ceiling < last.0,
+                _ => false,
+            };
+            if done {
+                return Ok(kept);
+            }
+            batch *= 2;
+        }
     }
 
     /// Finds every article matching `clauses`, sorted, with facet counts.
@@ -1016,11 +1072,13 @@ impl NewsIndex {
 
     /// The body analyzer for text read back from the index.
     fn tokens(&self) -> Tokens {
-        Tokens::new(
-            &self.schema,
-            &self.schema.text.body.analyzer,
-            &self.cache.stems,
-        )
+        self.cache.take_tokens().unwrap_or_else(|| {
+            Tokens::new(
+                &self.schema,
+                &self.schema.text.body.analyzer,
+                &self.cache.stems,
+            )
+        })
     }
 
     /// Corpus-wide statistics of the body, per passage and per article.
