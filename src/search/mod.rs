@@ -582,23 +582,30 @@ impl NewsIndex {
                     .and_then(|v| v.as_str())
                     .unwrap_or_default()
             };
-            let text = format!("{}\n{}", field(self.fields.title), field(self.fields.body));
-            let mut counts: FxHashMap<String, (f32, String)> = FxHashMap::default();
+            // Surface forms are borrowed from the document; only a word new
+            // to `weights` keeps a copy.
+            let mut counts: FxHashMap<String, (f32, &str)> = FxHashMap::default();
             let mut len: f32 = 0.0;
-            tokens.each(&text, |token, from, to| {
-                len += 1.0;
-                match counts.get_mut(token) {
-                    Some(entry) => entry.0 += 1.0,
-                    None => {
-                        counts.insert(token.to_string(), (1.0, text[from..to].to_string()));
+            // Headline then body: no word spans the two.
+            for text in [field(self.fields.title), field(self.fields.body)] {
+                tokens.each(text, |token, from, to| {
+                    len += 1.0;
+                    match counts.get_mut(token) {
+                        Some(entry) => entry.0 += 1.0,
+                        None => {
+                            counts.insert(token.to_string(), (1.0, &text[from..to]));
+                        }
                     }
-                }
-            });
+                });
+            }
             for (term, (tf, surface)) in counts {
                 if asked.contains(&term) {
                     continue;
                 }
-                weights.entry(term).or_insert((0.0, surface)).0 += tf / len.max(1.0);
+                weights
+                    .entry(term)
+                    .or_insert_with(|| (0.0, surface.to_string()))
+                    .0 += tf / len.max(1.0);
             }
         }
         self.cache.give_back(tokens);
@@ -1191,9 +1198,16 @@ impl NewsIndex {
     ) -> Result<Hit> {
         let doc: TantivyDocument =
             searcher.doc(DocAddress::new(candidate.segment, candidate.doc))?;
-        let article = stored_article(&self.fields, &doc, Vec::new());
-        let also_at = self.also_at(searcher, &article.id)?;
-        let count = article.passages.len();
+        let text = |field| doc.get_first(field).and_then(|v| v.as_str());
+        // Only what a hit shows is parsed; unreadable metadata shows as
+        // none, as in `stored_article`.
+        let meta: HitMeta = text(self.fields.meta)
+            .and_then(|m| serde_json::from_str(m).ok())
+            .unwrap_or_default();
+        let id = text(self.fields.id).unwrap_or_default().to_string();
+        let body = text(self.fields.body).unwrap_or_default();
+        let also_at = self.also_at(searcher, &id)?;
+        let count = meta.passages.len();
         let mut matched = candidate.passages;
         matched.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         let mut chosen: Vec<usize> = matched
@@ -1208,11 +1222,11 @@ impl NewsIndex {
         if chosen.is_empty() {
             chosen = (0..count.min(request.passages)).collect();
         }
-        let mut converter = ByteIndex::new(&article.body);
+        let mut converter = ByteIndex::new(body);
         let passages = chosen
             .into_iter()
             .map(|i| {
-                let span = article.passages[i];
+                let span = meta.passages[i];
                 let text = converter.slice(span.start, span.end).to_string();
                 let highlights = highlighter.spans(analyzer, &text);
                 PassageHit {
@@ -1223,36 +1237,24 @@ impl NewsIndex {
                 }
             })
             .collect();
-        let refs = |list: Vec<(String, String)>| {
+        let refs = |list: Vec<NamedFacet>| {
             list.into_iter()
-                .map(|(name, facet)| EntityRef { name, facet })
+                .map(|NamedFacet { name, facet }| EntityRef { name, facet })
                 .collect()
         };
         Ok(Hit {
             rank,
             score: candidate.score,
-            id: article.id,
-            path: article.path.to_string_lossy().into_owned(),
-            title: article.title,
-            published: article.published,
-            url: article.url,
-            source: article.source,
-            dateline: article.dateline,
+            id,
+            path: text(self.fields.path).unwrap_or_default().to_string(),
+            title: text(self.fields.title).map(str::to_string),
+            published: meta.published,
+            url: meta.url,
+            source: meta.source,
+            dateline: meta.dateline,
             also_at,
-            locations: refs(
-                article
-                    .locations
-                    .into_iter()
-                    .map(|l| (l.name, l.facet))
-                    .collect(),
-            ),
-            organizations: refs(
-                article
-                    .organizations
-                    .into_iter()
-                    .map(|o| (o.name, o.facet))
-                    .collect(),
-            ),
+            locations: refs(meta.locations),
+            organizations: refs(meta.organizations),
             passages,
             explain: request.explain.then(|| ScoreParts {
                 formula: candidate.parts.describe(&request.ranking),
@@ -1260,6 +1262,26 @@ impl NewsIndex {
             }),
         })
     }
+}
+
+/// The part of an article document's stored metadata a hit shows (the
+/// rest, such as every mention's span, is skipped unparsed).
+#[derive(Default, Deserialize)]
+struct HitMeta {
+    url: Option<String>,
+    source: Option<String>,
+    published: Option<Date>,
+    dateline: Option<String>,
+    locations: Vec<NamedFacet>,
+    organizations: Vec<NamedFacet>,
+    passages: Vec<crate::passage::PassageSpan>,
+}
+
+/// An entity's name and facet path.
+#[derive(Deserialize)]
+struct NamedFacet {
+    name: String,
+    facet: String,
 }
 
 /// Scored passages of an article: (passage doc, summed score).
