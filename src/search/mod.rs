@@ -1841,11 +1841,16 @@ impl FacetNames {
         let mut out = [None, None];
         for (level, node) in nodes.iter().enumerate() {
             if let Some(child) = child_of(node, path) {
-                let next = self.children[level].len() as u32;
-                let at = *self.index[level].entry(child.clone()).or_insert(next);
-                if at == next {
-                    self.children[level].push(child);
-                }
+                // Copied only the first time it is met.
+                let at = match self.index[level].get(child) {
+                    Some(&at) => at,
+                    None => {
+                        let at = self.children[level].len() as u32;
+                        self.index[level].insert(child.to_string(), at);
+                        self.children[level].push(child.to_string());
+                        at
+                    }
+                };
                 out[level] = Some(at);
             }
         }
@@ -1967,11 +1972,12 @@ impl FacetTally {
     }
 }
 
-/// The child of `node` on the way to `path`, if `path` lies below `node`.
-fn child_of(node: &str, path: &str) -> Option<String> {
+/// The child of `node` on the way to `path`, if `path` lies below `node`:
+/// `node/next`, which is where `path` begins.
+fn child_of<'a>(node: &str, path: &'a str) -> Option<&'a str> {
     let rest = path.strip_prefix(node)?.strip_prefix('/')?;
     let next = rest.split('/').next().filter(|c| !c.is_empty())?;
-    Some(format!("{node}/{next}"))
+    Some(&path[..node.len() + 1 + next.len()])
 }
 
 /// A query for analyzed tokens: a term, or a phrase for several (whose
@@ -2108,6 +2114,24 @@ mod tests {
         assert_eq!(super::union_len(&[1, 4, 9], &[]), 3);
         assert_eq!(super::union_len(&[1, 4, 9], &[2, 4, 10, 11]), 6);
         assert_eq!(super::union_len(&[5], &[5]), 1);
+    }
+
+    #[test]
+    fn a_facet_child_is_the_node_and_the_next_step_of_the_path() {
+        assert_eq!(
+            super::child_of("", "/Africa/Western Africa/Mali"),
+            Some("/Africa")
+        );
+        assert_eq!(
+            super::child_of("/Africa", "/Africa/Western Africa/Mali"),
+            Some("/Africa/Western Africa")
+        );
+        assert_eq!(
+            super::child_of("/Africa/Western Africa/Mali", "/Africa/Western Africa/Mali"),
+            None
+        );
+        assert_eq!(super::child_of("/Afr", "/Africa/Western Africa"), None);
+        assert_eq!(super::child_of("/Europe", "/Africa/Western Africa"), None);
     }
 
     #[test]
