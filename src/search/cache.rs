@@ -31,7 +31,14 @@ pub(crate) struct SearchCache {
     inner: Mutex<Option<Generation>>,
     /// Stems of words, which do not depend on the index's contents.
     pub(crate) stems: super::highlight::StemMemo,
+    /// Body analyzers handed back by finished searches, with the stems
+    /// they met: building one copies the schema, and a fresh one meets
+    /// every word of a feedback article anew.
+    tokens: Mutex<Vec<super::highlight::Tokens>>,
 }
+
+/// Analyzers kept for reuse (one per search running at once is enough).
+const MAX_IDLE_TOKENS: usize = 8;
 
 /// A segment, a facet and the two nodes its children are counted under.
 type FacetKey = (SegmentId, &'static str, [String; 2]);
@@ -48,6 +55,19 @@ struct Generation {
 }
 
 impl SearchCache {
+    /// A body analyzer handed back earlier, if any.
+    pub(crate) fn take_tokens(&self) -> Option<super::highlight::Tokens> {
+        self.tokens.lock().unwrap_or_else(|e| e.into_inner()).pop()
+    }
+
+    /// Keeps `tokens` for a later search.
+    pub(crate) fn give_back(&self, tokens: super::highlight::Tokens) {
+        let mut idle = self.tokens.lock().unwrap_or_else(|e| e.into_inner());
+        if idle.len() < MAX_IDLE_TOKENS {
+            idle.push(tokens);
+        }
+    }
+
     /// Runs `f` on the cache of `searcher`'s generation, replacing the cache
     /// of an older one.
     fn with<R>(&self, searcher: &Searcher, f: impl FnOnce(&mut Generation) -> R) -> R {

@@ -21,6 +21,10 @@ pub(crate) type StemMemo = Arc<Mutex<FxHashMap<String, String>>>;
 /// Words kept in a [`StemMemo`] before it starts over.
 const MAX_STEMS: usize = 200_000;
 
+/// Words kept in one [`Tokens`]' own map before it starts over (a few MB;
+/// a few analyzers are kept between searches).
+const MAX_SEEN: usize = 50_000;
+
 /// An analyzer of the schema for search-time text, its tokens given with
 /// their byte offsets: the same chain as the index's, with the stemmer's
 /// answers kept in a [`StemMemo`].
@@ -29,10 +33,16 @@ pub(crate) struct Tokens {
     plain: TextAnalyzer,
     /// Stems one word, the last step of the chain.
     stemmer: Option<(TextAnalyzer, StemMemo)>,
-    /// The stems this `Tokens` has seen, so that a word repeated within
-    /// one search takes neither the shared memo's lock nor a copy of its
-    /// stem (feedback reads whole articles, where most words repeat).
+    /// The stems this `Tokens` has seen, so that a word met before takes
+    /// neither the shared memo's lock nor a copy of its stem (feedback
+    /// reads whole articles, where most words repeat).
     seen: FxHashMap<String, String>,
+    /// For the `simple` tokenizer without stop words: its token length
+    /// limit and whether it lowercases. Words are then split here and
+    /// ASCII words normalized here (folding leaves ASCII as it is), which
+    /// costs a fraction of a trip through the boxed chain per token; other
+    /// words still take the chain.
+    simple: Option<(usize, bool)>,
 }
 
 impl Tokens {
@@ -41,6 +51,11 @@ impl Tokens {
         // The stemmer ends the chain (`Schema::analyzer`), so the chain
         // without it, then the stemmer on each word, is the same analysis.
         // Stemmers not known here keep the whole chain.
+        let simple = schema
+            .analyzers
+            .get(name)
+            .filter(|spec| spec.tokenizer == "simple" && spec.stop_words == "none")
+            .map(|spec| (spec.max_token_length, spec.lowercase));
         match schema.analyzers.get(name).map(|spec| spec.stemmer.as_str()) {
             Some("english") => {
                 let mut plain = schema.clone();
@@ -54,12 +69,14 @@ impl Tokens {
                     plain: plain.analyzer(name),
                     stemmer: Some((stemmer, Arc::clone(memo))),
                     seen: FxHashMap::default(),
+                    simple,
                 }
             }
             _ => Tokens {
                 plain: schema.analyzer(name),
                 stemmer: None,
                 seen: FxHashMap::default(),
+                simple,
             },
         }
     }
@@ -70,48 +87,116 @@ impl Tokens {
             plain,
             stemmer,
             seen,
+            simple,
         } = self;
-        let mut stream = plain.token_stream(text);
-        while stream.advance() {
-            let token = stream.token();
-            let Some((stemmer, memo)) = stemmer else {
-                f(&token.text, token.offset_from, token.offset_to);
-                continue;
-            };
-            if let Some(stem) = seen.get(&token.text) {
-                f(stem, token.offset_from, token.offset_to);
-                continue;
+        let Some((limit, lowercase)) = *simple else {
+            let mut stream = plain.token_stream(text);
+            while stream.advance() {
+                let token = stream.token();
+                stem(stemmer, seen, &token.text, |t| {
+                    f(t, token.offset_from, token.offset_to)
+                });
             }
-            let known = memo
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .get(&token.text)
-                .cloned();
-            let stem = match known {
-                Some(stem) => stem,
-                None => {
-                    let mut one = stemmer.token_stream(&token.text);
-                    let stem = if one.advance() {
-                        one.token().text.clone()
-                    } else {
-                        token.text.clone()
-                    };
-                    let mut memo = memo.lock().unwrap_or_else(|e| e.into_inner());
-                    if memo.len() >= MAX_STEMS {
-                        memo.clear();
-                    }
-                    memo.insert(token.text.clone(), stem.clone());
-                    stem
+            return;
+        };
+        // The simple tokenizer's words: runs of alphanumeric characters.
+        let bytes = text.as_bytes();
+        let char_at = |i: usize| -> (bool, usize) {
+            match bytes[i] {
+                b if b < 0x80 => (b.is_ascii_alphanumeric(), 1),
+                _ => {
+                    let c = text[i..].chars().next().unwrap_or_default();
+                    (c.is_alphanumeric(), c.len_utf8())
                 }
-            };
-            // Bounded like the shared memo, for a search over huge text.
-            if seen.len() >= MAX_STEMS {
-                seen.clear();
             }
-            seen.insert(token.text.clone(), stem.clone());
-            f(&stem, token.offset_from, token.offset_to);
+        };
+        let mut word = String::new();
+        let mut i = 0;
+        while i < bytes.len() {
+            let (alphanumeric, width) = char_at(i);
+            if !alphanumeric {
+                i += width;
+                continue;
+            }
+            let start = i;
+            let mut ascii = true;
+            while i < bytes.len() {
+                let (alphanumeric, width) = char_at(i);
+                if !alphanumeric {
+                    break;
+                }
+                ascii &= width == 1;
+                i += width;
+            }
+            // The chain's `RemoveLongFilter`, on the word as written.
+            if i - start >= limit {
+                continue;
+            }
+            let raw = &text[start..i];
+            if ascii {
+                word.clear();
+                word.push_str(raw);
+                if lowercase {
+                    word.make_ascii_lowercase();
+                }
+                stem(stemmer, seen, &word, |t| f(t, start, i));
+            } else {
+                // The chain on the word alone gives the word's token as in
+                // context: the tokenizer finds the same single word.
+                let mut stream = plain.token_stream(raw);
+                while stream.advance() {
+                    let token = stream.token();
+                    stem(stemmer, seen, &token.text, |t| {
+                        f(t, start + token.offset_from, start + token.offset_to)
+                    });
+                }
+            }
         }
     }
+}
+
+/// Passes the stem of `token` (the token itself without a stemmer) to `f`,
+/// from `seen`, else from the shared memo, else from the stemmer.
+fn stem(
+    stemmer: &mut Option<(TextAnalyzer, StemMemo)>,
+    seen: &mut FxHashMap<String, String>,
+    token: &str,
+    f: impl FnOnce(&str),
+) {
+    let Some((stemmer, memo)) = stemmer else {
+        return f(token);
+    };
+    if let Some(stem) = seen.get(token) {
+        return f(stem);
+    }
+    let known = memo
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .get(token)
+        .cloned();
+    let stem = match known {
+        Some(stem) => stem,
+        None => {
+            let mut one = stemmer.token_stream(token);
+            let stem = if one.advance() {
+                one.token().text.clone()
+            } else {
+                token.to_string()
+            };
+            let mut memo = memo.lock().unwrap_or_else(|e| e.into_inner());
+            if memo.len() >= MAX_STEMS {
+                memo.clear();
+            }
+            memo.insert(token.to_string(), stem.clone());
+            stem
+        }
+    };
+    f(&stem);
+    // Bounded: an analyzer is kept between searches (`SearchCache`).
+    if seen.len() >= MAX_SEEN {
+        seen.clear();
+    }
+    seen.insert(token.to_string(), stem);
 }
 
 /// What to look for: single terms and phrases, already analyzed.
@@ -133,12 +218,32 @@ impl Highlighter {
         if self.sequences.is_empty() {
             return Vec::new();
         }
-        let mut tokens: Vec<(String, usize, usize)> = Vec::new();
+        // Tokens as the index of the query word they equal (`usize::MAX`
+        // for none), so that no token text is copied.
+        let mut words: Vec<&str> = Vec::new();
+        let sequences: Vec<Vec<usize>> = self
+            .sequences
+            .iter()
+            .map(|sequence| {
+                sequence
+                    .iter()
+                    .map(|word| match words.iter().position(|w| w == word) {
+                        Some(id) => id,
+                        None => {
+                            words.push(word);
+                            words.len() - 1
+                        }
+                    })
+                    .collect()
+            })
+            .collect();
+        let mut tokens: Vec<(usize, usize, usize)> = Vec::new();
         analyzer.each(text, |token, from, to| {
-            tokens.push((token.to_string(), from, to));
+            let id = words.iter().position(|w| *w == token).unwrap_or(usize::MAX);
+            tokens.push((id, from, to));
         });
         let mut byte_spans: Vec<(usize, usize)> = Vec::new();
-        for sequence in &self.sequences {
+        for sequence in &sequences {
             if sequence.len() > tokens.len() {
                 continue;
             }
@@ -219,6 +324,41 @@ mod tests {
                 Tokens::new(&schema, name, &memo)
                     .each(text, |t, from, to| got.push((t.to_string(), from, to)));
                 assert_eq!(got, expected, "{name}");
+            }
+        }
+    }
+
+    /// Each analyzer of the schema run whole, as (token, from, to).
+    fn whole_chain(schema: &Schema, name: &str, text: &str) -> Vec<(String, usize, usize)> {
+        let mut whole = schema.analyzer(name);
+        let mut expected = Vec::new();
+        let mut stream = whole.token_stream(text);
+        while stream.advance() {
+            let t = stream.token();
+            expected.push((t.text.clone(), t.offset_from, t.offset_to));
+        }
+        expected
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn splitting_words_here_gives_the_chains_tokens(
+            text in "[a-zA-Z0-9 ,.'_éÉßİıΣσ中\u{300}\u{1F600}-]{0,120}",
+            stemmed in proptest::bool::ANY,
+            lowercase in proptest::bool::ANY,
+            limit in 1usize..12,
+        ) {
+            let mut schema = Schema::default();
+            for spec in schema.analyzers.values_mut() {
+                spec.stemmer = if stemmed { "english" } else { "none" }.to_string();
+                spec.lowercase = lowercase;
+                spec.max_token_length = limit;
+            }
+            for name in schema.analyzers.keys() {
+                let mut got = Vec::new();
+                Tokens::new(&schema, name, &StemMemo::default())
+                    .each(&text, |t, from, to| got.push((t.to_string(), from, to)));
+                proptest::prop_assert_eq!(got, whole_chain(&schema, name, &text));
             }
         }
     }

@@ -37,7 +37,7 @@ use tantivy::{
 use crate::article::Date;
 use crate::error::{Error, Result};
 use crate::index::document::{
-    KIND_ARTICLE, KIND_PASSAGE, article_body, date_time, stored_article_at,
+    KIND_ARTICLE, KIND_PASSAGE, ShownMeta, article_body, date_time, stored_article_at,
 };
 use crate::index::{NewsIndex, StoredArticle};
 use crate::schema::FACETS;
@@ -348,6 +348,7 @@ impl NewsIndex {
                 request.offset + i + 1,
             )?);
         }
+        self.cache.give_back(body_analyzer);
         let top = |facet: &str| -> Vec<FacetCount> {
             let own = counts.get(&(facet, false)).filter(|m| !m.is_empty());
             let mut list: Vec<FacetCount> = own
@@ -589,46 +590,39 @@ impl NewsIndex {
                     .and_then(|v| v.as_str())
                     .unwrap_or_default()
             };
+            // A body stored in pieces (a huge article) is joined; any
+            // other is borrowed from the document.
             let body = article_body(searcher, address, &self.fields, &doc)?;
-            let text = format!("{}\n{}", field(self.fields.title), body);
-            let mut counts: FxHashMap<String, (f32, String)> = FxHashMap::default();
+            // Surface forms are borrowed from the document; only a word new
+            // to `weights` keeps a copy.
+            let mut counts: FxHashMap<String, (f32, &str)> = FxHashMap::default();
             let mut len: f32 = 0.0;
-            tokens.each(&text, |token, from, to| {
-                len += 1.0;
-                match counts.get_mut(token) {
-                    Some(entry) => entry.0 += 1.0,
-                    None => {
-                        counts.insert(token.to_string(), (1.0, text[from..to].to_string()));
+            // Headline then body: no word spans the two.
+            for text in [field(self.fields.title), body.as_ref()] {
+                tokens.each(text, |token, from, to| {
+                    len += 1.0;
+                    match counts.get_mut(token) {
+                        Some(entry) => entry.0 += 1.0,
+                        None => {
+                            counts.insert(token.to_string(), (1.0, &text[from..to]));
+                        }
                     }
-                }
-            });
+                });
+            }
             for (term, (tf, surface)) in counts {
                 if asked.contains(&term) {
                     continue;
                 }
-                weights.entry(term).or_insert((0.0, surface)).0 += tf / len.max(1.0);
+                weights
+                    .entry(term)
+                    .or_insert_with(|| (0.0, surface.to_string()))
+                    .0 += tf / len.max(1.0);
             }
         }
+        self.cache.give_back(tokens);
         let passages = searcher.doc_freq(&Term::from_field_text(self.fields.kind, KIND_PASSAGE))?;
-        let mut scored: Vec<(f32, String, Term)> = Vec::new();
-        for (term, (weight, surface)) in weights {
-            let term = Term::from_field_text(self.fields.passage, &term);
-            let df = searcher.doc_freq(&term)?;
-            scored.push((weight * rank::idf(df, passages), surface, term));
-        }
-        scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
-        // A word found in one article only (repeated in its passages) says
-        // nothing about what the top articles share; it is dropped.
-        let mut kept = Vec::new();
-        for (weight, surface, term) in scored {
-            if kept.len() == ranking.feedback_terms {
-                break;
-            }
-            if self.in_two_articles(searcher, &term)? {
-                kept.push((weight, surface));
-            }
-        }
-        let scored = kept;
+        let scored =
+            self.top_feedback_words(searcher, weights, passages, ranking.feedback_terms)?;
         // As in RM3, the added words together weigh a fixed share of the
         // query: `feedback_weight` × the number of query words, split in
         // proportion to their scores. A one-word query cannot be swamped.
@@ -657,6 +651,77 @@ impl NewsIndex {
                 rerank_only: true,
             })
             .collect())
+    }
+
+    /// The `wanted` best-scored feedback words (score = summed normalized
+    /// frequency × idf, ties by surface form) among those found in at least
+    /// two articles of the index, as (score, surface form).
+    ///
+    /// Exactly the words a full ranking of every candidate would keep, with
+    /// far fewer document frequency lookups: candidates are scored in order
+    /// of frequency, and since no idf exceeds that of an absent word, once
+    /// the next frequency times that bound is below the last kept score, no
+    /// unscored word can enter the list.
+    fn top_feedback_words(
+        &self,
+        searcher: &Searcher,
+        weights: FxHashMap<String, (f32, String)>,
+        passages: u64,
+        wanted: usize,
+    ) -> Result<Vec<(f32, String)>> {
+        if wanted == 0 {
+            return Ok(Vec::new());
+        }
+        let ceiling = rank::idf(0, passages);
+        let mut pending: Vec<(f32, String, String)> = weights
+            .into_iter()
+            .map(|(term, (weight, surface))| (weight, surface, term))
+            .collect();
+        // Most frequent last, to pop; ties in any order (all are scored
+        // before the bound can stop on them).
+        pending.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let mut scored: Vec<(f32, String, Term)> = Vec::new();
+        let mut two: FxHashMap<Term, bool> = FxHashMap::default();
+        let mut batch = 32;
+        loop {
+            for _ in 0..batch {
+                let Some((weight, surface, term)) = pending.pop() else {
+                    break;
+                };
+                let term = Term::from_field_text(self.fields.passage, &term);
+                let df = searcher.doc_freq(&term)?;
+                scored.push((weight * rank::idf(df, passages), surface, term));
+            }
+            scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+            // A word found in one article only (repeated in its passages)
+            // says nothing about what the top articles share; it is dropped.
+            let mut kept = Vec::new();
+            for (score, surface, term) in &scored {
+                if kept.len() == wanted {
+                    break;
+                }
+                let shared = match two.get(term) {
+                    Some(&shared) => shared,
+                    None => {
+                        let shared = self.in_two_articles(searcher, term)?;
+                        two.insert(term.clone(), shared);
+                        shared
+                    }
+                };
+                if shared {
+                    kept.push((*score, surface.clone()));
+                }
+            }
+            let done = match (pending.last(), kept.last()) {
+                (None, _) => true,
+                (Some(next), Some(last)) if kept.len() == wanted => next.0 * ceiling < last.0,
+                _ => false,
+            };
+            if done {
+                return Ok(kept);
+            }
+            batch *= 2;
+        }
     }
 
     /// Finds every article matching `clauses`, sorted, with facet counts.
@@ -1025,11 +1090,13 @@ impl NewsIndex {
 
     /// The body analyzer for text read back from the index.
     fn tokens(&self) -> Tokens {
-        Tokens::new(
-            &self.schema,
-            &self.schema.text.body.analyzer,
-            &self.cache.stems,
-        )
+        self.cache.take_tokens().unwrap_or_else(|| {
+            Tokens::new(
+                &self.schema,
+                &self.schema.text.body.analyzer,
+                &self.cache.stems,
+            )
+        })
     }
 
     /// Corpus-wide statistics of the body, per passage and per article.
@@ -1149,9 +1216,17 @@ impl NewsIndex {
     ) -> Result<Hit> {
         let address = DocAddress::new(candidate.segment, candidate.doc);
         let doc: TantivyDocument = searcher.doc(address)?;
-        let article = stored_article_at(searcher, address, &self.fields, &doc, Vec::new())?;
-        let also_at = self.also_at(searcher, &article.id)?;
-        let count = article.passages.len();
+        let text = |field| doc.get_first(field).and_then(|v| v.as_str());
+        // Only what a hit shows is parsed; unreadable metadata shows as
+        // none, as in `stored_article`.
+        let meta = text(self.fields.meta)
+            .and_then(ShownMeta::from_stored)
+            .unwrap_or_default();
+        let id = text(self.fields.id).unwrap_or_default().to_string();
+        let body = article_body(searcher, address, &self.fields, &doc)?;
+        let body = body.as_ref();
+        let also_at = self.also_at(searcher, &id)?;
+        let count = meta.passages.len();
         let mut matched = candidate.passages;
         matched.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         let mut chosen: Vec<usize> = matched
@@ -1166,11 +1241,11 @@ impl NewsIndex {
         if chosen.is_empty() {
             chosen = (0..count.min(request.passages)).collect();
         }
-        let mut converter = ByteIndex::new(&article.body);
+        let mut converter = ByteIndex::new(body);
         let passages = chosen
             .into_iter()
             .map(|i| {
-                let span = article.passages[i];
+                let span = meta.passages[i];
                 let text = converter.slice(span.start, span.end).to_string();
                 let highlights = highlighter.spans(analyzer, &text);
                 PassageHit {
@@ -1189,28 +1264,16 @@ impl NewsIndex {
         Ok(Hit {
             rank,
             score: candidate.score,
-            id: article.id,
-            path: article.path.to_string_lossy().into_owned(),
-            title: article.title,
-            published: article.published,
-            url: article.url,
-            source: article.source,
-            dateline: article.dateline,
+            id,
+            path: text(self.fields.path).unwrap_or_default().to_string(),
+            title: text(self.fields.title).map(str::to_string),
+            published: meta.published,
+            url: meta.url,
+            source: meta.source,
+            dateline: meta.dateline,
             also_at,
-            locations: refs(
-                article
-                    .locations
-                    .into_iter()
-                    .map(|l| (l.name, l.facet))
-                    .collect(),
-            ),
-            organizations: refs(
-                article
-                    .organizations
-                    .into_iter()
-                    .map(|o| (o.name, o.facet))
-                    .collect(),
-            ),
+            locations: refs(meta.locations),
+            organizations: refs(meta.organizations),
             passages,
             explain: request.explain.then(|| ScoreParts {
                 formula: candidate.parts.describe(&request.ranking),
@@ -1777,11 +1840,16 @@ impl FacetNames {
         let mut out = [None, None];
         for (level, node) in nodes.iter().enumerate() {
             if let Some(child) = child_of(node, path) {
-                let next = self.children[level].len() as u32;
-                let at = *self.index[level].entry(child.clone()).or_insert(next);
-                if at == next {
-                    self.children[level].push(child);
-                }
+                // Copied only the first time it is met.
+                let at = match self.index[level].get(child) {
+                    Some(&at) => at,
+                    None => {
+                        let at = self.children[level].len() as u32;
+                        self.index[level].insert(child.to_string(), at);
+                        self.children[level].push(child.to_string());
+                        at
+                    }
+                };
                 out[level] = Some(at);
             }
         }
@@ -1903,11 +1971,12 @@ impl FacetTally {
     }
 }
 
-/// The child of `node` on the way to `path`, if `path` lies below `node`.
-fn child_of(node: &str, path: &str) -> Option<String> {
+/// The child of `node` on the way to `path`, if `path` lies below `node`:
+/// `node/next`, which is where `path` begins.
+fn child_of<'a>(node: &str, path: &'a str) -> Option<&'a str> {
     let rest = path.strip_prefix(node)?.strip_prefix('/')?;
     let next = rest.split('/').next().filter(|c| !c.is_empty())?;
-    Some(format!("{node}/{next}"))
+    Some(&path[..node.len() + 1 + next.len()])
 }
 
 /// A query for analyzed tokens: a term, or a phrase for several (whose
@@ -2044,6 +2113,24 @@ mod tests {
         assert_eq!(super::union_len(&[1, 4, 9], &[]), 3);
         assert_eq!(super::union_len(&[1, 4, 9], &[2, 4, 10, 11]), 6);
         assert_eq!(super::union_len(&[5], &[5]), 1);
+    }
+
+    #[test]
+    fn a_facet_child_is_the_node_and_the_next_step_of_the_path() {
+        assert_eq!(
+            super::child_of("", "/Africa/Western Africa/Mali"),
+            Some("/Africa")
+        );
+        assert_eq!(
+            super::child_of("/Africa", "/Africa/Western Africa/Mali"),
+            Some("/Africa/Western Africa")
+        );
+        assert_eq!(
+            super::child_of("/Africa/Western Africa/Mali", "/Africa/Western Africa/Mali"),
+            None
+        );
+        assert_eq!(super::child_of("/Afr", "/Africa/Western Africa"), None);
+        assert_eq!(super::child_of("/Europe", "/Africa/Western Africa"), None);
     }
 
     #[test]

@@ -52,7 +52,8 @@ pub(super) fn applies(request: &SearchRequest) -> bool {
 
 impl NewsIndex {
     /// Adds the feedback words' scores to the candidates that can reach the
-    /// requested page and sorts those to the front. Returns false, leaving
+    /// requested page and moves those to the front, the page sorted (the
+    /// candidates after it are in no particular order). Returns false, leaving
     /// `candidates` as they were, when a feedback word does not analyze to
     /// exactly one term (the caller then runs the full second pass).
     pub(super) fn rerank(
@@ -134,7 +135,16 @@ impl NewsIndex {
             }
             batch *= 2;
         }
-        candidates[..done].sort_by(super::by_relevance);
+        // Only the page is read, and `by_relevance` is a total order (ties
+        // end at the document address): selecting the page's articles and
+        // sorting those gives the page a full sort would.
+        let rescored = &mut candidates[..done];
+        if need > 0 && need < rescored.len() {
+            rescored.select_nth_unstable_by(need - 1, super::by_relevance);
+            rescored[..need].sort_by(super::by_relevance);
+        } else {
+            rescored.sort_by(super::by_relevance);
+        }
         Ok(true)
     }
 
