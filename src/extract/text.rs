@@ -235,11 +235,12 @@ impl<'a> Text<'a> {
 
     /// The byte offsets where a match may start on a word boundary: every
     /// char that is not a letter or digit following another (the first
-    /// check of [`Text::is_word_boundary`]).
+    /// check of [`Text::is_word_boundary`]), ASCII white space left out
+    /// (no shipped name starts with it: see [`longest_matches`]).
     pub fn match_starts(&self) -> &[usize] {
         self.match_starts.get_or_init(|| {
             let bytes = self.s.as_bytes();
-            let mut starts = Vec::with_capacity(bytes.len() / 3);
+            let mut starts = Vec::with_capacity(bytes.len() / 4);
             let mut previous_alphanumeric = false;
             let mut i = 0;
             while i < bytes.len() {
@@ -249,7 +250,7 @@ impl<'a> Text<'a> {
                     let c = self.s[i..].chars().next().expect("a char starts here");
                     (c.is_alphanumeric(), c.len_utf8())
                 };
-                if !(previous_alphanumeric && alphanumeric) {
+                if !(previous_alphanumeric && alphanumeric) && !bytes[i].is_ascii_whitespace() {
                     starts.push(i);
                 }
                 previous_alphanumeric = alphanumeric;
@@ -423,7 +424,7 @@ pub(crate) fn longest_matches(
     let mut found: Vec<(usize, usize, usize)> = Vec::new();
     let lower = text.lower.as_bytes();
     let bytes = text.s.as_bytes();
-    for &start in text.match_starts() {
+    let mut walk = |start: usize| {
         let capital = if bytes[start].is_ascii() {
             bytes[start].is_ascii_uppercase()
         } else {
@@ -438,6 +439,17 @@ pub(crate) fn longest_matches(
                 found.push((start, end, pattern));
             }
         });
+    };
+    for &start in text.match_starts() {
+        walk(start);
+    }
+    if dictionary.starts_with_space() {
+        // The spaces `match_starts` leaves out, where such a name may start.
+        for (start, b) in bytes.iter().enumerate() {
+            if b.is_ascii_whitespace() {
+                walk(start);
+            }
+        }
     }
     found.sort_unstable_by_key(|&(start, end, pattern)| (start, std::cmp::Reverse(end), pattern));
     let mut chosen: Vec<Match> = Vec::new();
@@ -468,14 +480,33 @@ pub(crate) fn is_capitalised(word: &str) -> bool {
 
 /// True for "the", "In", "and"... in any case.
 pub(crate) fn is_function_word(word: &str) -> bool {
-    let lower = word.to_lowercase();
-    FUNCTION_WORDS.binary_search(&lower.as_str()).is_ok()
+    in_lower_case(word, |lower| FUNCTION_WORDS.binary_search(&lower).is_ok())
 }
 
 /// True for "President", "Mr.", "Gen."... in any case.
 pub(crate) fn is_person_title(word: &str) -> bool {
-    let lower = word.trim_end_matches('.').to_lowercase();
-    PERSON_TITLES.contains(&lower.as_str())
+    in_lower_case(word.trim_end_matches('.'), |lower| {
+        PERSON_TITLES.contains(&lower)
+    })
+}
+
+/// Answers `test` about `word` lower-cased, for the short ASCII word lists
+/// above (none longer than 16 bytes): a short ASCII word is lower-cased on
+/// the stack, a longer ASCII one is in no list, and anything else takes
+/// `str::to_lowercase`. These run for most capitalised words of a text.
+fn in_lower_case(word: &str, test: impl Fn(&str) -> bool) -> bool {
+    const LONGEST: usize = 16;
+    if word.is_ascii() {
+        if word.len() > LONGEST {
+            return false;
+        }
+        let mut buffer = [0u8; LONGEST];
+        let lower = &mut buffer[..word.len()];
+        lower.copy_from_slice(word.as_bytes());
+        lower.make_ascii_lowercase();
+        return test(std::str::from_utf8(lower).expect("ASCII is UTF-8"));
+    }
+    test(&word.to_lowercase())
 }
 
 /// True for headline capitalisation: most words that are not function words
@@ -519,6 +550,18 @@ mod tests {
     #[test]
     fn function_words_are_sorted_for_binary_search() {
         assert!(FUNCTION_WORDS.windows(2).all(|w| w[0] < w[1]));
+    }
+
+    #[test]
+    fn word_lists_fit_the_stack_lower_casing() {
+        assert!(
+            FUNCTION_WORDS
+                .iter()
+                .chain(PERSON_TITLES)
+                .all(|w| w.len() <= 16 && w.is_ascii() && *w == w.to_lowercase())
+        );
+        assert!(is_function_word("MEANWHILE") && is_person_title("Mr."));
+        assert!(!is_function_word("Thereforeandsoonandsoforth"));
     }
 
     #[test]
