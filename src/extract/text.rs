@@ -250,7 +250,8 @@ impl<'a> Text<'a> {
                     let c = self.s[i..].chars().next().expect("a char starts here");
                     (c.is_alphanumeric(), c.len_utf8())
                 };
-                if !(previous_alphanumeric && alphanumeric) && !bytes[i].is_ascii_whitespace() {
+                let inside_word = previous_alphanumeric && alphanumeric;
+                if !inside_word && !bytes[i].is_ascii_whitespace() {
                     starts.push(i);
                 }
                 previous_alphanumeric = alphanumeric;
