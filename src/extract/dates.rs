@@ -222,7 +222,18 @@ fn year(s: &str) -> Option<i32> {
 }
 
 fn month(s: &str) -> Option<u32> {
-    month_number(s)
+    could_name_a_day_or_month(s)
+        .then(|| month_number(s))
+        .flatten()
+}
+
+/// False for a word that is no month or weekday name nor abbreviation:
+/// those are 3 to 9 ASCII letters, one trailing dot allowed. Most
+/// capitalised words fail this test, which spares them the lookups (and
+/// their lower-cased copies).
+fn could_name_a_day_or_month(word: &str) -> bool {
+    let word = word.strip_suffix('.').unwrap_or(word);
+    (3..=9).contains(&word.len()) && word.bytes().all(|b| b.is_ascii_alphabetic())
 }
 
 /// Words after which a lone year is a date ("since 2012", "in 2013").
@@ -401,7 +412,12 @@ fn mentioned_at(
     };
     let word_gap = |k: usize| gap(k).is_some_and(|g| matches!(g, " " | ", " | ". " | "-"));
     let capitalised = |w: &str| w.chars().next().is_some_and(|c| c.is_ascii_uppercase());
-    let full_name = |w: &str| crate::corpus::dates::is_month_or_weekday_name(w);
+    // A non-ASCII word may lower-case to ASCII letters (the Kelvin sign),
+    // so only ASCII words skip the lookup.
+    let full_name = |w: &str| {
+        (!w.is_ascii() || could_name_a_day_or_month(w))
+            && crate::corpus::dates::is_month_or_weekday_name(w)
+    };
     let word_before = || {
         let previous = tokens.get(i.checked_sub(1)?)?;
         (&s[previous.end..tokens[i].start] == " ").then(|| previous.text.to_ascii_lowercase())
@@ -470,7 +486,9 @@ fn mentioned_at(
     // Monday
     if capitalised(first)
         && full_name(first)
-        && let Some(weekday) = weekday_number(first)
+        && let Some(weekday) = could_name_a_day_or_month(first)
+            .then(|| weekday_number(first))
+            .flatten()
     {
         return published
             .and_then(|p| nearest_weekday(p, weekday))

@@ -21,6 +21,8 @@ pub(crate) struct Dictionary {
     all: Trie,
     /// The keys of patterns that may start with a small letter.
     uncapitalised: Trie,
+    /// True if a key starts with ASCII white space.
+    starts_with_space: bool,
 }
 
 impl Dictionary {
@@ -36,7 +38,16 @@ impl Dictionary {
         Dictionary {
             all: Trie::new(keys),
             uncapitalised: Trie::new(&uncapitalised),
+            starts_with_space: keys
+                .iter()
+                .any(|k| k.as_ref().first().is_some_and(u8::is_ascii_whitespace)),
         }
+    }
+
+    /// True if some key starts with ASCII white space (none of the shipped
+    /// names does, so word starts leave spaces out).
+    pub fn starts_with_space(&self) -> bool {
+        self.starts_with_space
     }
 
     /// The patterns whose key is exactly `key`, in ascending order.
@@ -65,15 +76,13 @@ impl Dictionary {
     }
 }
 
-/// No node: the root table entry of a byte no key starts with.
-const NONE: u32 = u32::MAX;
-
-/// One trie node: the keys that end here and the edges to longer keys.
-#[derive(Clone, Copy, Debug)]
+/// A node of the trie, stored on the edge that leads to it so a walk
+/// reads one record per byte besides the labels it scans.
+#[derive(Clone, Copy, Debug, Default)]
 struct Node {
-    /// First edge in `labels`/`targets`.
+    /// First edge in `labels`/`nodes`; edges are sorted by label.
     edges: u32,
-    /// Number of edges, sorted by label.
+    /// Number of edges.
     edge_count: u32,
     /// First pattern in `patterns`.
     matches: u32,
@@ -84,14 +93,23 @@ struct Node {
 /// One trie; pattern ids are the indexes of the keys it was built from.
 #[derive(Debug)]
 struct Trie {
-    /// Node of each first byte, or `NONE`.
-    root: Box<[u32; 256]>,
-    nodes: Vec<Node>,
+    /// The node each first byte leads to (an empty node for a byte no key
+    /// starts with).
+    root: Box<[Node; 256]>,
+    /// Edge labels, the edges of one node together.
     labels: Vec<u8>,
-    targets: Vec<u32>,
+    /// The node each edge leads to, parallel to `labels`.
+    nodes: Vec<Node>,
     /// Pattern ids, per node in ascending order (the order the automaton
     /// reported them in, which ties between equal candidates depend on).
     patterns: Vec<u32>,
+}
+
+/// Where a node is stored: in the root table or on an edge.
+#[derive(Clone, Copy)]
+enum Slot {
+    Root(u8),
+    Edge(u32),
 }
 
 impl Trie {
@@ -126,67 +144,57 @@ impl Trie {
         }
         let order: Vec<u32> = sorted.into_iter().map(|(_, i)| i).collect();
 
-        let mut dict = Trie {
-            root: Box::new([NONE; 256]),
-            nodes: Vec::with_capacity(keys.len() * 4),
+        let mut trie = Trie {
+            root: Box::new([Node::default(); 256]),
             labels: Vec::with_capacity(keys.len() * 4),
-            targets: Vec::with_capacity(keys.len() * 4),
+            nodes: Vec::with_capacity(keys.len() * 4),
             patterns: Vec::with_capacity(keys.len()),
         };
         // Breadth first, so each node's edges are pushed together. A queue
-        // entry is a node with its run of `order` and its depth.
-        let mut queue: std::collections::VecDeque<(u32, usize, usize, usize)> =
+        // entry is where a node goes, with its run of `order` and depth.
+        let mut queue: std::collections::VecDeque<(Slot, usize, usize, usize)> =
             std::collections::VecDeque::new();
         let mut lo = 0;
         while lo < order.len() {
             let b = key(order[lo])[0];
             let hi = lo + order[lo..].partition_point(|&i| key(i)[0] == b);
-            let node = dict.push_node();
-            dict.root[usize::from(b)] = node;
-            queue.push_back((node, lo, hi, 1));
+            queue.push_back((Slot::Root(b), lo, hi, 1));
             lo = hi;
         }
-        while let Some((node, mut lo, hi, depth)) = queue.pop_front() {
-            let matches = dict.patterns.len() as u32;
+        while let Some((slot, mut lo, hi, depth)) = queue.pop_front() {
+            let matches = trie.patterns.len() as u32;
             while lo < hi && key(order[lo]).len() == depth {
-                dict.patterns.push(order[lo]);
+                trie.patterns.push(order[lo]);
                 lo += 1;
             }
-            let edges = dict.labels.len() as u32;
+            let edges = trie.labels.len() as u32;
             while lo < hi {
                 let b = key(order[lo])[depth];
                 let end = lo + order[lo..hi].partition_point(|&i| key(i)[depth] == b);
-                let child = dict.push_node();
-                dict.labels.push(b);
-                dict.targets.push(child);
-                queue.push_back((child, lo, end, depth + 1));
+                queue.push_back((Slot::Edge(trie.labels.len() as u32), lo, end, depth + 1));
+                trie.labels.push(b);
+                trie.nodes.push(Node::default());
                 lo = end;
             }
-            let n = &mut dict.nodes[node as usize];
-            n.matches = matches;
-            n.match_count = dict.patterns.len() as u32 - matches;
-            n.edges = edges;
-            n.edge_count = dict.labels.len() as u32 - edges;
+            let node = Node {
+                edges,
+                edge_count: trie.labels.len() as u32 - edges,
+                matches,
+                match_count: trie.patterns.len() as u32 - matches,
+            };
+            match slot {
+                Slot::Root(b) => trie.root[usize::from(b)] = node,
+                Slot::Edge(e) => trie.nodes[e as usize] = node,
+            }
         }
-        dict
-    }
-
-    fn push_node(&mut self) -> u32 {
-        self.nodes.push(Node {
-            edges: 0,
-            edge_count: 0,
-            matches: 0,
-            match_count: 0,
-        });
-        self.nodes.len() as u32 - 1
+        trie
     }
 
     /// The child of `node` along byte `b`.
     #[inline]
-    fn child(&self, node: u32, b: u8) -> Option<u32> {
-        let n = &self.nodes[node as usize];
-        let (from, to) = (n.edges as usize, (n.edges + n.edge_count) as usize);
-        let labels = &self.labels[from..to];
+    fn child(&self, node: &Node, b: u8) -> Option<&Node> {
+        let from = node.edges as usize;
+        let labels = &self.labels[from..from + node.edge_count as usize];
         // Nodes near the root have a few dozen edges, deeper ones one or
         // two: a linear scan beats a binary search on most of them.
         let at = if labels.len() > 16 {
@@ -194,12 +202,12 @@ impl Trie {
         } else {
             labels.iter().position(|&l| l == b)?
         };
-        Some(self.targets[from + at])
+        Some(&self.nodes[from + at])
     }
 
-    fn node_patterns(&self, node: u32) -> &[u32] {
-        let n = &self.nodes[node as usize];
-        &self.patterns[n.matches as usize..(n.matches + n.match_count) as usize]
+    fn node_patterns(&self, node: &Node) -> &[u32] {
+        let from = node.matches as usize;
+        &self.patterns[from..from + node.match_count as usize]
     }
 
     fn exact(&self, key: &[u8]) -> &[u32] {
@@ -208,10 +216,7 @@ impl Trie {
         };
         // Keys are lower-cased; the text is lower-cased byte by byte here
         // rather than copied whole (a huge body would be held twice).
-        let mut node = self.root[usize::from(first.to_ascii_lowercase())];
-        if node == NONE {
-            return &[];
-        }
+        let mut node = &self.root[usize::from(first.to_ascii_lowercase())];
         for &b in rest {
             match self.child(node, b.to_ascii_lowercase()) {
                 Some(c) => node = c,
@@ -228,14 +233,16 @@ impl Trie {
         };
         // Keys are lower-cased; the text is lower-cased byte by byte here
         // rather than copied whole (a huge body would be held twice).
-        let mut node = self.root[usize::from(first.to_ascii_lowercase())];
-        if node == NONE {
-            return;
-        }
+        let mut node = &self.root[usize::from(first.to_ascii_lowercase())];
         let mut end = start + 1;
         loop {
-            for &p in self.node_patterns(node) {
-                found(end, p);
+            if node.match_count > 0 {
+                for &p in self.node_patterns(node) {
+                    found(end, p);
+                }
+            }
+            if node.edge_count == 0 {
+                return;
             }
             let Some(&b) = haystack.get(end) else { return };
             match self.child(node, b.to_ascii_lowercase()) {

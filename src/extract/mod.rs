@@ -6,9 +6,10 @@
 //! The data lives in `src/extract/data/`: `gazetteer.tsv` is generated from
 //! GeoNames by `data/generate.py` (run by hand, never by the build); the
 //! other tables are written by hand. Matching is dictionary-based (one
-//! Aho-Corasick automaton for places, one for organizations) with rules on
-//! capitalisation and context, documented in the private modules
-//! `locations` and `organizations` (see their source).
+//! trie for places, one for organizations, walked from word starts: the
+//! private module `dictionary`) with rules on capitalisation and context,
+//! documented in the private modules `locations` and `organizations` (see
+//! their source).
 //!
 //! Metadata names are resolved through the same tables. A metadata place
 //! name that resolves to nothing is skipped (a facet value needs a place in

@@ -732,6 +732,17 @@ fn words_of(s: &str) -> Vec<Word<'_>> {
         if trimmed.is_empty() {
             continue;
         }
+        if trimmed.bytes().all(|b| b.is_ascii_alphanumeric()) {
+            // Most words: nothing to trim, no dot, no punctuation around.
+            out.push(Word {
+                text: trimmed,
+                start: start_raw,
+                end: start_raw + trimmed.len(),
+                breaks_after: false,
+                breaks_before: false,
+            });
+            continue;
+        }
         let lead = trimmed.len()
             - trimmed
                 .trim_start_matches(|c: char| !c.is_alphanumeric())

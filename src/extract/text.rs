@@ -238,11 +238,11 @@ impl<'a> Text<'a> {
 
     /// The byte offsets where a match may start on a word boundary: every
     /// char that is not a letter or digit following another (the first
-    /// check of [`Text::is_word_boundary`]).
+    /// check of [`Text::is_word_boundary`]), ASCII white space left out
+    /// (no shipped name starts with it: see [`longest_matches`]).
     ///
-    /// Computed on each call rather than kept: nearly every other byte is
-    /// a start, so a list of them took several times the text's size,
-    /// gigabytes for a huge body.
+    /// Computed on each call rather than kept: a list of them took several
+    /// times the text's size, gigabytes for a huge body.
     pub fn match_starts(&self) -> impl Iterator<Item = usize> + '_ {
         let bytes = self.s.as_bytes();
         let mut previous_alphanumeric = false;
@@ -256,7 +256,8 @@ impl<'a> Text<'a> {
                     let c = self.s[at..].chars().next().expect("a char starts here");
                     (c.is_alphanumeric(), c.len_utf8())
                 };
-                let start = !(previous_alphanumeric && alphanumeric);
+                let start =
+                    !(previous_alphanumeric && alphanumeric) && !bytes[at].is_ascii_whitespace();
                 previous_alphanumeric = alphanumeric;
                 i += len;
                 if start {
@@ -441,7 +442,7 @@ pub(crate) fn longest_matches(
 ) -> Vec<Match> {
     let mut found: Vec<(usize, usize, usize)> = Vec::new();
     let bytes = text.s.as_bytes();
-    for start in text.match_starts() {
+    let mut walk = |start: usize| {
         let capital = if bytes[start].is_ascii() {
             bytes[start].is_ascii_uppercase()
         } else {
@@ -456,6 +457,17 @@ pub(crate) fn longest_matches(
                 found.push((start, end, pattern));
             }
         });
+    };
+    for start in text.match_starts() {
+        walk(start);
+    }
+    if dictionary.starts_with_space() {
+        // The spaces `match_starts` leaves out, where such a name may start.
+        for (start, b) in bytes.iter().enumerate() {
+            if b.is_ascii_whitespace() {
+                walk(start);
+            }
+        }
     }
     found.sort_unstable_by_key(|&(start, end, pattern)| (start, std::cmp::Reverse(end), pattern));
     let mut chosen: Vec<Match> = Vec::new();
@@ -486,14 +498,33 @@ pub(crate) fn is_capitalised(word: &str) -> bool {
 
 /// True for "the", "In", "and"... in any case.
 pub(crate) fn is_function_word(word: &str) -> bool {
-    let lower = word.to_lowercase();
-    FUNCTION_WORDS.binary_search(&lower.as_str()).is_ok()
+    in_lower_case(word, |lower| FUNCTION_WORDS.binary_search(&lower).is_ok())
 }
 
 /// True for "President", "Mr.", "Gen."... in any case.
 pub(crate) fn is_person_title(word: &str) -> bool {
-    let lower = word.trim_end_matches('.').to_lowercase();
-    PERSON_TITLES.contains(&lower.as_str())
+    in_lower_case(word.trim_end_matches('.'), |lower| {
+        PERSON_TITLES.contains(&lower)
+    })
+}
+
+/// Answers `test` about `word` lower-cased, for the short ASCII word lists
+/// above (none longer than 16 bytes): a short ASCII word is lower-cased on
+/// the stack, a longer ASCII one is in no list, and anything else takes
+/// `str::to_lowercase`. These run for most capitalised words of a text.
+fn in_lower_case(word: &str, test: impl Fn(&str) -> bool) -> bool {
+    const LONGEST: usize = 16;
+    if word.is_ascii() {
+        if word.len() > LONGEST {
+            return false;
+        }
+        let mut buffer = [0u8; LONGEST];
+        let lower = &mut buffer[..word.len()];
+        lower.copy_from_slice(word.as_bytes());
+        lower.make_ascii_lowercase();
+        return test(std::str::from_utf8(lower).expect("ASCII is UTF-8"));
+    }
+    test(&word.to_lowercase())
 }
 
 /// True for headline capitalisation: most words that are not function words
@@ -547,6 +578,18 @@ mod tests {
     #[test]
     fn function_words_are_sorted_for_binary_search() {
         assert!(FUNCTION_WORDS.windows(2).all(|w| w[0] < w[1]));
+    }
+
+    #[test]
+    fn word_lists_fit_the_stack_lower_casing() {
+        assert!(
+            FUNCTION_WORDS
+                .iter()
+                .chain(PERSON_TITLES)
+                .all(|w| w.len() <= 16 && w.is_ascii() && *w == w.to_lowercase())
+        );
+        assert!(is_function_word("MEANWHILE") && is_person_title("Mr."));
+        assert!(!is_function_word("Thereforeandsoonandsoforth"));
     }
 
     #[test]
