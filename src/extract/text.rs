@@ -212,6 +212,8 @@ pub(crate) struct Text<'a> {
     /// Headline capitalisation ("Mali Sanctions Bite"), where a capital
     /// letter does not mark a proper name.
     pub title_case: bool,
+    /// [`Text::each_match_start`]'s list, for texts of ordinary size.
+    match_starts: std::cell::OnceCell<Vec<u32>>,
 }
 
 impl<'a> Text<'a> {
@@ -233,39 +235,31 @@ impl<'a> Text<'a> {
             char_marks,
             all_caps,
             title_case,
+            match_starts: std::cell::OnceCell::new(),
         }
     }
 
-    /// The byte offsets where a match may start on a word boundary: every
-    /// char that is not a letter or digit following another (the first
-    /// check of [`Text::is_word_boundary`]), ASCII white space left out
-    /// (no shipped name starts with it: see [`longest_matches`]).
+    /// Calls `f` with each byte offset where a match may start on a word
+    /// boundary: every char that is not a letter or digit following
+    /// another (the first check of [`Text::is_word_boundary`]), ASCII white
+    /// space left out (no shipped name starts with it: see
+    /// [`longest_matches`]).
     ///
-    /// Computed on each call rather than kept: a list of them took several
-    /// times the text's size, gigabytes for a huge body.
-    pub fn match_starts(&self) -> impl Iterator<Item = usize> + '_ {
-        let bytes = self.s.as_bytes();
-        let mut previous_alphanumeric = false;
-        let mut i = 0;
-        std::iter::from_fn(move || {
-            while i < bytes.len() {
-                let at = i;
-                let (alphanumeric, len) = if bytes[at].is_ascii() {
-                    (bytes[at].is_ascii_alphanumeric(), 1)
-                } else {
-                    let c = self.s[at..].chars().next().expect("a char starts here");
-                    (c.is_alphanumeric(), c.len_utf8())
-                };
-                let start =
-                    !(previous_alphanumeric && alphanumeric) && !bytes[at].is_ascii_whitespace();
-                previous_alphanumeric = alphanumeric;
-                i += len;
-                if start {
-                    return Some(at);
-                }
-            }
-            None
-        })
+    /// Both dictionaries walk them, so a text of ordinary size lists them
+    /// once; a longer one (a huge body, where the list would take several
+    /// times the text's size) finds them again on each call.
+    pub fn each_match_start(&self, mut f: impl FnMut(usize)) {
+        if self.s.len() > LISTED_STARTS_MAX_BYTES {
+            return scan_match_starts(self.s, f);
+        }
+        let starts = self.match_starts.get_or_init(|| {
+            let mut starts = Vec::with_capacity(self.s.len() / 4);
+            scan_match_starts(self.s, |start| starts.push(start as u32));
+            starts
+        });
+        for &start in starts {
+            f(start as usize);
+        }
     }
 
     /// True when capital letters do not tell proper names from other words.
@@ -427,6 +421,29 @@ pub(crate) struct Match {
     pub patterns: Vec<usize>,
 }
 
+/// Texts up to this many bytes keep their match starts (4 bytes each).
+const LISTED_STARTS_MAX_BYTES: usize = 1 << 20;
+
+/// The scan behind [`Text::each_match_start`].
+fn scan_match_starts(s: &str, mut f: impl FnMut(usize)) {
+    let bytes = s.as_bytes();
+    let mut previous_alphanumeric = false;
+    let mut i = 0;
+    while i < bytes.len() {
+        let (alphanumeric, len) = if bytes[i].is_ascii() {
+            (bytes[i].is_ascii_alphanumeric(), 1)
+        } else {
+            let c = s[i..].chars().next().expect("a char starts here");
+            (c.is_alphanumeric(), c.len_utf8())
+        };
+        if !(previous_alphanumeric && alphanumeric) && !bytes[i].is_ascii_whitespace() {
+            f(i);
+        }
+        previous_alphanumeric = alphanumeric;
+        i += len;
+    }
+}
+
 /// Finds the leftmost-longest non-overlapping matches that sit on word
 /// boundaries and that `accept` takes. `accept` must reject a pattern the
 /// dictionary says is capitalised where the text has no capital (the
@@ -458,11 +475,9 @@ pub(crate) fn longest_matches(
             }
         });
     };
-    for start in text.match_starts() {
-        walk(start);
-    }
+    text.each_match_start(&mut walk);
     if dictionary.starts_with_space() {
-        // The spaces `match_starts` leaves out, where such a name may start.
+        // The spaces `each_match_start` leaves out, where such a name may start.
         for (start, b) in bytes.iter().enumerate() {
             if b.is_ascii_whitespace() {
                 walk(start);
