@@ -286,6 +286,41 @@ fn natural_syntax_reads_operators_as_words() {
     assert!(found.contains(&"a1".to_string()) && found.contains(&"a2".to_string()));
 }
 
+#[test]
+fn several_date_filters_keep_articles_of_any_of_them() {
+    let index = places_index();
+    let found = |request: &SearchRequest| {
+        let mut ids: Vec<String> = index
+            .search(request)
+            .unwrap()
+            .hits
+            .into_iter()
+            .map(|h| h.id)
+            .collect();
+        ids.sort();
+        ids
+    };
+    let december = found(&SearchRequest::new("drought date:2022-12"));
+    assert_eq!(december, ["niger"]);
+    let november = found(&SearchRequest::new("drought date:2022-11"));
+    assert!(!november.is_empty() && !november.contains(&"niger".to_string()));
+    let both = found(&SearchRequest::new("drought date:2022-11 date:2022-12"));
+    let mut expected = [november.clone(), december.clone()].concat();
+    expected.sort();
+    assert_eq!(both, expected);
+    // --from narrows the union.
+    let mut narrowed = SearchRequest::new("drought date:2022-11 date:2022-12");
+    narrowed.from = Some("2022-12".into());
+    assert_eq!(found(&narrowed), ["niger"]);
+    // A month with no articles selects none, and a bad date is an error.
+    assert!(found(&SearchRequest::new("drought date:1999-01")).is_empty());
+    assert!(
+        index
+            .search(&SearchRequest::new("drought date:2022-13"))
+            .is_err()
+    );
+}
+
 /// Articles about places, for facet tests.
 fn places_index() -> NewsIndex {
     let index = NewsIndex::create_in_ram(Schema::default()).unwrap();
@@ -333,7 +368,12 @@ fn inline_facet_filters_give_the_same_results_as_the_options() {
     let flags = index.search(&flags).unwrap();
     assert_eq!(inline.total_articles, 1);
     assert_eq!(inline.hits, flags.hits);
-    assert_eq!(inline.facets, flags.facets);
+    assert_eq!(inline.facets.location, flags.facets.location);
+    assert_eq!(inline.facets.organization, flags.facets.organization);
+    // `date:` selects a node of the date facet, so its counts drill into
+    // the month, as any selected facet value's do; a range counts years.
+    assert_eq!(counts(&inline.facets.date), [("/2022/11/03".to_string(), 1)]);
+    assert_eq!(counts(&flags.facets.date), [("/2022".to_string(), 1)]);
     let org = index
         .search(&SearchRequest::new("drought org:\"World Food Programme\""))
         .unwrap();

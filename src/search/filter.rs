@@ -150,6 +150,16 @@ pub(crate) fn parse_bound(text: &str, upper: bool) -> Result<Date> {
     Date::new(year, month, day).ok_or_else(bad)
 }
 
+/// The date facet's path for a date as typed (`2022-11` gives
+/// `/2022/11`), checked as [`parse_bound`] checks it.
+pub(crate) fn date_path(text: &str) -> Result<String> {
+    parse_bound(text, false)?;
+    Ok(text
+        .trim()
+        .split('-')
+        .fold(String::new(), |path, part| path + "/" + part))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -223,6 +233,15 @@ mod tests {
             ["/Africa/Western Africa"]
         );
         assert!(resolve("/Europe", &paths(), &[]).is_empty());
+    }
+
+    #[test]
+    fn typed_dates_become_the_date_facets_paths() {
+        assert_eq!(date_path("2022").unwrap(), "/2022");
+        assert_eq!(date_path(" 2022-11 ").unwrap(), "/2022/11");
+        assert_eq!(date_path("2022-11-03").unwrap(), "/2022/11/03");
+        assert!(date_path("2022-13").is_err());
+        assert!(date_path("22-11").is_err());
     }
 
     #[test]

@@ -428,28 +428,18 @@ impl NewsIndex {
         };
         let mut clauses = query::merge_repeats(clauses)?;
         // Inline filters are the same as the options: `location:Mali` is
-        // `--location Mali`, `date:2022-11` is `--from 2022-11 --to 2022-11`
-        // (narrowed further by any --from/--to given).
+        // `--location Mali`, and `date:2022-11` selects the date facet's
+        // `/2022/11`, so several `date:` filters keep articles of any of
+        // them, as several values of any facet do (--from/--to narrow
+        // further).
         let mut request = request.clone();
         for (facet, value) in inline {
-            if self.schema.facet_name(&facet)? == "date" {
-                let later = |a: &str, b: &str| -> Result<bool> {
-                    Ok(filter::parse_bound(a, false)? > filter::parse_bound(b, false)?)
-                };
-                let earlier = |a: &str, b: &str| -> Result<bool> {
-                    Ok(filter::parse_bound(a, true)? < filter::parse_bound(b, true)?)
-                };
-                match &request.from {
-                    Some(from) if !later(&value, from)? => {}
-                    _ => request.from = Some(value.clone()),
-                }
-                match &request.to {
-                    Some(to) if !earlier(&value, to)? => {}
-                    _ => request.to = Some(value),
-                }
+            let value = if self.schema.facet_name(&facet)? == "date" {
+                filter::date_path(&value)?
             } else {
-                request.filters.push(FacetFilter { facet, value });
-            }
+                value
+            };
+            request.filters.push(FacetFilter { facet, value });
         }
         let request = &request;
         let ranking = &request.ranking;
