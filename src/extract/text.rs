@@ -436,7 +436,8 @@ fn scan_match_starts(s: &str, mut f: impl FnMut(usize)) {
             let c = s[i..].chars().next().expect("a char starts here");
             (c.is_alphanumeric(), c.len_utf8())
         };
-        if !(previous_alphanumeric && alphanumeric) && !bytes[i].is_ascii_whitespace() {
+        let inside_word = previous_alphanumeric && alphanumeric;
+        if !inside_word && !bytes[i].is_ascii_whitespace() {
             f(i);
         }
         previous_alphanumeric = alphanumeric;
