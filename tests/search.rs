@@ -372,7 +372,10 @@ fn inline_facet_filters_give_the_same_results_as_the_options() {
     assert_eq!(inline.facets.organization, flags.facets.organization);
     // `date:` selects a node of the date facet, so its counts drill into
     // the month, as any selected facet value's do; a range counts years.
-    assert_eq!(counts(&inline.facets.date), [("/2022/11/03".to_string(), 1)]);
+    assert_eq!(
+        counts(&inline.facets.date),
+        [("/2022/11/03".to_string(), 1)]
+    );
     assert_eq!(counts(&flags.facets.date), [("/2022".to_string(), 1)]);
     let org = index
         .search(&SearchRequest::new("drought org:\"World Food Programme\""))
