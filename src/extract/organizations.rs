@@ -843,22 +843,21 @@ fn organization_word_runs(
             if next.breaks_before || is_person_title(next.text) {
                 break;
             }
-            let connector = CONNECTORS.contains(&next.text.to_lowercase().as_str())
+            let connector = CONNECTORS.contains(&lower_into(&mut lower, next.text))
                 || next.text.eq_ignore_ascii_case("the")
                     && words[j].text.eq_ignore_ascii_case("of");
             if connector {
-                let previous = words[j].text.trim_end_matches('.').to_lowercase();
+                let previous = lower_into(&mut lower, words[j].text.trim_end_matches('.'));
                 // "and" after a company form joins two companies ("WorldCom
                 // Inc and MFS Communications Co").
                 let and = matches!(next.text, "and" | "&");
-                if and && COMPANY_HEADS.contains(&previous.as_str()) {
+                if and && COMPANY_HEADS.contains(&previous) {
                     break;
                 }
                 // "of", "for", "in"... join only after a head ("Ministry of
                 // Defence", "Cooperation in Europe"), not after a person's
                 // name ("Ross Perot of the Reform Party").
-                let head = OF_HEADS.contains(&previous.as_str())
-                    || ORGANIZATION_WORDS.contains(&previous.as_str());
+                let head = OF_HEADS.contains(&previous) || ORGANIZATION_WORDS.contains(&previous);
                 if !and && !head && !(next.text.eq_ignore_ascii_case("the")) {
                     break;
                 }
@@ -886,6 +885,20 @@ fn organization_word_runs(
         i = j + 1;
     }
     hits
+}
+
+/// `word` lower-cased into `buffer`, which is reused from word to word: an
+/// ASCII word is lower-cased in place of a new string, anything else takes
+/// `str::to_lowercase` (the same result either way).
+fn lower_into<'b>(buffer: &'b mut String, word: &str) -> &'b str {
+    buffer.clear();
+    if word.is_ascii() {
+        buffer.push_str(word);
+        buffer.make_ascii_lowercase();
+    } else {
+        buffer.push_str(&word.to_lowercase());
+    }
+    buffer.as_str()
 }
 
 /// Every organization word, company form and "of" head, lower case.

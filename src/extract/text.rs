@@ -518,8 +518,16 @@ pub(crate) fn is_function_word(word: &str) -> bool {
 
 /// True for "President", "Mr.", "Gen."... in any case.
 pub(crate) fn is_person_title(word: &str) -> bool {
+    // The list is kept in its readable order; this runs for most
+    // capitalised words, so lookups go through a sorted copy.
+    static SORTED: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
+    let sorted = SORTED.get_or_init(|| {
+        let mut titles = PERSON_TITLES.to_vec();
+        titles.sort_unstable();
+        titles
+    });
     in_lower_case(word.trim_end_matches('.'), |lower| {
-        PERSON_TITLES.contains(&lower)
+        sorted.binary_search(&lower).is_ok()
     })
 }
 
