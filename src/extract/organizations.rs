@@ -848,12 +848,8 @@ fn organization_word_runs(
         let stretch_end = stretch_end(&words, i);
         let has_head = words[i..stretch_end].iter().any(|w| {
             lower.clear();
-            lower.extend(
-                w.text
-                    .trim_end_matches('.')
-                    .chars()
-                    .map(|c| c.to_ascii_lowercase()),
-            );
+            lower.push_str(w.text.trim_end_matches('.'));
+            lower.make_ascii_lowercase();
             head_words().contains(lower.as_str())
         });
         if !has_head {
@@ -922,6 +918,17 @@ fn organization_word_runs(
         i = j + 1;
     }
     hits
+}
+
+/// True if `word` lower-cased is in `list` (a list written in lower case):
+/// an ASCII word is compared case-insensitively in place, anything else is
+/// lower-cased first, since a non-ASCII character may lower-case to ASCII.
+fn in_list(list: &[&str], word: &str) -> bool {
+    if word.is_ascii() {
+        list.iter().any(|entry| entry.eq_ignore_ascii_case(word))
+    } else {
+        list.contains(&word.to_lowercase().as_str())
+    }
 }
 
 /// `word` lower-cased into `buffer`, which is reused from word to word: an
@@ -1000,29 +1007,27 @@ fn organization_in_run(
     taken: &[OrgHit],
     is_place: &dyn Fn(&str) -> bool,
 ) -> Option<OrgHit> {
-    let lower = |w: &Word<'_>| w.text.trim_end_matches('.').to_lowercase();
-    let is_connector = |w: &Word<'_>| {
-        CONNECTORS.contains(&lower(w).as_str()) || w.text.eq_ignore_ascii_case("the")
-    };
+    fn word<'w>(w: &Word<'w>) -> &'w str {
+        w.text.trim_end_matches('.')
+    }
+    let is_connector =
+        |w: &Word<'_>| in_list(CONNECTORS, word(w)) || w.text.eq_ignore_ascii_case("the");
     // "Results of European Super League": a sentence-opening word before
     // "of" that is no head is not part of the name.
     if run.len() >= 3
         && text.starts_sentence(run[0].start)
         && matches!(run[1].text, "of" | "for")
-        && !OF_HEADS.contains(&lower(&run[0]).as_str())
+        && !in_list(OF_HEADS, word(&run[0]))
     {
         run = &run[2..];
         while run.first().is_some_and(is_connector) {
             run = &run[1..];
         }
     }
-    let is_head = |w: &Word<'_>| {
-        let l = lower(w);
-        ORGANIZATION_WORDS.contains(&l.as_str()) || COMPANY_HEADS.contains(&l.as_str())
-    };
-    let of_head = run.len() >= 3
-        && OF_HEADS.contains(&lower(&run[0]).as_str())
-        && matches!(run[1].text, "of" | "for");
+    let is_head =
+        |w: &Word<'_>| in_list(ORGANIZATION_WORDS, word(w)) || in_list(COMPANY_HEADS, word(w));
+    let of_head =
+        run.len() >= 3 && in_list(OF_HEADS, word(&run[0])) && matches!(run[1].text, "of" | "for");
     let end = if of_head {
         run.len()
     } else {
@@ -1401,6 +1406,17 @@ mod tests {
                 .iter()
                 .any(|f| f.contains("MJMX"))
         );
+    }
+
+    #[test]
+    fn the_word_lists_are_written_in_lower_case() {
+        // `in_list` and `head_words` compare against the lists as written.
+        for list in [ORGANIZATION_WORDS, COMPANY_HEADS, OF_HEADS, CONNECTORS] {
+            for entry in list {
+                assert_eq!(*entry, entry.to_lowercase(), "{entry}");
+            }
+        }
+        assert!(in_list(OF_HEADS, "MINISTRY") && !in_list(CONNECTORS, "Ministry"));
     }
 
     #[test]
