@@ -436,7 +436,7 @@ fn scan_match_starts(s: &str, mut f: impl FnMut(usize)) {
             let c = s[i..].chars().next().expect("a char starts here");
             (c.is_alphanumeric(), c.len_utf8())
         };
-        if !(previous_alphanumeric && alphanumeric) && !bytes[i].is_ascii_whitespace() {
+        if !(bytes[i].is_ascii_whitespace() || (previous_alphanumeric && alphanumeric)) {
             f(i);
         }
         previous_alphanumeric = alphanumeric;
