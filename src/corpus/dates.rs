@@ -126,16 +126,19 @@ const WEEKDAY_ABBREVIATIONS: [(&str, usize); 3] = [("tues", 2), ("thur", 4), ("t
 /// (any case, one trailing dot allowed), or of one of the longer
 /// `abbreviations`.
 fn name_index(names: &[&str], abbreviations: &[(&str, usize)], word: &str) -> Option<usize> {
-    let word = word.strip_suffix('.').unwrap_or(word).to_ascii_lowercase();
-    if let Some(i) = names
-        .iter()
-        .position(|name| *name == word || (word.len() == 3 && name.starts_with(word.as_str())))
-    {
+    // Compared ASCII case-insensitively in place: these helpers run on
+    // every word of every text, and a lower-cased copy per call was a
+    // visible share of extraction.
+    let word = word.strip_suffix('.').unwrap_or(word);
+    if let Some(i) = names.iter().position(|name| {
+        name.eq_ignore_ascii_case(word)
+            || (word.len() == 3 && name.as_bytes()[..3].eq_ignore_ascii_case(word.as_bytes()))
+    }) {
         return Some(i);
     }
     abbreviations
         .iter()
-        .find(|(abbreviation, _)| *abbreviation == word)
+        .find(|(abbreviation, _)| abbreviation.eq_ignore_ascii_case(word))
         .map(|(_, number)| number - 1)
 }
 
@@ -159,8 +162,13 @@ pub(crate) fn is_weekday(word: &str) -> bool {
 /// True for a month or weekday written in full, in any case: such a word is
 /// never a place ("May", "Sunday").
 pub(crate) fn is_month_or_weekday_name(word: &str) -> bool {
-    let lower = word.to_lowercase();
-    MONTHS.contains(&lower.as_str()) || WEEKDAYS.contains(&lower.as_str())
+    // The names are ASCII, and no non-ASCII character lower-cases to one of
+    // their letters, so an ASCII case-insensitive comparison gives what a
+    // full lower-casing would, without allocating.
+    MONTHS
+        .iter()
+        .chain(WEEKDAYS.iter())
+        .any(|name| name.eq_ignore_ascii_case(word))
 }
 
 fn parse_words(raw: &str) -> Option<Date> {

@@ -374,10 +374,18 @@ fn find_mentioned(s: &str, published: Option<Date>) -> Vec<(usize, usize, Value)
         if i >= tokens.len() {
             break;
         }
-        let starts_word = !s[..tokens[i].start]
-            .chars()
-            .next_back()
-            .is_some_and(char::is_alphanumeric);
+        // Every date `mentioned_at` reads opens with a digit or an ASCII
+        // capital; most tokens open with neither and are passed over here.
+        let may_open = tokens[i]
+            .text
+            .as_bytes()
+            .first()
+            .is_some_and(|b| b.is_ascii_digit() || b.is_ascii_uppercase());
+        let starts_word = may_open
+            && !s[..tokens[i].start]
+                .chars()
+                .next_back()
+                .is_some_and(char::is_alphanumeric);
         let hit = starts_word
             .then(|| mentioned_at(s, &tokens, i, published))
             .flatten()

@@ -723,12 +723,11 @@ struct Word<'a> {
 }
 
 fn words_of(s: &str) -> Vec<Word<'_>> {
-    let mut out: Vec<Word<'_>> = Vec::new();
-    let mut offset = 0;
-    for raw in s.split_inclusive(char::is_whitespace) {
-        let start_raw = offset;
-        offset += raw.len();
-        let trimmed = raw.trim_end();
+    // About one word per six bytes of news text; reserving up front saves
+    // most of the regrowing, capped so a huge body reserves no more than
+    // it needs.
+    let mut out: Vec<Word<'_>> = Vec::with_capacity((s.len() / 6).min(1 << 16));
+    for (start_raw, trimmed) in whitespace_separated(s) {
         if trimmed.is_empty() {
             continue;
         }
@@ -779,6 +778,44 @@ fn words_of(s: &str) -> Vec<Word<'_>> {
     out
 }
 
+/// The pieces of `s` between whitespace characters (`char::is_whitespace`),
+/// each with its byte offset, empty ones included: what splitting after
+/// each whitespace character and trimming it gives, found with a byte scan
+/// that decodes only non-ASCII characters.
+fn whitespace_separated(s: &str) -> impl Iterator<Item = (usize, &str)> {
+    let bytes = s.as_bytes();
+    let mut start = 0;
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        while i < bytes.len() {
+            let b = bytes[i];
+            let (space, width) = if b.is_ascii() {
+                // `char::is_whitespace` on ASCII; unlike
+                // `u8::is_ascii_whitespace` it includes the vertical tab.
+                (matches!(b, b' ' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r'), 1)
+            } else {
+                let c = s[i..]
+                    .chars()
+                    .next()
+                    .expect("`i` is on a character boundary");
+                (c.is_whitespace(), c.len_utf8())
+            };
+            i += width;
+            if space {
+                let piece = (start, &s[start..i - width]);
+                start = i;
+                return Some(piece);
+            }
+        }
+        // The text after the last whitespace character, if any.
+        (start < bytes.len()).then(|| {
+            let piece = (start, &s[start..]);
+            start = bytes.len();
+            piece
+        })
+    })
+}
+
 /// The organization-word rule: a run of capitalised words (connectors
 /// such as "of" and "and" allowed inside) that ends in an organization
 /// word or a company form ("Sahel Peace Council", "Acme Corp"), or that
@@ -811,12 +848,8 @@ fn organization_word_runs(
         let stretch_end = stretch_end(&words, i);
         let has_head = words[i..stretch_end].iter().any(|w| {
             lower.clear();
-            lower.extend(
-                w.text
-                    .trim_end_matches('.')
-                    .chars()
-                    .map(|c| c.to_ascii_lowercase()),
-            );
+            lower.push_str(w.text.trim_end_matches('.'));
+            lower.make_ascii_lowercase();
             head_words().contains(lower.as_str())
         });
         if !has_head {
@@ -843,22 +876,21 @@ fn organization_word_runs(
             if next.breaks_before || is_person_title(next.text) {
                 break;
             }
-            let connector = CONNECTORS.contains(&next.text.to_lowercase().as_str())
+            let connector = CONNECTORS.contains(&lower_into(&mut lower, next.text))
                 || next.text.eq_ignore_ascii_case("the")
                     && words[j].text.eq_ignore_ascii_case("of");
             if connector {
-                let previous = words[j].text.trim_end_matches('.').to_lowercase();
+                let previous = lower_into(&mut lower, words[j].text.trim_end_matches('.'));
                 // "and" after a company form joins two companies ("WorldCom
                 // Inc and MFS Communications Co").
                 let and = matches!(next.text, "and" | "&");
-                if and && COMPANY_HEADS.contains(&previous.as_str()) {
+                if and && COMPANY_HEADS.contains(&previous) {
                     break;
                 }
                 // "of", "for", "in"... join only after a head ("Ministry of
                 // Defence", "Cooperation in Europe"), not after a person's
                 // name ("Ross Perot of the Reform Party").
-                let head = OF_HEADS.contains(&previous.as_str())
-                    || ORGANIZATION_WORDS.contains(&previous.as_str());
+                let head = OF_HEADS.contains(&previous) || ORGANIZATION_WORDS.contains(&previous);
                 if !and && !head && !(next.text.eq_ignore_ascii_case("the")) {
                     break;
                 }
@@ -886,6 +918,31 @@ fn organization_word_runs(
         i = j + 1;
     }
     hits
+}
+
+/// True if `word` lower-cased is in `list` (a list written in lower case):
+/// an ASCII word is compared case-insensitively in place, anything else is
+/// lower-cased first, since a non-ASCII character may lower-case to ASCII.
+fn in_list(list: &[&str], word: &str) -> bool {
+    if word.is_ascii() {
+        list.iter().any(|entry| entry.eq_ignore_ascii_case(word))
+    } else {
+        list.contains(&word.to_lowercase().as_str())
+    }
+}
+
+/// `word` lower-cased into `buffer`, which is reused from word to word: an
+/// ASCII word is lower-cased in place of a new string, anything else takes
+/// `str::to_lowercase` (the same result either way).
+fn lower_into<'b>(buffer: &'b mut String, word: &str) -> &'b str {
+    buffer.clear();
+    if word.is_ascii() {
+        buffer.push_str(word);
+        buffer.make_ascii_lowercase();
+    } else {
+        buffer.push_str(&word.to_lowercase());
+    }
+    buffer.as_str()
 }
 
 /// Every organization word, company form and "of" head, lower case.
@@ -950,29 +1007,27 @@ fn organization_in_run(
     taken: &[OrgHit],
     is_place: &dyn Fn(&str) -> bool,
 ) -> Option<OrgHit> {
-    let lower = |w: &Word<'_>| w.text.trim_end_matches('.').to_lowercase();
-    let is_connector = |w: &Word<'_>| {
-        CONNECTORS.contains(&lower(w).as_str()) || w.text.eq_ignore_ascii_case("the")
-    };
+    fn word<'w>(w: &Word<'w>) -> &'w str {
+        w.text.trim_end_matches('.')
+    }
+    let is_connector =
+        |w: &Word<'_>| in_list(CONNECTORS, word(w)) || w.text.eq_ignore_ascii_case("the");
     // "Results of European Super League": a sentence-opening word before
     // "of" that is no head is not part of the name.
     if run.len() >= 3
         && text.starts_sentence(run[0].start)
         && matches!(run[1].text, "of" | "for")
-        && !OF_HEADS.contains(&lower(&run[0]).as_str())
+        && !in_list(OF_HEADS, word(&run[0]))
     {
         run = &run[2..];
         while run.first().is_some_and(is_connector) {
             run = &run[1..];
         }
     }
-    let is_head = |w: &Word<'_>| {
-        let l = lower(w);
-        ORGANIZATION_WORDS.contains(&l.as_str()) || COMPANY_HEADS.contains(&l.as_str())
-    };
-    let of_head = run.len() >= 3
-        && OF_HEADS.contains(&lower(&run[0]).as_str())
-        && matches!(run[1].text, "of" | "for");
+    let is_head =
+        |w: &Word<'_>| in_list(ORGANIZATION_WORDS, word(w)) || in_list(COMPANY_HEADS, word(w));
+    let of_head =
+        run.len() >= 3 && in_list(OF_HEADS, word(&run[0])) && matches!(run[1].text, "of" | "for");
     let end = if of_head {
         run.len()
     } else {
@@ -1351,6 +1406,41 @@ mod tests {
                 .iter()
                 .any(|f| f.contains("MJMX"))
         );
+    }
+
+    #[test]
+    fn the_word_lists_are_written_in_lower_case() {
+        // `in_list` and `head_words` compare against the lists as written.
+        for list in [ORGANIZATION_WORDS, COMPANY_HEADS, OF_HEADS, CONNECTORS] {
+            for entry in list {
+                assert_eq!(*entry, entry.to_lowercase(), "{entry}");
+            }
+        }
+        assert!(in_list(OF_HEADS, "MINISTRY") && !in_list(CONNECTORS, "Ministry"));
+    }
+
+    #[test]
+    fn whitespace_separated_pieces_are_those_of_splitting_after_each_whitespace() {
+        let texts = [
+            "",
+            " ",
+            "Acme Corp said",
+            "  two\t\tspaces \u{0B}vertical\u{85}next\u{a0}nbsp\u{3000}ideographic ",
+            "caf\u{e9} d\u{e9}j\u{e0}\nvu\r\n",
+        ];
+        for text in texts {
+            let mut offset = 0;
+            let expected: Vec<(usize, &str)> = text
+                .split_inclusive(char::is_whitespace)
+                .map(|raw| {
+                    let start = offset;
+                    offset += raw.len();
+                    (start, raw.trim_end())
+                })
+                .collect();
+            let found: Vec<(usize, &str)> = whitespace_separated(text).collect();
+            assert_eq!(found, expected, "{text:?}");
+        }
     }
 
     #[test]

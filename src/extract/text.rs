@@ -514,14 +514,22 @@ pub(crate) fn is_capitalised(word: &str) -> bool {
 
 /// True for "the", "In", "and"... in any case.
 pub(crate) fn is_function_word(word: &str) -> bool {
-    in_lower_case(word, |lower| FUNCTION_WORDS.binary_search(&lower).is_ok())
+    // A hash lookup: this runs for most capitalised words of a text, and a
+    // binary search's string comparisons cost several times more.
+    static SET: std::sync::OnceLock<rustc_hash::FxHashSet<&'static str>> =
+        std::sync::OnceLock::new();
+    let set = SET.get_or_init(|| FUNCTION_WORDS.iter().copied().collect());
+    in_lower_case(word, |lower| set.contains(lower))
 }
 
 /// True for "President", "Mr.", "Gen."... in any case.
 pub(crate) fn is_person_title(word: &str) -> bool {
-    in_lower_case(word.trim_end_matches('.'), |lower| {
-        PERSON_TITLES.contains(&lower)
-    })
+    // A hash lookup, as for the function words: a scan of the list cost
+    // hundreds of instructions per capitalised word.
+    static SET: std::sync::OnceLock<rustc_hash::FxHashSet<&'static str>> =
+        std::sync::OnceLock::new();
+    let set = SET.get_or_init(|| PERSON_TITLES.iter().copied().collect());
+    in_lower_case(word.trim_end_matches('.'), |lower| set.contains(lower))
 }
 
 /// Answers `test` about `word` lower-cased, for the short ASCII word lists

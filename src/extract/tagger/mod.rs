@@ -429,6 +429,14 @@ fn is_closer(word: &str) -> bool {
 /// A word that may be part of a name: capitalised, or capitalised after a
 /// hyphen ("al-Aqsa").
 fn starts_upper(word: &str) -> bool {
+    // Most words start with an ASCII byte, whose case needs no decoding;
+    // this runs for every token of a line.
+    match word.as_bytes().first() {
+        None => return false,
+        Some(b) if b.is_ascii_uppercase() => return true,
+        Some(b) if b.is_ascii() && !b.is_ascii_lowercase() => return false,
+        _ => {}
+    }
     let mut chars = word.chars();
     match chars.next() {
         Some(c) if c.is_uppercase() => true,
