@@ -30,17 +30,9 @@ pub(crate) enum Wrap {
 /// the other lines are joined with a space; a list item line (`- item`)
 /// always starts a paragraph. Whitespace inside a paragraph is
 /// collapsed to single spaces.
-#[cfg(test)]
-pub(crate) fn paragraphs(lines: &[&str], wrap: Wrap) -> Vec<String> {
-    let mut out = Vec::new();
-    for_each_paragraph(lines, wrap, &mut |paragraph| {
-        out.push(paragraph.to_string())
-    });
-    out
-}
-
-/// The paragraphs of `paragraphs` joined with a blank line between them, built as one
-/// string: a huge body is not also held as a list of its paragraphs.
+///
+/// The paragraphs are joined with a blank line between them and built as
+/// one string: a huge body is not also held as a list of its paragraphs.
 pub(crate) fn paragraphs_joined(lines: &[&str], wrap: Wrap) -> String {
     let mut out = String::with_capacity(lines.iter().map(|line| line.len() + 1).sum());
     for_each_paragraph(lines, wrap, &mut |paragraph| {
@@ -52,7 +44,7 @@ pub(crate) fn paragraphs_joined(lines: &[&str], wrap: Wrap) -> String {
     out
 }
 
-/// Calls `visit` with each non-empty paragraph of `paragraphs`, in order,
+/// Calls `visit` with each non-empty paragraph of [`paragraphs_joined`], in order,
 /// without collecting them: a body of hundreds of megabytes is then built
 /// once rather than as paragraphs and again as their join.
 fn for_each_paragraph(lines: &[&str], wrap: Wrap, visit: &mut dyn FnMut(&str)) {
