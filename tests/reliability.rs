@@ -577,35 +577,68 @@ fn run_measured(command: &mut Command) -> (std::process::ExitStatus, u64) {
     )
 }
 
-/// Writes a one-article text file of about `bytes` bytes holding `word` once,
-/// near its end.
-fn write_huge(path: &Path, bytes: usize, word: &str) {
+/// Writes a one-article file of about `bytes` bytes in the format its
+/// extension names (`txt`, `md`, `json` or `sgm`), holding `word` once near its end,
+/// and returns the title and body `dateline show` must give back.
+fn write_huge(path: &Path, bytes: usize, word: &str) -> (String, String) {
     use std::io::Write;
-    let mut file = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
-    writeln!(file, "An archive of harbour reports\n").unwrap();
     let paragraph = "The harbour board met again on Monday and the cargo figures for the week \
                      were read out, ship by ship, while the pilots waited for the tide to turn. ";
-    let mut written = 0;
+    // Numbered paragraphs, so passages differ; already in normal form, so
+    // the body is them joined by blank lines.
+    let mut body = String::with_capacity(bytes + 100);
     let mut n = 0u64;
-    while written < bytes {
-        // Numbered paragraphs, so passages differ.
-        let line = format!("{paragraph}Report {n} closes here.\n\n");
-        file.write_all(line.as_bytes()).unwrap();
-        written += line.len();
+    while body.len() < bytes {
+        if n > 0 {
+            body.push_str("\n\n");
+        }
+        body.push_str(&format!("{paragraph}Report {n} closes here."));
         n += 1;
     }
-    writeln!(file, "The last report mentions {word} once.").unwrap();
+    body.push_str(&format!("\n\nThe last report mentions {word} once."));
+    let title = "An archive of harbour reports";
+    let mut file = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
+    let extension = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+    match extension {
+        "txt" => write!(file, "{title}\n\n{body}\n").unwrap(),
+        "md" => write!(
+            file,
+            "---\ntitle: {title}\ndate: 2024-03-05\n---\n\n{body}\n"
+        )
+        .unwrap(),
+        "json" => serde_json::to_writer(
+            &mut file,
+            &serde_json::json!({"title": title, "body": body}),
+        )
+        .unwrap(),
+        "sgm" => {
+            let upper = title.to_uppercase();
+            write!(
+                file,
+                "<REUTERS TOPICS=\"NO\" NEWID=\"1\">\n<DATE> 3-MAR-1987 09:00:00.00</DATE>\n\
+                 <TEXT>&#2;\n<TITLE>{upper}</TITLE>\n<BODY>{body}\n Reuter\n&#3;</BODY></TEXT>\n\
+                 </REUTERS>\n"
+            )
+            .unwrap();
+            file.flush().unwrap();
+            return (upper, body);
+        }
+        other => panic!("no huge article is written as `{other}`"),
+    }
+    file.flush().unwrap();
+    (title.to_string(), body)
 }
 
-/// Indexes one huge file of about `megabytes` MB with `binary`, asserts
-/// the issue's bound (peak RSS at most 250 MB plus the file's size), then
-/// checks what the index holds: `word`, written once near the end, is found
-/// in one article, its passage is highlighted where the body has it, and
-/// `dateline show` gives back the body the file holds.
-fn index_huge_within_bound(binary: &Path, megabytes: usize, word: &str) {
+/// Indexes one huge file of about `megabytes` MB in the format `extension`
+/// names with `binary`, asserts the issue's bound (peak RSS at most 250 MB
+/// plus the file's size), then checks what the index holds: `word`, written
+/// once near the end, is found in one article, its passage is highlighted
+/// where the body has it, and `dateline show` gives back the body the file
+/// holds.
+fn index_huge_within_bound(binary: &Path, megabytes: usize, extension: &str, word: &str) {
     let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("huge.txt");
-    write_huge(&file, megabytes * 1_000_000, word);
+    let file = dir.path().join(format!("huge.{extension}"));
+    let (title, expected) = write_huge(&file, megabytes * 1_000_000, word);
     let size = std::fs::metadata(&file).unwrap().len();
     let index = dir.path().join("index");
     let (status, peak) = run_measured(
@@ -616,12 +649,12 @@ fn index_huge_within_bound(binary: &Path, megabytes: usize, word: &str) {
     );
     assert!(status.success(), "{status:?}");
     eprintln!(
-        "{megabytes} MB file ({size} bytes): peak RSS {} MB",
+        "{megabytes} MB .{extension} file ({size} bytes): peak RSS {} MB",
         peak / 1_000_000
     );
     assert!(
         peak <= 250_000_000 + size,
-        "peak RSS {peak} bytes for a file of {size} bytes"
+        "peak RSS {peak} bytes for a .{extension} file of {size} bytes"
     );
 
     // Searched and shown by the binary under test: the release build reads
@@ -640,16 +673,12 @@ fn index_huge_within_bound(binary: &Path, megabytes: usize, word: &str) {
             .arg(&index),
         0,
     ));
-    // The body `write_huge` wrote: its paragraphs, already in normal form,
-    // after the headline.
-    let text = std::fs::read_to_string(&file).unwrap();
-    let expected = text
-        .strip_prefix("An archive of harbour reports\n\n")
-        .unwrap()
-        .trim_end();
     let body = shown["body"].as_str().unwrap();
-    assert!(body == expected, "the stored body differs from the file's");
-    assert_eq!(shown["title"], "An archive of harbour reports");
+    assert!(
+        body == expected,
+        "the stored body of the .{extension} file differs from the one written"
+    );
+    assert_eq!(shown["title"], title.as_str());
     // Offsets are code points; the body is ASCII, so they are bytes too.
     let passage = &hit["passages"][0];
     let (start, end) = (
@@ -674,8 +703,21 @@ fn a_20_mb_article_is_indexed_within_250_mb_plus_its_size_and_reads_back_whole()
     index_huge_within_bound(
         Path::new(env!("CARGO_BIN_EXE_dateline")),
         20,
+        "txt",
         "twentymbnonce",
     );
+}
+
+#[test]
+fn a_20_mb_markdown_json_or_reuters_article_is_indexed_within_the_bound_and_reads_back_whole() {
+    for extension in ["md", "json", "sgm"] {
+        index_huge_within_bound(
+            Path::new(env!("CARGO_BIN_EXE_dateline")),
+            20,
+            extension,
+            "twentymbnonce",
+        );
+    }
 }
 
 #[test]
@@ -700,7 +742,7 @@ fn a_200_mb_article_is_indexed_by_the_release_binary_within_450_mb() {
     else {
         return;
     };
-    index_huge_within_bound(&binary, 200, "twohundredmbnonce");
+    index_huge_within_bound(&binary, 200, "txt", "twohundredmbnonce");
 }
 
 /// `dateline stats --json` on an index, with the given binary.

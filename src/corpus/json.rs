@@ -54,9 +54,30 @@ const MAX_LINE_PROBLEMS: usize = 100;
 
 /// Reads a `.json` file.
 pub(super) fn read_json(source: &Source<'_>, text: &str) -> FileContents {
+    match parse_json(source, text) {
+        Ok(value) => read_value(source, value),
+        Err(out) => out,
+    }
+}
+
+/// Reads a `.json` file from text it is given to keep: the text is freed
+/// once parsed, so a huge article is not held as both the file's text and
+/// the parsed value while its body is built.
+pub(super) fn read_json_owned(source: &Source<'_>, text: String) -> FileContents {
+    let parsed = parse_json(source, &text);
+    drop(text);
+    match parsed {
+        Ok(value) => read_value(source, value),
+        Err(out) => out,
+    }
+}
+
+/// Parses a `.json` file's text, or gives what the file holds instead: its
+/// JSON Lines articles, or the problem.
+fn parse_json(source: &Source<'_>, text: &str) -> Result<Value, FileContents> {
     let mut out = FileContents::default();
-    let value = match serde_json::from_str::<Value>(text) {
-        Ok(value) => value,
+    match serde_json::from_str::<Value>(text) {
+        Ok(value) => Ok(value),
         Err(err) => {
             if err.line() > 1 && error_text(&err).starts_with("trailing characters") {
                 let lines = read_lines_only(source, text);
@@ -66,7 +87,7 @@ pub(super) fn read_json(source: &Source<'_>, text: &str) -> FileContents {
                         .iter()
                         .all(|p| p.kind != ProblemKind::Malformed)
                 {
-                    return lines;
+                    return Err(lines);
                 }
             }
             out.problems.push(source.problem(
@@ -74,17 +95,22 @@ pub(super) fn read_json(source: &Source<'_>, text: &str) -> FileContents {
                 ProblemKind::Malformed,
                 invalid_json(&err),
             ));
-            return out;
+            Err(out)
         }
-    };
+    }
+}
+
+/// Reads the articles of a parsed `.json` file.
+fn read_value(source: &Source<'_>, value: Value) -> FileContents {
+    let mut out = FileContents::default();
     let items = match value {
-        Value::Object(object) if find_body(&object).is_none() => {
-            match LIST_KEYS
+        Value::Object(mut object) if !has_body(&object) => {
+            let list = LIST_KEYS
                 .iter()
-                .find_map(|key| object.get(*key).and_then(Value::as_array))
-            {
-                Some(items) => items.clone(),
-                None => {
+                .find(|key| object.get(**key).is_some_and(Value::is_array));
+            match list.and_then(|key| object.remove(*key)) {
+                Some(Value::Array(items)) => items,
+                _ => {
                     out.problems.push(source.problem(
                         None,
                         ProblemKind::NotArticle,
@@ -95,7 +121,7 @@ pub(super) fn read_json(source: &Source<'_>, text: &str) -> FileContents {
             }
         }
         Value::Object(object) => {
-            match article_from(&object, source.article(source.id.clone(), None)) {
+            match article_from(object, source.article(source.id.clone(), None)) {
                 Ok(article) => out.articles.push(article),
                 Err((kind, message)) => out.problems.push(source.problem(None, kind, message)),
             }
@@ -111,7 +137,8 @@ pub(super) fn read_json(source: &Source<'_>, text: &str) -> FileContents {
             return out;
         }
     };
-    for (index, item) in items.iter().enumerate() {
+    let empty = items.is_empty();
+    for (index, item) in items.into_iter().enumerate() {
         let number = index + 1;
         let result = match item {
             Value::Object(object) => article_from(
@@ -135,7 +162,7 @@ pub(super) fn read_json(source: &Source<'_>, text: &str) -> FileContents {
             .all(|p| p.kind == ProblemKind::NotArticle)
     {
         // One file that holds no articles counts once, not once per item.
-        let message = if items.is_empty() {
+        let message = if empty {
             "empty JSON array".to_string()
         } else {
             no_body_message()
@@ -173,7 +200,7 @@ fn read_lines_only(source: &Source<'_>, text: &str) -> FileContents {
         let number = index + 1;
         let result = match serde_json::from_str::<Value>(line) {
             Ok(Value::Object(object)) => article_from(
-                &object,
+                object,
                 source.article(format!("{}#{number}", source.id), Some(number)),
             ),
             Ok(_) => Err((ProblemKind::NotArticle, "not a JSON object".to_string())),
@@ -222,10 +249,27 @@ fn invalid_json(err: &serde_json::Error) -> String {
     )
 }
 
-fn find_body(object: &Map<String, Value>) -> Option<String> {
-    BODY_KEYS.iter().find_map(|key| match object.get(*key)? {
-        Value::String(text) => Some(text.clone()),
-        Value::Array(parts) if !parts.is_empty() && parts.iter().all(Value::is_string) => Some(
+/// Whether the object has a body [`take_body`] would take.
+fn has_body(object: &Map<String, Value>) -> bool {
+    body_key(object).is_some()
+}
+
+fn body_key(object: &Map<String, Value>) -> Option<&'static str> {
+    BODY_KEYS
+        .iter()
+        .copied()
+        .find(|key| match object.get(*key) {
+            Some(Value::String(_)) => true,
+            Some(Value::Array(parts)) => !parts.is_empty() && parts.iter().all(Value::is_string),
+            _ => false,
+        })
+}
+
+/// Takes the body out of the object: a body string is moved, not copied.
+fn take_body(object: &mut Map<String, Value>) -> Option<String> {
+    match object.remove(body_key(object)?)? {
+        Value::String(text) => Some(text),
+        Value::Array(parts) => Some(
             parts
                 .iter()
                 .filter_map(Value::as_str)
@@ -233,7 +277,7 @@ fn find_body(object: &Map<String, Value>) -> Option<String> {
                 .join("\n\n"),
         ),
         _ => None,
-    })
+    }
 }
 
 fn string_at(object: &Map<String, Value>, keys: &[&str]) -> Option<String> {
@@ -255,20 +299,24 @@ fn names(value: Option<&Value>) -> Vec<String> {
 
 /// Fills an article from one JSON object, or says why it is not one.
 fn article_from(
-    object: &Map<String, Value>,
+    mut object: Map<String, Value>,
     mut article: Article,
 ) -> Result<Article, (ProblemKind, String)> {
-    let Some(body) = find_body(object) else {
+    let Some(body) = take_body(&mut object) else {
         return Err((ProblemKind::NotArticle, no_body_message()));
     };
-    // JSON strings may hold any character; clean them as file text is cleaned.
-    let body: String = body
-        .replace("\r\n", "\n")
-        .chars()
-        .map(|c| if c.is_control() && c != '\n' { ' ' } else { c })
-        .collect();
-    let lines: Vec<&str> = body.split('\n').collect();
-    let body = text::body_and_dateline(&lines, Wrap::Detect);
+    let object = &object;
+    // JSON strings may hold any character; clean them as file text is
+    // cleaned. Most bodies need nothing, and are not copied.
+    let body = if body.chars().any(|c| c.is_control() && c != '\n') {
+        body.replace("\r\n", "\n")
+            .chars()
+            .map(|c| if c.is_control() && c != '\n' { ' ' } else { c })
+            .collect()
+    } else {
+        body
+    };
+    let body = text::body_and_dateline_owned(body, Wrap::Detect);
     article.body = body.text;
     article.dateline = string_at(object, &["dateline"]).or(body.dateline);
     article.dateline_line = body.dateline_line;

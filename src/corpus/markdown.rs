@@ -269,12 +269,13 @@ enum Kind {
 }
 
 #[derive(Debug)]
-struct Block {
+struct Block<'a> {
     kind: Kind,
-    lines: Vec<String>,
+    /// Slices of the file's text: a huge file is not copied line by line.
+    lines: Vec<&'a str>,
 }
 
-impl Block {
+impl Block<'_> {
     fn render(&self) -> String {
         match self.kind {
             Kind::Code => self.lines.join("\n"),
@@ -284,6 +285,10 @@ impl Block {
 }
 
 /// Reads a Markdown article.
+///
+/// The blocks are walked twice rather than collected, and each is rendered
+/// straight into the body: a huge file is then held once beside its body,
+/// not also as a list of blocks and of rendered paragraphs.
 pub(super) fn read(source: &Source<'_>, text: &str) -> FileContents {
     let mut out = FileContents::default();
     let (meta, body) = match front_matter(text) {
@@ -295,40 +300,93 @@ pub(super) fn read(source: &Source<'_>, text: &str) -> FileContents {
             return out;
         }
     };
-    let mut blocks = blocks(body);
+    // First walk: how many blocks, and where the first `# Heading` is.
+    let mut count = 0;
+    let mut first_h1 = None;
+    let mut first_block = None;
+    for_each_block(body, &mut |block| {
+        if first_h1.is_none() && block.kind == Kind::Heading(1) {
+            first_h1 = Some(count);
+        }
+        if count == 0 {
+            first_block = Some((block.kind, block.lines.len(), block.render()));
+        }
+        count += 1;
+    });
     let mut article = source.article(source.id.clone(), None);
     article.title = meta.title.clone();
-    take_title(&mut blocks, &mut article.title);
-    // A dateline line opening the first paragraph is not body text.
-    let block_count = blocks.len();
-    if let Some(block) = blocks.first_mut()
-        && block.kind == Kind::Paragraph
-    {
-        if block.lines.len() > 1
-            && let Some(place) = dateline::standalone(&block.lines[0])
-        {
-            article.dateline = Some(place.to_string());
-            block.lines.remove(0);
-        } else if block_count > 1
-            && block.lines.len() == 1
-            && let Some(place) = dateline::standalone(&block.lines[0])
-        {
-            article.dateline = Some(place.to_string());
-            blocks.remove(0);
+    // Which block the title takes out, and whether it takes only its first
+    // line (see `take_title`).
+    let mut title_line_of_first = false;
+    let title_at = match (&article.title, &first_block) {
+        (Some(given), Some((kind, _, rendered))) => (matches!(kind, Kind::Heading(_))
+            && rendered.to_lowercase() == given.to_lowercase())
+        .then_some(0),
+        (Some(_), None) => None,
+        (None, _) if first_h1.is_some() => first_h1,
+        (None, Some((kind, lines, _))) => {
+            if matches!(kind, Kind::Heading(_)) || *lines <= 1 {
+                Some(0)
+            } else {
+                title_line_of_first = true;
+                None
+            }
         }
-    }
-    let paragraphs: Vec<String> = blocks
-        .iter()
-        .map(Block::render)
-        .filter(|p| !p.trim().is_empty())
-        .collect();
-    if article.dateline.is_none() {
-        article.dateline = paragraphs
-            .first()
-            .and_then(|p| dateline::leading(p))
-            .map(str::to_string);
-    }
-    article.body = paragraphs.join("\n\n");
+        (None, None) => None,
+    };
+    let title_from_blocks = article.title.is_none();
+    let remaining = count - usize::from(title_at.is_some());
+    // Room for the whole body up front: it is never longer than the text.
+    let mut text_out = String::with_capacity(body.len());
+    let mut index = 0;
+    let mut seen = 0;
+    let mut first_paragraph = true;
+    for_each_block(body, &mut |mut block| {
+        let at = index;
+        index += 1;
+        if Some(at) == title_at {
+            // A heading repeating a given title only goes.
+            if title_from_blocks {
+                article.title = super::non_blank(&block.render());
+            }
+            return;
+        }
+        if at == 0 && title_line_of_first {
+            let line = block.lines.remove(0);
+            article.title = super::non_blank(&strip_inline(line));
+        }
+        let is_first = seen == 0;
+        seen += 1;
+        // A dateline line opening the first paragraph is not body text.
+        if is_first && block.kind == Kind::Paragraph {
+            if block.lines.len() > 1
+                && let Some(place) = dateline::standalone(block.lines[0])
+            {
+                article.dateline = Some(place.to_string());
+                block.lines.remove(0);
+            } else if remaining > 1
+                && block.lines.len() == 1
+                && let Some(place) = dateline::standalone(block.lines[0])
+            {
+                article.dateline = Some(place.to_string());
+                return;
+            }
+        }
+        let paragraph = block.render();
+        if paragraph.trim().is_empty() {
+            return;
+        }
+        if first_paragraph {
+            first_paragraph = false;
+            if article.dateline.is_none() {
+                article.dateline = dateline::leading(&paragraph).map(str::to_string);
+            }
+        } else {
+            text_out.push_str("\n\n");
+        }
+        text_out.push_str(&paragraph);
+    });
+    article.body = text_out;
     meta.apply(&mut article);
     if article.title.is_none() && article.body.is_empty() {
         out.problems
@@ -339,43 +397,15 @@ pub(super) fn read(source: &Source<'_>, text: &str) -> FileContents {
     out
 }
 
-/// Chooses the title and removes it from the blocks.
-fn take_title(blocks: &mut Vec<Block>, title: &mut Option<String>) {
-    if let Some(given) = title {
-        // Drop an opening heading that only repeats the given title.
-        if let Some(first) = blocks.first()
-            && matches!(first.kind, Kind::Heading(_))
-            && first.render().to_lowercase() == given.to_lowercase()
-        {
-            blocks.remove(0);
-        }
-        return;
-    }
-    if let Some(at) = blocks.iter().position(|b| b.kind == Kind::Heading(1)) {
-        *title = super::non_blank(&blocks.remove(at).render());
-        return;
-    }
-    let Some(first) = blocks.first_mut() else {
-        return;
-    };
-    if matches!(first.kind, Kind::Heading(_)) || first.lines.len() <= 1 {
-        *title = super::non_blank(&blocks.remove(0).render());
-    } else {
-        let line = first.lines.remove(0);
-        *title = super::non_blank(&strip_inline(&line));
-    }
-}
-
-/// Splits Markdown into blocks, removing block-level markup.
-fn blocks(text: &str) -> Vec<Block> {
-    let mut blocks = Vec::new();
-    let mut current: Option<Block> = None;
+/// Calls `visit` with each block of the Markdown, block-level markup removed.
+fn for_each_block<'a>(text: &'a str, visit: &mut dyn FnMut(Block<'a>)) {
+    let mut current: Option<Block<'a>> = None;
     let mut fence: Option<(char, usize)> = None;
-    let flush = |current: &mut Option<Block>, blocks: &mut Vec<Block>| {
+    let flush = |current: &mut Option<Block<'a>>, visit: &mut dyn FnMut(Block<'a>)| {
         if let Some(block) = current.take()
             && !block.lines.is_empty()
         {
-            blocks.push(block);
+            visit(block);
         }
     };
     for line in text.lines() {
@@ -385,23 +415,23 @@ fn blocks(text: &str) -> Vec<Block> {
                 && bare.trim_start_matches(mark).is_empty()
             {
                 fence = None;
-                flush(&mut current, &mut blocks);
+                flush(&mut current, visit);
             } else if !bare.is_empty()
                 && let Some(block) = current.as_mut()
             {
-                block.lines.push(line.trim_end().to_string());
+                block.lines.push(line.trim_end());
             }
             continue;
         }
         let content = strip_quote(line.trim());
         if content.is_empty() {
-            flush(&mut current, &mut blocks);
+            flush(&mut current, visit);
             continue;
         }
         let first = content.chars().next().unwrap_or(' ');
         let run = content.chars().take_while(|&c| c == first).count();
         if matches!(first, '`' | '~') && run >= 3 {
-            flush(&mut current, &mut blocks);
+            flush(&mut current, visit);
             fence = Some((first, run));
             current = Some(Block {
                 kind: Kind::Code,
@@ -416,11 +446,11 @@ fn blocks(text: &str) -> Vec<Block> {
                 .next()
                 .is_none_or(char::is_whitespace)
         {
-            flush(&mut current, &mut blocks);
+            flush(&mut current, visit);
             let heading = content[run..].trim().trim_end_matches('#').trim_end();
-            blocks.push(Block {
+            visit(Block {
                 kind: Kind::Heading(run),
-                lines: vec![heading.to_string()],
+                lines: vec![heading],
             });
             continue;
         }
@@ -431,7 +461,7 @@ fn blocks(text: &str) -> Vec<Block> {
             if let Some(block) = current.as_mut() {
                 block.kind = Kind::Heading(1);
             }
-            flush(&mut current, &mut blocks);
+            flush(&mut current, visit);
             continue;
         }
         if is_rule(content) {
@@ -441,7 +471,7 @@ fn blocks(text: &str) -> Vec<Block> {
             {
                 block.kind = Kind::Heading(2);
             }
-            flush(&mut current, &mut blocks);
+            flush(&mut current, visit);
             continue;
         }
         if is_reference_definition(content)
@@ -450,26 +480,25 @@ fn blocks(text: &str) -> Vec<Block> {
             continue;
         }
         if let Some(item) = list_item(content) {
-            flush(&mut current, &mut blocks);
+            flush(&mut current, visit);
             current = Some(Block {
                 kind: Kind::Paragraph,
-                lines: vec![item.to_string()],
+                lines: vec![item],
             });
             continue;
         }
         match current.as_mut() {
-            Some(block) if block.kind == Kind::Paragraph => block.lines.push(content.to_string()),
+            Some(block) if block.kind == Kind::Paragraph => block.lines.push(content),
             _ => {
-                flush(&mut current, &mut blocks);
+                flush(&mut current, visit);
                 current = Some(Block {
                     kind: Kind::Paragraph,
-                    lines: vec![content.to_string()],
+                    lines: vec![content],
                 });
             }
         }
     }
-    flush(&mut current, &mut blocks);
-    blocks
+    flush(&mut current, visit);
 }
 
 fn strip_quote(mut line: &str) -> &str {

@@ -268,6 +268,8 @@ fn decode_and_parse(path: &Path, bytes: Vec<u8>) -> FileContents {
     let parsed = match Format::from_path(path).unwrap_or(Format::Text) {
         // Plain text can keep the file's buffer as the body.
         Format::Text => text::read_owned(&source, text),
+        // So can JSON, freed once parsed.
+        Format::Json => json::read_json_owned(&source, text),
         format => parse(format, &source, &text),
     };
     contents.articles.extend(parsed.articles);

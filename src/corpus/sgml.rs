@@ -19,10 +19,11 @@
 //! reported as malformed at its line and the other articles are kept. An
 //! article with neither title nor body is reported as empty.
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 
 use super::dates::month_number;
-use super::text::{Wrap, paragraphs};
+use super::text::{Wrap, paragraphs_joined};
 use super::{FileContents, ProblemKind, Source, collapse_whitespace, non_blank};
 use crate::article::Date;
 
@@ -146,31 +147,43 @@ fn normalise_body(body: &str) -> String {
     while lines.last().is_some_and(|line| line.trim().is_empty()) {
         lines.pop();
     }
-    let mut paragraphs = paragraphs(&lines, Wrap::Hard);
-    if let Some(last) = paragraphs.last_mut() {
-        // ` Reuter`, `REUTER...`, `REUTER^M`: the wire's sign-off, not text.
-        let bare = last
-            .trim_end_matches(['.', ' '])
-            .trim_end_matches("^M")
-            .trim_end_matches(['.', ' ']);
-        let lower = bare.to_ascii_lowercase();
-        let signoff = ["reuter", "reuters"]
-            .iter()
-            .find_map(|word| lower.strip_suffix(word).map(|rest| rest.len()));
-        if let Some(keep) = signoff
-            && (keep == 0
-                || lower[..keep].trim_end().ends_with(['.', '!', '?', '"'])
-                    && lower[..keep].ends_with(' '))
-        {
-            last.truncate(keep);
-            let kept = last.trim_end().len();
-            last.truncate(kept);
-            if last.is_empty() {
-                paragraphs.pop();
-            }
+    let mut joined = paragraphs_joined(&lines, Wrap::Hard);
+    drop(lines);
+    // The last paragraph starts after the last blank line the join put in.
+    let start = joined.rfind("\n\n").map_or(0, |at| at + 2);
+    let last = &joined[start..];
+    // ` Reuter`, `REUTER...`, `REUTER^M`: the wire's sign-off, not text.
+    let bare = last
+        .trim_end_matches(['.', ' '])
+        .trim_end_matches("^M")
+        .trim_end_matches(['.', ' ']);
+    // Only the paragraph's end can be a sign-off: a huge last paragraph
+    // is not lower-cased whole.
+    let mut from = bare.len().saturating_sub(64);
+    while !bare.is_char_boundary(from) {
+        from -= 1;
+    }
+    let lower = bare[from..].to_ascii_lowercase();
+    let signoff = ["reuter", "reuters"]
+        .iter()
+        .find_map(|word| lower.strip_suffix(word).map(|rest| from + rest.len()));
+    if let Some(keep) = signoff
+        && (keep == 0
+            || lower[..keep - from]
+                .trim_end()
+                .ends_with(['.', '!', '?', '"'])
+                && lower[..keep - from].ends_with(' '))
+    {
+        let kept = joined[start..start + keep].trim_end().len();
+        if kept == 0 {
+            // The sign-off was a paragraph of its own: it goes with the
+            // blank line before it.
+            joined.truncate(start.saturating_sub(2));
+        } else {
+            joined.truncate(start + kept);
         }
     }
-    paragraphs.join("\n\n")
+    joined
 }
 
 /// The place of a `<DATELINE>` such as `    SALVADOR, Feb 26 - `.
@@ -290,7 +303,11 @@ fn attribute<'a>(tag: &'a str, name: &str) -> Option<&'a str> {
 
 /// Decodes SGML character entities; control characters become spaces and
 /// unknown entities are left as written.
-fn decode_entities(text: &str) -> String {
+fn decode_entities(text: &str) -> Cow<'_, str> {
+    if !text.contains('&') {
+        // Most text has none: a huge body is not copied for nothing.
+        return Cow::Borrowed(text);
+    }
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     while let Some(amp) = rest.find('&') {
@@ -315,7 +332,7 @@ fn decode_entities(text: &str) -> String {
         }
     }
     out.push_str(rest);
-    out
+    Cow::Owned(out)
 }
 
 fn entity(name: &str) -> Option<char> {

@@ -30,15 +30,21 @@ pub(crate) enum Wrap {
 /// the other lines are joined with a space; a list item line (`- item`)
 /// always starts a paragraph. Whitespace inside a paragraph is
 /// collapsed to single spaces.
-pub(crate) fn paragraphs(lines: &[&str], wrap: Wrap) -> Vec<String> {
-    let mut out = Vec::new();
+///
+/// The paragraphs are joined with a blank line between them and built as
+/// one string: a huge body is not also held as a list of its paragraphs.
+pub(crate) fn paragraphs_joined(lines: &[&str], wrap: Wrap) -> String {
+    let mut out = String::with_capacity(lines.iter().map(|line| line.len() + 1).sum());
     for_each_paragraph(lines, wrap, &mut |paragraph| {
-        out.push(paragraph.to_string())
+        if !out.is_empty() {
+            out.push_str("\n\n");
+        }
+        out.push_str(paragraph);
     });
     out
 }
 
-/// Calls `visit` with each non-empty paragraph of [`paragraphs`], in order,
+/// Calls `visit` with each non-empty paragraph of [`paragraphs_joined`], in order,
 /// without collecting them: a body of hundreds of megabytes is then built
 /// once rather than as paragraphs and again as their join.
 fn for_each_paragraph(lines: &[&str], wrap: Wrap, visit: &mut dyn FnMut(&str)) {
@@ -231,7 +237,7 @@ fn read_in(source: &Source<'_>, text: &str) -> (FileContents, Option<Range<usize
     (out, slice)
 }
 
-/// What [`body_and_dateline`] found.
+/// A normalised body and the dateline found in it.
 pub(crate) struct Body {
     pub text: String,
     /// The dateline's place as written (`NAIROBI`).
@@ -243,6 +249,7 @@ pub(crate) struct Body {
 
 /// Normalises body lines into a body, taking out a dateline that stands on
 /// the first line and recognising one that leads the first paragraph.
+#[cfg(test)]
 pub(crate) fn body_and_dateline(lines: &[&str], wrap: Wrap) -> Body {
     let body = body_and_dateline_in(None, lines, wrap);
     Body {
@@ -252,6 +259,43 @@ pub(crate) fn body_and_dateline(lines: &[&str], wrap: Wrap) -> Body {
         },
         dateline: body.dateline,
         dateline_line: body.dateline_line,
+    }
+}
+
+/// The body and dateline of a body given whole, split into lines here: a
+/// body already in normal form is cut out of `text`'s own buffer rather
+/// than copied, so a huge body is not held twice.
+pub(crate) fn body_and_dateline_owned(text: String, wrap: Wrap) -> Body {
+    let (body, range) = {
+        let lines: Vec<&str> = text.split('\n').collect();
+        let body = body_and_dateline_in(Some(&text), &lines, wrap);
+        match body.text {
+            BodyText::Slice(range) => (
+                Body {
+                    text: String::new(),
+                    dateline: body.dateline,
+                    dateline_line: body.dateline_line,
+                },
+                Some(range),
+            ),
+            BodyText::Owned(owned) => (
+                Body {
+                    text: owned,
+                    dateline: body.dateline,
+                    dateline_line: body.dateline_line,
+                },
+                None,
+            ),
+        }
+    };
+    match range {
+        Some(range) => {
+            let mut text = text;
+            text.truncate(range.end);
+            text.drain(..range.start);
+            Body { text, ..body }
+        }
+        None => body,
     }
 }
 
@@ -283,7 +327,7 @@ impl BodyText {
     }
 }
 
-/// [`body_and_dateline`]'s body as [`BodyText`]: a slice of `within` when
+/// A normalised body as [`BodyText`]: a slice of `within` when
 /// `lines` are slices of it and the body is written there as it is.
 struct BodyIn {
     text: BodyText,
