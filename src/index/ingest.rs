@@ -404,7 +404,8 @@ impl NewsIndex {
         let threads = options.writer_threads.max(1);
         // tantivy refuses less than 15 MB per thread.
         let memory = options.writer_memory.max(threads * 16 * 1024 * 1024);
-        self.index
+        let writer = self
+            .index
             .writer_with_num_threads(threads, memory)
             .map_err(|error| match error {
                 tantivy::TantivyError::LockFailure(..) => Error::IndexLocked {
@@ -412,7 +413,9 @@ impl NewsIndex {
                     pid: self.path().and_then(super::PidFile::read),
                 },
                 other => other.into(),
-            })
+            })?;
+        writer.set_merge_policy(Box::new(super::merge::MergeCeiling::default()));
+        Ok(writer)
     }
 
     /// Writes work items in walk order, committing in batches.
