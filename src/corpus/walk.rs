@@ -157,7 +157,24 @@ struct Walk {
     roots: VecDeque<PathBuf>,
     current: Option<walkdir::IntoIter>,
     exclude: HashSet<PathBuf>,
-    seen: HashSet<PathBuf>,
+    /// [`path_key`] of each canonical path yielded.
+    seen: HashSet<u128>,
+}
+
+/// A 128-bit digest standing for a canonical path in the set of files met:
+/// the set holds every file of the walk, and whole paths made it most of the
+/// walk's memory (12 MB for 190,000 files). Two SipHash digests under
+/// different prefixes; a collision, which would skip a file, is about as
+/// likely as guessing a 128-bit key.
+fn path_key(path: &Path) -> u128 {
+    use std::hash::{DefaultHasher, Hash, Hasher};
+    let digest = |prefix: u8| {
+        let mut hasher = DefaultHasher::new();
+        prefix.hash(&mut hasher);
+        path.hash(&mut hasher);
+        hasher.finish()
+    };
+    (u128::from(digest(0)) << 64) | u128::from(digest(1))
 }
 
 impl Walk {
@@ -168,7 +185,7 @@ impl Walk {
     /// Says whether this is the first time the file is met.
     fn first_time(&mut self, path: &Path) -> bool {
         let canonical = fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
-        self.seen.insert(canonical)
+        self.seen.insert(path_key(&canonical))
     }
 
     /// Starts walking a root, or returns what to yield for it instead.

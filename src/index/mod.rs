@@ -4,6 +4,7 @@ pub(crate) mod document;
 mod ingest;
 mod manage;
 mod manifest;
+mod merge;
 
 use std::path::{Path, PathBuf};
 
