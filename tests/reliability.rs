@@ -787,6 +787,29 @@ fn a_file_over_max_file_size_is_skipped_with_a_message() {
 }
 
 #[test]
+fn a_file_grown_past_max_file_size_loses_its_old_articles_and_stays_reported() {
+    let ws = Workspace::new();
+    ws.index(&["news"]);
+    assert_eq!(ws.total("alphanonce"), 1);
+    let grown = story("alphanonce").repeat(20);
+    ws.write("news/a.txt", &grown);
+    let limit = (grown.len() - 1).to_string();
+    let again = ws.index(&["news", "--max-file-size", &limit]);
+    assert_eq!(again["files_changed"], 1, "{again}");
+    assert_eq!(again["skipped"]["too_large"], 1, "{again}");
+    assert_eq!(ws.total("alphanonce"), 0);
+    assert_eq!(ws.total("bravononce"), 1);
+    // Unchanged since: not read again, still named.
+    let third = ws.index(&["news", "--max-file-size", &limit]);
+    assert_eq!(third["files_changed"], 0, "{third}");
+    assert_eq!(third["skipped"]["too_large"], 1, "{third}");
+    // Shrunk under the limit again: indexed once more.
+    ws.write("news/a.txt", &story("alphanonce"));
+    ws.index(&["news", "--max-file-size", &limit]);
+    assert_eq!(ws.total("alphanonce"), 1);
+}
+
+#[test]
 fn a_200_mb_article_is_indexed_by_the_release_binary_within_450_mb() {
     let Some(binary) =
         common::release_binary("a_200_mb_article_is_indexed_by_the_release_binary_within_450_mb")

@@ -932,6 +932,10 @@ fn read_worker(
 }
 
 /// Reads one walked file unless the manifest shows it unchanged.
+/// The manifest's hash for a file recorded without being read (too large):
+/// whatever the file holds when it is read again will differ from it.
+const UNREAD_HASH: u64 = 0;
+
 fn read_one(seq: usize, path: PathBuf, reader: &Reader) -> Work {
     let metadata = std::fs::metadata(&path).ok();
     let canonical = std::fs::canonicalize(&path).ok();
@@ -961,9 +965,29 @@ fn read_one(seq: usize, path: PathBuf, reader: &Reader) -> Work {
         return work;
     }
     let (contents, hash) = corpus::read_file_hashed(path, &reader.options);
-    let (Some(hash), Some(canonical)) = (hash, canonical) else {
+    let Some(canonical) = canonical else {
         work.problems = contents.problems;
         return work;
+    };
+    let hash = match hash {
+        Some(hash) => hash,
+        // An indexed file that has grown past the size limit no longer holds
+        // what its articles say: they are removed, as for a file now binary
+        // or empty, and the manifest records the problem. A file that could
+        // not be read (permissions, an I/O error) keeps its articles: its
+        // text may well be unchanged.
+        None if known.is_some()
+            && contents
+                .problems
+                .iter()
+                .any(|p| p.kind == ProblemKind::TooLarge) =>
+        {
+            UNREAD_HASH
+        }
+        None => {
+            work.problems = contents.problems;
+            return work;
+        }
     };
     if let Some(entry) = known
         && entry.hash == hash
