@@ -625,9 +625,16 @@ pub(crate) fn article_block(
     if let Some(source) = &article.source {
         doc.add_facet(fields.source, Facet::from_path([source.as_str()]));
     }
+    // The publication date is the `date` facet's; as a mention (the
+    // dateline's "March 3", "today") it would put nearly every article
+    // under its own year.
+    let published = entities
+        .published
+        .map(|d| format!("{:04}-{:02}-{:02}", d.year, d.month, d.day));
     let mut mentioned: Vec<String> = entities
         .dates
         .iter()
+        .filter(|date| published.as_deref() != Some(date.value.as_str()))
         .filter_map(|date| mentioned_path(&date.value))
         .collect();
     mentioned.sort_unstable();
