@@ -23,10 +23,10 @@ use crate::error::{Error, Result};
 pub const DEFAULT_SCHEMA: &str = include_str!("../index-schema/news.toml");
 
 /// The schema version this build reads and writes.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
-/// The four facets every Dateline schema has, in display order.
-pub const FACETS: [&str; 4] = ["location", "organization", "source", "date"];
+/// The facets every Dateline schema has, in display order.
+pub const FACETS: [&str; 5] = ["location", "organization", "source", "date", "mentioned"];
 
 /// A parsed and validated schema file.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -105,6 +105,8 @@ pub struct Facets {
     pub source: FacetSpec,
     /// `/YYYY/MM/DD`.
     pub date: FacetSpec,
+    /// `/YYYY[/MM[/DD]]`: the dates an article mentions.
+    pub mentioned: FacetSpec,
 }
 
 /// One facet field.
@@ -253,12 +255,13 @@ impl Schema {
         Ok(())
     }
 
-    fn facet_specs(&self) -> [(&'static str, &FacetSpec); 4] {
+    fn facet_specs(&self) -> [(&'static str, &FacetSpec); 5] {
         [
             ("location", &self.facets.location),
             ("organization", &self.facets.organization),
             ("source", &self.facets.source),
             ("date", &self.facets.date),
+            ("mentioned", &self.facets.mentioned),
         ]
     }
 
@@ -360,6 +363,7 @@ impl Schema {
             organization: b.add_facet_field("organization", FacetOptions::default()),
             source: b.add_facet_field("source", FacetOptions::default()),
             date: b.add_facet_field("date", FacetOptions::default()),
+            mentioned: b.add_facet_field("mentioned", FacetOptions::default()),
         };
         (b.build(), fields)
     }
@@ -486,6 +490,7 @@ pub(crate) struct Fields {
     pub organization: Field,
     pub source: Field,
     pub date: Field,
+    pub mentioned: Field,
 }
 
 impl Fields {
@@ -514,6 +519,7 @@ impl Fields {
             organization: get("organization")?,
             source: get("source")?,
             date: get("date")?,
+            mentioned: get("mentioned")?,
         })
     }
 
@@ -523,6 +529,7 @@ impl Fields {
             "location" => self.location,
             "organization" => self.organization,
             "source" => self.source,
+            "mentioned" => self.mentioned,
             _ => self.date,
         }
     }
@@ -562,7 +569,7 @@ mod tests {
         let error = schema.facet_name("place").unwrap_err().to_string();
         assert_eq!(
             error,
-            "unknown facet `place` (available: location, loc, organization, org, source, date)"
+            "unknown facet `place` (available: location, loc, organization, org, source, date, mentioned, mentions)"
         );
     }
 

@@ -34,7 +34,7 @@ fn bad_schemas_fail_with_pinned_messages() {
         ),
         (
             "unknown-facet.toml",
-            "schema `unknown-facet.toml`: unknown field `place`, expected one of `location`, `organization`, `source`, `date` (line 40)",
+            "schema `unknown-facet.toml`: unknown field `place`, expected one of `location`, `organization`, `source`, `date`, `mentioned` (line 40)",
         ),
         (
             "unknown-stemmer.toml",
@@ -42,7 +42,7 @@ fn bad_schemas_fail_with_pinned_messages() {
         ),
         (
             "future-version.toml",
-            "schema `future-version.toml`: unsupported version 7 (this build reads version 1)",
+            "schema `future-version.toml`: unsupported version 7 (this build reads version 2)",
         ),
         (
             "unknown-analyzer.toml",

@@ -537,3 +537,73 @@ fn places_outside_the_hierarchy_stay_out_of_the_location_root_but_can_be_selecte
         .collect();
     assert_eq!(values, ["/Unplaced/Darfur"]);
 }
+
+#[test]
+fn mentioned_dates_are_a_facet_filtered_by_year_month_or_day() {
+    let index = NewsIndex::create_in_ram(Schema::default()).unwrap();
+    index
+        .ingest_articles([
+            article(
+                "treaty",
+                "Envoys revisit the harbour treaty",
+                "The treaty signed on 14 March 2008 is up for review. Talks resume in June 2025.",
+                Some("2025-01-10"),
+                None,
+            ),
+            article(
+                "budget",
+                "Harbour budget approved",
+                "The council approved the budget, its largest since 2008, on Tuesday.",
+                Some("2025-02-06"),
+                None,
+            ),
+            article(
+                "weather",
+                "Harbour closed by storms",
+                "Storms closed the harbour on 20 February 2025 for a week.",
+                Some("2025-02-20"),
+                None,
+            ),
+        ])
+        .unwrap();
+    let found = |request: SearchRequest| {
+        let mut ids = ids(&index, &request);
+        ids.sort();
+        ids
+    };
+    // A year finds the day and the bare year; a month or a day only those.
+    assert_eq!(
+        found(SearchRequest::new("harbour").filter("mentioned", "2008")),
+        ["budget", "treaty"]
+    );
+    assert_eq!(
+        found(SearchRequest::new("harbour").filter("mentioned", "2008-03")),
+        ["treaty"]
+    );
+    assert_eq!(
+        found(SearchRequest::new("harbour mentioned:2008-03-14")),
+        ["treaty"]
+    );
+    assert_eq!(
+        found(SearchRequest::new("harbour mentions:2025-06")),
+        ["treaty"]
+    );
+    assert!(found(SearchRequest::new("harbour").filter("mentioned", "2008-04")).is_empty());
+    // "Tuesday" resolves against the publication date (Thursday 2025-02-06).
+    assert_eq!(
+        found(SearchRequest::new("harbour").filter("mentioned", "2025-02-04")),
+        ["budget"]
+    );
+    // The publication date itself is the `date` facet's, not a mention.
+    assert!(found(SearchRequest::new("harbour").filter("mentioned", "2025-02-20")).is_empty());
+    assert!(
+        index
+            .search(&SearchRequest::new("harbour").filter("mentioned", "2008-13"))
+            .is_err()
+    );
+    let results = index.search(&SearchRequest::new("harbour")).unwrap();
+    assert_eq!(
+        counts(&results.facets.mentioned),
+        [("/2008".to_string(), 2), ("/2025".to_string(), 2)]
+    );
+}

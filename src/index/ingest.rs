@@ -1033,7 +1033,13 @@ fn read_one(seq: usize, path: PathBuf, reader: &Reader) -> Work {
 }
 
 fn prepare(article: Article, extractor: &Extractor, spec: &crate::schema::PassageSpec) -> Prepared {
-    let entities = extractor.extract(&article);
+    let mut entities = extractor.extract(&article);
+    // The index keeps only which dates are mentioned (the `mentioned`
+    // facet), and a huge body can mention millions: one mention per value.
+    let mut values = HashSet::new();
+    entities
+        .dates
+        .retain(|date| !values.contains(date.value.as_str()) && values.insert(date.value.clone()));
     let passages = passage::split(&article.body, spec);
     let hash = document::content_hash(article.title.as_deref(), &article.body);
     Prepared {

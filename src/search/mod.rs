@@ -246,6 +246,8 @@ pub struct FacetCounts {
     pub source: Vec<FacetCount>,
     /// Date counts (years at the root).
     pub date: Vec<FacetCount>,
+    /// Counts of the dates the articles mention (years at the root).
+    pub mentioned: Vec<FacetCount>,
 }
 
 /// What a filter value resolved to.
@@ -380,6 +382,7 @@ impl NewsIndex {
                 organization: top("organization"),
                 source: top("source"),
                 date: top("date"),
+                mentioned: top("mentioned"),
             },
             resolved_filters,
             histogram,
@@ -434,7 +437,7 @@ impl NewsIndex {
         // further).
         let mut request = request.clone();
         for (facet, value) in inline {
-            let value = if self.schema.facet_name(&facet)? == "date" {
+            let value = if is_date_facet(self.schema.facet_name(&facet)?) {
                 filter::date_path(&value)?
             } else {
                 value
@@ -726,13 +729,19 @@ impl NewsIndex {
         let mut by_facet: BTreeMap<&'static str, Vec<String>> = BTreeMap::new();
         for filter in &request.filters {
             let facet = self.schema.facet_name(&filter.facet)?;
-            let paths = self.cache.resolved(searcher, facet, &filter.value, || {
+            // Dates are typed as dates (`2008-03`), not as names of a step.
+            let value = if is_date_facet(facet) && !filter.value.trim().starts_with('/') {
+                filter::date_path(&filter.value)?
+            } else {
+                filter.value.clone()
+            };
+            let paths = self.cache.resolved(searcher, facet, &value, || {
                 let field = self.fields.facet(facet);
                 let all = self
                     .cache
                     .facet_paths(searcher, field, || filter::facet_paths(searcher, field))?;
-                let aliases = crate::extract::alias_facets(facet, &filter.value);
-                Ok(filter::resolve(&filter.value, &all, &aliases))
+                let aliases = crate::extract::alias_facets(facet, &value);
+                Ok(filter::resolve(&value, &all, &aliases))
             })?;
             by_facet
                 .entry(facet)
@@ -1180,9 +1189,15 @@ impl NewsIndex {
             .iter()
             .map(|s| s.to_string())
             .chain(
-                [&f.location, &f.organization, &f.source, &f.date]
-                    .iter()
-                    .flat_map(|s| s.aliases.clone()),
+                [
+                    &f.location,
+                    &f.organization,
+                    &f.source,
+                    &f.date,
+                    &f.mentioned,
+                ]
+                .iter()
+                .flat_map(|s| s.aliases.clone()),
             )
             .collect()
     }
@@ -2046,6 +2061,12 @@ fn civil_from_days(days: i64) -> (i64, u32, u32) {
     let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
     let year = yoe + era * 400 + i64::from(month <= 2);
     (year, month, day)
+}
+
+/// Says whether a facet's values are dates (`/YYYY[/MM[/DD]]`), which
+/// filters take as `YYYY`, `YYYY-MM` or `YYYY-MM-DD`.
+fn is_date_facet(facet: &str) -> bool {
+    matches!(facet, "date" | "mentioned")
 }
 
 /// The Levenshtein distance between `a` and `b` if it is at most `max`.

@@ -199,6 +199,10 @@ pub struct FilterArgs {
     /// Latest date, inclusive: YYYY, YYYY-MM (whole month) or YYYY-MM-DD
     #[arg(long, value_name = "DATE")]
     pub to: Option<String>,
+    /// Articles that mention a date in this year, month or day (YYYY,
+    /// YYYY-MM or YYYY-MM-DD); repeatable
+    #[arg(long, alias = "mentions", value_name = "DATE")]
+    pub mentioned: Vec<String>,
 }
 
 impl FilterArgs {
@@ -209,6 +213,7 @@ impl FilterArgs {
             ("location", self.location),
             ("organization", self.organization),
             ("source", self.source),
+            ("mentioned", self.mentioned),
         ] {
             for value in values {
                 request = request.filter(facet, value);
@@ -573,6 +578,7 @@ pub enum FacetArg {
     Organization,
     Source,
     Date,
+    Mentioned,
 }
 
 #[derive(Debug, Args)]
@@ -584,7 +590,7 @@ pub struct FacetsArgs {
     pub location_arg: IndexLocation,
     #[command(flatten)]
     pub filters: FilterArgs,
-    /// Only this facet [default: all four]
+    /// Only this facet [default: all five]
     #[arg(long, value_enum)]
     pub facet: Option<FacetArg>,
     /// Values per facet

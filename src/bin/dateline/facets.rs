@@ -29,7 +29,7 @@ pub fn run(args: FacetsArgs) -> Result<ExitCode, CliError> {
             _ => "/".to_string(),
         }
     };
-    let facets: [(FacetArg, &str, &Vec<FacetCount>); 4] = [
+    let facets: [(FacetArg, &str, &Vec<FacetCount>); 5] = [
         (FacetArg::Location, "location", &results.facets.location),
         (
             FacetArg::Organization,
@@ -38,6 +38,7 @@ pub fn run(args: FacetsArgs) -> Result<ExitCode, CliError> {
         ),
         (FacetArg::Source, "source", &results.facets.source),
         (FacetArg::Date, "date", &results.facets.date),
+        (FacetArg::Mentioned, "mentioned", &results.facets.mentioned),
     ];
     let shown: Vec<_> = facets
         .into_iter()

@@ -188,11 +188,12 @@ pub fn search_results(out: &mut impl Write, results: &SearchResults, bold: bool)
         results.total_articles,
         if results.total_articles == 1 { "" } else { "s" }
     )?;
-    let facets: [(&str, &Vec<FacetCount>); 4] = [
+    let facets: [(&str, &Vec<FacetCount>); 5] = [
         ("location", &results.facets.location),
         ("organization", &results.facets.organization),
         ("source", &results.facets.source),
         ("date", &results.facets.date),
+        ("mentioned", &results.facets.mentioned),
     ];
     if !results.histogram.is_empty() {
         let widest = results.histogram.iter().map(|b| b.count).max().unwrap_or(1);
