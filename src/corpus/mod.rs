@@ -40,6 +40,7 @@ mod decode;
 #[cfg(test)]
 mod fixtures;
 mod html;
+mod in_place;
 mod json;
 mod markdown;
 #[cfg(test)]
@@ -270,6 +271,8 @@ fn decode_and_parse(path: &Path, bytes: Vec<u8>) -> FileContents {
         Format::Text => text::read_owned(&source, text),
         // So can JSON, freed once parsed.
         Format::Json => json::read_json_owned(&source, text),
+        // Markdown renders its body over the text already read.
+        Format::Markdown => markdown::read_owned(&source, text),
         format => parse(format, &source, &text),
     };
     contents.articles.extend(parsed.articles);
