@@ -81,11 +81,6 @@ impl InPlace {
         self.pending.extend(&bytes[now..]);
     }
 
-    /// Whether no output has been written yet.
-    pub(crate) fn is_empty(&self) -> bool {
-        self.written == 0 && self.pending.is_empty()
-    }
-
     /// Returns the output, in the text's buffer.
     pub(crate) fn finish(self) -> String {
         let InPlace {

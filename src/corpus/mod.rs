@@ -271,6 +271,10 @@ fn decode_and_parse(path: &Path, bytes: Vec<u8>) -> FileContents {
         Format::Text => text::read_owned(&source, text),
         // So can JSON, freed once parsed.
         Format::Json => json::read_json_owned(&source, text),
+        // JSON Lines decodes its largest body in the text's buffer.
+        Format::JsonLines => json::read_lines_owned(&source, text),
+        // Reuters SGML rebuilds its largest body over the text.
+        Format::Sgml => sgml::read_owned(&source, text),
         // Markdown renders its body over the text already read.
         Format::Markdown => markdown::read_owned(&source, text),
         format => parse(format, &source, &text),
