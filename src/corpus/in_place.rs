@@ -54,6 +54,25 @@ impl InPlace {
         self.free(end);
     }
 
+    /// Where a piece of the text from `from` up to `to` ends: on a
+    /// character boundary, at least one character in (for readers that
+    /// may cut anywhere).
+    pub(crate) fn boundary(&self, from: usize, to: usize) -> usize {
+        let is_start = |at: usize| self.buf.get(at).is_none_or(|b| (b & 0xC0) != 0x80);
+        let mut end = to.min(self.buf.len());
+        while end > from && !is_start(end) {
+            end -= 1;
+        }
+        if end > from {
+            return end;
+        }
+        let mut end = from + 1;
+        while end < self.buf.len() && !is_start(end) {
+            end += 1;
+        }
+        end.min(self.buf.len())
+    }
+
     /// Frees the buffer up to `until` (already read), and moves waiting
     /// output into the freed room.
     pub(crate) fn free(&mut self, until: usize) {
