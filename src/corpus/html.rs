@@ -350,7 +350,7 @@ pub(super) mod tests {
         LD_DATE,
         NO_PARAGRAPHS,
         "<html><body><main><p>Main one.</p></main><main><p>Main two.</p></main><p>Outside.</p></body></html>",
-        "<html><body><div itemprop=\"articleBody\"><p>NAIROBI</p><p>Rain fell &amp; fell.<p>Unclosed <i>second</i><div>breaks</div><p>Third &#x1F600; <noscript><p>hidden</p></noscript>end.</p></div></body></html>",
+        "<html><body><div itemprop=\"articleBody\"><p/>NAIROBI</p><p>Rain fell &amp; fell.<p>Unclosed <i>second</i><div>breaks</div><p>Third &#x1F600; <noscript><p>hidden</p></noscript>end.</p></div></body></html>",
     ];
     const OG_TITLE: &str = r#"<html><head><meta property="og:title" content="From OG"><title>From title</title></head><body><p>Text.</p></body></html>"#;
     const H1_TITLE: &str = "<html><body><h1>Only heading</h1><p>Text.</p></body></html>";

@@ -213,7 +213,8 @@ impl State {
             }
             _ => {}
         }
-        if VOID.contains(&name) || tag.self_closing && name != "script" {
+        // `<p/>` opens a paragraph as `<p>` does: HTML ignores the slash.
+        if VOID.contains(&name) {
             return TokenSinkResult::Continue;
         }
         let rank = if name == "article" || attr(&tag, "itemprop") == Some("articleBody") {
