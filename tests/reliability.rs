@@ -641,9 +641,9 @@ fn write_huge(path: &Path, bytes: usize, word: &str) -> (String, String) {
             file.write_all(b"\n").unwrap();
         }
         "html" => {
-            write!(
+            writeln!(
                 file,
-                "<!doctype html><html><head><title>{title}</title></head><body><article>\n"
+                "<!doctype html><html><head><title>{title}</title></head><body><article>"
             )
             .unwrap();
             for paragraph in body.split("\n\n") {
