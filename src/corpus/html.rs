@@ -340,7 +340,7 @@ pub(super) mod tests {
     }
 
     /// Every page these tests read, for the reader without a DOM to match.
-    pub(super) const PAGES: [&str; 10] = [
+    pub(super) const PAGES: [&str; 11] = [
         PAGE,
         OG_TITLE,
         H1_TITLE,
@@ -349,6 +349,7 @@ pub(super) mod tests {
         TIME_DATE,
         LD_DATE,
         NO_PARAGRAPHS,
+        r#"<html><body><div><time datetime="2024-01-02">x</time><time pubdate datetime="2024-01-03">y</time><p>Root text.</p></div></body></html>"#,
         "<html><body><main><p>Main one.</p></main><main><p>Main two.</p></main><p>Outside.</p></body></html>",
         "<html><body><div itemprop=\"articleBody\"><p/>NAIROBI</p><p>Rain fell &amp; fell.<p>Unclosed <i>second</i><div>breaks</div><p>Third &#x1F600; <noscript><p>hidden</p></noscript>end.</p></div></body></html>",
     ];

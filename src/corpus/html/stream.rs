@@ -191,15 +191,15 @@ impl State {
             "time" => {
                 if let Some(datetime) = attr(&tag, "datetime").and_then(non_blank) {
                     let marked = attr(&tag, "pubdate").is_some();
-                    for open in &self.stack {
-                        if let Some(c) = open.candidate {
-                            let candidate = &mut self.candidates[c];
-                            if marked && candidate.marked_time.is_none() {
-                                candidate.marked_time = Some(datetime.clone());
-                            }
-                            if candidate.any_time.is_none() {
-                                candidate.any_time = Some(datetime.clone());
-                            }
+                    // The open candidates, and the root around everything.
+                    let around = self.stack.iter().filter_map(|open| open.candidate);
+                    for c in std::iter::once(0).chain(around) {
+                        let candidate = &mut self.candidates[c];
+                        if marked && candidate.marked_time.is_none() {
+                            candidate.marked_time = Some(datetime.clone());
+                        }
+                        if candidate.any_time.is_none() {
+                            candidate.any_time = Some(datetime.clone());
                         }
                     }
                 }
