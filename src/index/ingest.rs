@@ -986,7 +986,10 @@ fn read_one(seq: usize, path: PathBuf, reader: &Reader) -> Work {
 }
 
 fn prepare(article: Article, extractor: &Extractor, spec: &crate::schema::PassageSpec) -> Prepared {
-    let entities = extractor.extract(&article);
+    let mut entities = extractor.extract(&article);
+    // The index never reads the dates an article mentions (only `dateline
+    // extract` shows them), and a huge body can mention millions.
+    entities.dates = Vec::new();
     let passages = passage::split(&article.body, spec);
     let hash = document::content_hash(article.title.as_deref(), &article.body);
     Prepared {
