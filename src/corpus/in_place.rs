@@ -126,7 +126,7 @@ pub(crate) fn cuts_at_empty_lines(text: &str, range: Range<usize>) -> Vec<usize>
     let mut from = range.start;
     while range.end - from > PIECE {
         let search = from + PIECE;
-        match memchr_pair(&bytes[search..range.end]) {
+        match first_empty_line(&bytes[search..range.end]) {
             Some(at) => {
                 let cut = search + at + 2;
                 if cut >= range.end {
@@ -143,7 +143,7 @@ pub(crate) fn cuts_at_empty_lines(text: &str, range: Range<usize>) -> Vec<usize>
 }
 
 /// The offset of the first `"\n\n"`.
-fn memchr_pair(bytes: &[u8]) -> Option<usize> {
+fn first_empty_line(bytes: &[u8]) -> Option<usize> {
     bytes.windows(2).position(|pair| pair == b"\n\n")
 }
 

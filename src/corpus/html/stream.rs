@@ -152,8 +152,11 @@ impl TokenSink for Sink {
             },
             Token::CharacterTokens(text) => state.text(&text),
             Token::EOFToken => {
+                state.end_raw();
+                if let Some((_, text)) = &state.h1_open {
+                    state.h1 = non_blank(text);
+                }
                 state.close_paragraph();
-                state.raw = None;
             }
             _ => {}
         }
@@ -172,7 +175,17 @@ impl State {
     fn start(&mut self, tag: Tag) -> TokenSinkResult<()> {
         let name: &str = &tag.name;
         if self.paragraph.is_some() && CLOSES_P.contains(&name) {
-            self.close_paragraph();
+            // Closes the `<p>` and what is open inside it.
+            self.end("p");
+        }
+        // A heading does not nest in a heading: the open one ends.
+        let heading = |name: &str| matches!(name, "h1" | "h2" | "h3" | "h4" | "h5" | "h6");
+        if heading(name)
+            && let Some(open) = self.stack.last()
+            && heading(&open.name)
+        {
+            let open = open.name.clone();
+            self.end(&open);
         }
         match name {
             "meta" => {
@@ -258,20 +271,20 @@ impl State {
         TokenSinkResult::RawData(kind)
     }
 
-    fn end(&mut self, name: &str) {
-        if let Some((open, kept)) = self.raw.take()
-            && open == name
-            && let Some(text) = kept
-        {
-            match name {
-                "title" => self.title = non_blank(&text),
-                _ => {
-                    if let Ok(value) = serde_json::from_str(&text) {
-                        self.ld_date = find_key(&value, "datePublished");
-                    }
-                }
+    /// Ends a raw text element (at its end tag, or at the end of the
+    /// page), keeping a title's or a JSON-LD script's text.
+    fn end_raw(&mut self) {
+        if let Some((name, Some(text))) = self.raw.take() {
+            if name == "title" {
+                self.title = non_blank(&text);
+            } else if let Ok(value) = serde_json::from_str(&text) {
+                self.ld_date = find_key(&value, "datePublished");
             }
         }
+    }
+
+    fn end(&mut self, name: &str) {
+        self.end_raw();
         if name == "br" {
             if let Some((_, text)) = &mut self.paragraph {
                 text.push(' ');
@@ -304,9 +317,13 @@ impl State {
         if let Some((_, h1)) = &mut self.h1_open {
             h1.push_str(text);
         }
-        if self.raw.is_none()
-            && let Some((_, paragraph)) = &mut self.paragraph
-        {
+        // A paragraph's text leaves out only scripts and styles, as the DOM
+        // path's does.
+        let hidden = self
+            .raw
+            .as_ref()
+            .is_some_and(|(name, _)| matches!(name.as_str(), "script" | "style" | "noscript"));
+        if !hidden && let Some((_, paragraph)) = &mut self.paragraph {
             paragraph.push_str(text);
         }
     }
@@ -533,6 +550,31 @@ mod tests {
     use std::path::Path;
 
     use super::*;
+
+    proptest::proptest! {
+        /// Any tag soup, fed in pieces of any size, gives an article or a
+        /// problem, never a panic, and what the DOM path gives.
+        #[test]
+        fn any_tag_soup_gives_what_the_dom_gives(
+            parts in proptest::collection::vec(
+                "(<p>|</p>|<p/>|<article>|</article>|<main>|<div role=main>|</div>|<nav>|</nav>|\
+                  <br>|</br>|<script>|</script>|<title>|</title>|<h1>|</h1>|<time datetime=2024-01-02>|\
+                  <noscript>|</noscript>|<meta property=og:title content=T>|&amp;|&nGt;|é|NAIROBI|\
+                  words and more words|\n|<|>|<!--|-->)",
+                0..40,
+            ),
+            size in 1usize..64,
+        ) {
+            let text: String = parts.concat();
+            let source = Source {
+                path: Path::new("soup.html"),
+                id: "soup.html".to_string(),
+            };
+            let out = read_in_pieces(&source, text.clone(), size);
+            proptest::prop_assert!(out.articles.len() + out.problems.len() == 1);
+            proptest::prop_assert_eq!(out, super::super::read(&source, &text), "{}", text);
+        }
+    }
 
     #[test]
     fn a_page_read_without_a_dom_gives_what_the_dom_gives() {
