@@ -10,8 +10,9 @@
 //! ([`InPlace`]). The rules are the DOM path's (a test compares both on
 //! every page in the repository); the tree builder's repairs are followed
 //! as far as news pages need them: an open `<p>` is closed by a block
-//! start tag or by the end of an element around it, void elements hold
-//! nothing, and script, style, title and the like hold raw text.
+//! start tag or by the end of an element around it, a heading by the next
+//! heading, void elements hold nothing, and script, style, title and the
+//! like hold raw text.
 
 use std::cell::RefCell;
 
