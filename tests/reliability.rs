@@ -616,7 +616,8 @@ fn vm_hwm(pid: &str) -> Option<u64> {
 }
 
 /// Writes a one-article file of about `bytes` bytes in the format its
-/// extension names (`txt`, `md`, `json` or `sgm`), holding `word` once near its end,
+/// extension names (`txt`, `md`, `json`, `jsonl`, `html` or `sgm`),
+/// holding `word` once near its end,
 /// and returns the title and body `dateline show` must give back.
 fn write_huge(path: &Path, bytes: usize, word: &str) -> (String, String) {
     use std::io::Write;
@@ -631,11 +632,25 @@ fn write_huge(path: &Path, bytes: usize, word: &str) -> (String, String) {
             "---\ntitle: {title}\ndate: 2024-03-05\n---\n\n{body}\n"
         )
         .unwrap(),
-        "json" => serde_json::to_writer(
-            &mut file,
-            &serde_json::json!({"title": title, "body": body}),
-        )
-        .unwrap(),
+        "json" | "jsonl" => {
+            serde_json::to_writer(
+                &mut file,
+                &serde_json::json!({"title": title, "body": body}),
+            )
+            .unwrap();
+            file.write_all(b"\n").unwrap();
+        }
+        "html" => {
+            writeln!(
+                file,
+                "<!doctype html><html><head><title>{title}</title></head><body><article>"
+            )
+            .unwrap();
+            for paragraph in body.split("\n\n") {
+                writeln!(file, "<p>{paragraph}</p>").unwrap();
+            }
+            writeln!(file, "</article></body></html>").unwrap();
+        }
         "sgm" => {
             let upper = title.to_uppercase();
             write!(
@@ -760,8 +775,8 @@ fn a_20_mb_article_is_indexed_within_250_mb_plus_its_size_and_reads_back_whole()
 }
 
 #[test]
-fn a_20_mb_markdown_json_or_reuters_article_is_indexed_within_the_bound_and_reads_back_whole() {
-    for extension in ["md", "json", "sgm"] {
+fn a_20_mb_article_in_each_other_format_is_indexed_within_the_bound_and_reads_back_whole() {
+    for extension in ["md", "json", "jsonl", "sgm", "html"] {
         index_huge_within_bound(
             Path::new(env!("CARGO_BIN_EXE_dateline")),
             20,

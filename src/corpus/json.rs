@@ -24,6 +24,8 @@ use serde_json::{Map, Value};
 use super::dates::{date_from_unix, parse_metadata_date};
 use super::text::{self, Wrap};
 use super::{FileContents, ProblemKind, Source, non_blank};
+
+mod lazy;
 use crate::article::Article;
 
 const BODY_KEYS: [&str; 4] = ["body", "text", "content", "articleBody"];
@@ -64,6 +66,9 @@ pub(super) fn read_json(source: &Source<'_>, text: &str) -> FileContents {
 /// once parsed, so a huge article is not held as both the file's text and
 /// the parsed value while its body is built.
 pub(super) fn read_json_owned(source: &Source<'_>, text: String) -> FileContents {
+    if let Some(shape) = lazy::shape(&text) {
+        return read_shape(source, lazy::resolve(shape, text));
+    }
     let parsed = parse_json(source, &text);
     drop(text);
     match parsed {
@@ -102,7 +107,38 @@ fn parse_json(source: &Source<'_>, text: &str) -> Result<Value, FileContents> {
 
 /// Reads the articles of a parsed `.json` file.
 fn read_value(source: &Source<'_>, value: Value) -> FileContents {
-    let mut out = FileContents::default();
+    read_shape(source, shape_of(value))
+}
+
+/// An article object as read: its fields but the body, and the body.
+pub(super) struct Fields {
+    object: Map<String, Value>,
+    body: Option<BodyAt>,
+}
+
+/// Where an article's body is.
+pub(super) enum BodyAt {
+    /// Taken out of the parsed value.
+    Text(String),
+    /// The contents of a JSON string in the file's text, escapes and all
+    /// (checked), not yet decoded.
+    Span(std::ops::Range<usize>),
+}
+
+/// What a `.json` file holds.
+pub(super) enum Shape {
+    /// One article object (one with a body).
+    One(Fields),
+    /// A list of items; `None` for an item that is not an object.
+    Many(Vec<Option<Fields>>),
+    /// An object without a body or a list of articles.
+    NoArticles,
+    /// Neither an object nor an array.
+    NotObject,
+}
+
+/// Takes the parts of a parsed `.json` file apart.
+fn shape_of(value: Value) -> Shape {
     let items = match value {
         Value::Object(mut object) if !has_body(&object) => {
             let list = LIST_KEYS
@@ -110,25 +146,47 @@ fn read_value(source: &Source<'_>, value: Value) -> FileContents {
                 .find(|key| object.get(**key).is_some_and(Value::is_array));
             match list.and_then(|key| object.remove(*key)) {
                 Some(Value::Array(items)) => items,
-                _ => {
-                    out.problems.push(source.problem(
-                        None,
-                        ProblemKind::NotArticle,
-                        no_body_message(),
-                    ));
-                    return out;
-                }
+                _ => return Shape::NoArticles,
             }
         }
-        Value::Object(object) => {
-            match article_from(object, source.article(source.id.clone(), None)) {
+        Value::Object(object) => return Shape::One(fields_of(object)),
+        Value::Array(items) => items,
+        _ => return Shape::NotObject,
+    };
+    Shape::Many(
+        items
+            .into_iter()
+            .map(|item| match item {
+                Value::Object(object) => Some(fields_of(object)),
+                _ => None,
+            })
+            .collect(),
+    )
+}
+
+fn fields_of(mut object: Map<String, Value>) -> Fields {
+    let body = take_body(&mut object).map(BodyAt::Text);
+    Fields { object, body }
+}
+
+/// Reads the articles of a `.json` file whose bodies are resolved.
+fn read_shape(source: &Source<'_>, shape: Shape) -> FileContents {
+    let mut out = FileContents::default();
+    let items = match shape {
+        Shape::NoArticles => {
+            out.problems
+                .push(source.problem(None, ProblemKind::NotArticle, no_body_message()));
+            return out;
+        }
+        Shape::One(fields) => {
+            match article_from(fields, source.article(source.id.clone(), None)) {
                 Ok(article) => out.articles.push(article),
                 Err((kind, message)) => out.problems.push(source.problem(None, kind, message)),
             }
             return out;
         }
-        Value::Array(items) => items,
-        _ => {
+        Shape::Many(items) => items,
+        Shape::NotObject => {
             out.problems.push(source.problem(
                 None,
                 ProblemKind::NotArticle,
@@ -141,11 +199,11 @@ fn read_value(source: &Source<'_>, value: Value) -> FileContents {
     for (index, item) in items.into_iter().enumerate() {
         let number = index + 1;
         let result = match item {
-            Value::Object(object) => article_from(
-                object,
+            Some(fields) => article_from(
+                fields,
                 source.article(format!("{}#{number}", source.id), None),
             ),
-            _ => Err((ProblemKind::NotArticle, "not an object".to_string())),
+            None => Err((ProblemKind::NotArticle, "not an object".to_string())),
         };
         match result {
             Ok(article) => out.articles.push(article),
@@ -190,6 +248,45 @@ pub(super) fn read_lines(source: &Source<'_>, text: &str) -> FileContents {
     out
 }
 
+/// Reads a JSON Lines file from text it is given to keep: each line is
+/// taken apart without decoding its body, and the largest body is then
+/// decoded in the text's own buffer, so a huge article is held once. A file
+/// with a line this cannot take apart is read as [`read_lines`] reads it.
+pub(super) fn read_lines_owned(source: &Source<'_>, text: String) -> FileContents {
+    let mut lines = Vec::new();
+    let mut start = 0;
+    for (index, line) in text.split('\n').enumerate() {
+        let range = start..start + line.len();
+        start = range.end + 1;
+        if line.trim().is_empty() {
+            continue;
+        }
+        match lazy::line(&text, range) {
+            Some(fields) => lines.push((index + 1, fields)),
+            None => return read_lines(source, &text),
+        }
+    }
+    let mut fields: Vec<&mut Fields> = lines.iter_mut().filter_map(|(_, f)| f.as_mut()).collect();
+    lazy::resolve_fields(&mut fields, text);
+    let mut out = FileContents::default();
+    for (number, fields) in lines {
+        let result = match fields {
+            Some(fields) => article_from(
+                fields,
+                source.article(format!("{}#{number}", source.id), Some(number)),
+            ),
+            None => Err((ProblemKind::NotArticle, "not a JSON object".to_string())),
+        };
+        match result {
+            Ok(article) => out.articles.push(article),
+            Err((kind, message)) => out
+                .problems
+                .push(source.problem(Some(number), kind, message)),
+        }
+    }
+    out
+}
+
 fn read_lines_only(source: &Source<'_>, text: &str) -> FileContents {
     let mut out = FileContents::default();
     let mut bad_lines = 0;
@@ -200,7 +297,7 @@ fn read_lines_only(source: &Source<'_>, text: &str) -> FileContents {
         let number = index + 1;
         let result = match serde_json::from_str::<Value>(line) {
             Ok(Value::Object(object)) => article_from(
-                object,
+                fields_of(object),
                 source.article(format!("{}#{number}", source.id), Some(number)),
             ),
             Ok(_) => Err((ProblemKind::NotArticle, "not a JSON object".to_string())),
@@ -298,11 +395,9 @@ fn names(value: Option<&Value>) -> Vec<String> {
 }
 
 /// Fills an article from one JSON object, or says why it is not one.
-fn article_from(
-    mut object: Map<String, Value>,
-    mut article: Article,
-) -> Result<Article, (ProblemKind, String)> {
-    let Some(body) = take_body(&mut object) else {
+fn article_from(fields: Fields, mut article: Article) -> Result<Article, (ProblemKind, String)> {
+    let Fields { object, body } = fields;
+    let Some(BodyAt::Text(body)) = body else {
         return Err((ProblemKind::NotArticle, no_body_message()));
     };
     let object = &object;
@@ -511,6 +606,81 @@ mod tests {
             r#"{"body": "Text.", "date": null, "pubDate": "2024-03-05"}"#,
         );
         assert_eq!(out.articles[0].published_raw.as_deref(), Some("2024-03-05"));
+    }
+
+    /// JSON texts of every shape the readers take, and some they refuse.
+    fn json_texts() -> Vec<String> {
+        let mut texts: Vec<String> = [
+            r#"{"title": "A", "body": "Line one.\nLine two.\n\n\u00e9t\u00e9 \ud83d\ude00 \"q\" \\ end"}"#,
+            r#"{"body": "first", "body": "second wins", "text": "not this"}"#,
+            r#"{"text": ["Part one.", "Part two."], "date": 1709632800, "source": {"name": "Wire"}}"#,
+            r#"{"text": [], "content": "Content body.", "locations": "Lima, Peru"}"#,
+            r#"{"status": "ok", "total": 2.5e3, "articles": [{"body": "One."}, 7, {"title": "no body"}, {"content": "Three.", "tags": [1, {"a": null}]}]}"#,
+            r#"[{"body": "A."}, {"body": "B.", "headline": "Bee"}, "x"]"#,
+            r#"[]"#,
+            r#"{"name": "config"}"#,
+            r#"42"#,
+            r#"{"body": "lone \ud800 surrogate"}"#,
+            r#"{"body": "ok", "n": 1e999}"#,
+            r#"{"bo\u0064y": "escaped key", "dateline": "LIMA"}"#,
+            r#"{"body": "control\u0001char and\r\nCRLF"}"#,
+            "  {\"body\" : \"spaced\" ,\"title\":\"T\"}  \n",
+            "{\"body\": \"One.\"}\n{\"body\": \"Two.\"}\n",
+            "{\n  \"body\": \"pretty\"\n}\n",
+            "{\"body\": \"cut",
+            "{\"title\": \"A\", \"body\": \"First.\"}\n\n{\"title\": \"B\", \"body\": \n{\"body\": \"Third.\", \"date\": 1709632800}\n",
+            "[1, {\"body\": \"x\"}]\n\"string line\"\n{\"body\": \"y\"}",
+        ]
+        .iter()
+        .map(|t| t.to_string())
+        .collect();
+        texts.push(format!("{}{}", "[".repeat(100_000), "]".repeat(100_000)));
+        let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+        for folder in [
+            "sample-corpus/json",
+            "sample-corpus/jsonl",
+            "tests/fixtures/formats",
+            "tests/fixtures/awkward",
+        ] {
+            for entry in std::fs::read_dir(dir.join(folder)).unwrap() {
+                let path = entry.unwrap().path();
+                let is_json = path
+                    .extension()
+                    .is_some_and(|e| e == "json" || e == "jsonl" || e == "ndjson");
+                if is_json && let Ok(text) = std::fs::read_to_string(&path) {
+                    texts.push(text);
+                }
+            }
+        }
+        texts
+    }
+
+    #[test]
+    fn bodies_decoded_in_the_files_buffer_give_what_serde_json_values_give() {
+        let texts = json_texts();
+        // The shapes serde_json takes are taken apart without it; the rest
+        // are left to it.
+        let taken: Vec<bool> = texts[..10]
+            .iter()
+            .map(|text| lazy::shape(text).is_some())
+            .collect();
+        assert_eq!(
+            taken,
+            [true, true, true, true, true, true, true, true, true, false]
+        );
+        assert!(lazy::shape(&texts[10]).is_none(), "a number out of range");
+        for text in texts {
+            assert_eq!(
+                read_json_owned(&source(), text.clone()),
+                read_json(&source(), &text),
+                "{text:.300}"
+            );
+            assert_eq!(
+                read_lines_owned(&source(), text.clone()),
+                read_lines(&source(), &text),
+                "{text:.300}"
+            );
+        }
     }
 
     #[test]

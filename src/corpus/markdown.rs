@@ -25,6 +25,7 @@
 use yaml_rust2::{Yaml, YamlLoader};
 
 use super::dates::parse_metadata_date;
+use super::in_place::{InPlace, PIECE};
 use super::{FileContents, ProblemKind, Source, collapse_whitespace, dateline};
 use crate::article::Article;
 
@@ -285,34 +286,175 @@ impl Block<'_> {
 }
 
 /// Reads a Markdown article.
-///
-/// The blocks are walked twice rather than collected, and each is rendered
-/// straight into the body: a huge file is then held once beside its body,
-/// not also as a list of blocks and of rendered paragraphs.
+// Borrowed: the tests' oracle for the owned reader.
+#[cfg(test)]
 pub(super) fn read(source: &Source<'_>, text: &str) -> FileContents {
-    let mut out = FileContents::default();
+    read_in(source, text)
+}
+
+/// Reads a Markdown article from text it is given to keep: the body is
+/// rendered into the text's own buffer (a Markdown body is never much
+/// longer than its text), so a huge file is not held as text and body at
+/// once.
+pub(super) fn read_owned(source: &Source<'_>, text: String) -> FileContents {
+    let Plan {
+        mut article,
+        meta,
+        mut render,
+        body,
+        cuts,
+    } = match plan(source, &text) {
+        Ok(plan) => plan,
+        Err(out) => return out,
+    };
+    // The second walk renders the body piece by piece (between the first
+    // walk's cuts, each copied out first) over the text already read; the
+    // front matter is read already.
+    let mut out = InPlace::new(text);
+    out.free(body.start);
+    let mut scratch = String::new();
+    let mut from = body.start;
+    for cut in cuts {
+        out.piece(from..cut, &mut scratch);
+        for_each_block(
+            &scratch,
+            &mut |block| render.block(block, &mut article, &mut out),
+            &mut |_| {},
+        );
+        from = cut;
+    }
+    article.body = out.finish();
+    finish(source, article, meta)
+}
+
+/// The title decisions the first walk makes, and the state of the second.
+struct Render {
+    title_at: Option<usize>,
+    title_line_of_first: bool,
+    title_from_blocks: bool,
+    remaining: usize,
+    index: usize,
+    seen: usize,
+    first_paragraph: bool,
+}
+
+impl Render {
+    /// Renders one block of the second walk into the body, or into the
+    /// article's title or dateline.
+    fn block(&mut self, mut block: Block<'_>, article: &mut Article, out: &mut dyn Sink) {
+        let at = self.index;
+        self.index += 1;
+        if Some(at) == self.title_at {
+            // A heading repeating a given title only goes.
+            if self.title_from_blocks {
+                article.title = super::non_blank(&block.render());
+            }
+            return;
+        }
+        if at == 0 && self.title_line_of_first {
+            let line = block.lines.remove(0);
+            article.title = super::non_blank(&strip_inline(line));
+        }
+        let is_first = self.seen == 0;
+        self.seen += 1;
+        // A dateline line opening the first paragraph is not body text.
+        if is_first && block.kind == Kind::Paragraph {
+            if block.lines.len() > 1
+                && let Some(place) = dateline::standalone(block.lines[0])
+            {
+                article.dateline = Some(place.to_string());
+                block.lines.remove(0);
+            } else if self.remaining > 1
+                && block.lines.len() == 1
+                && let Some(place) = dateline::standalone(block.lines[0])
+            {
+                article.dateline = Some(place.to_string());
+                return;
+            }
+        }
+        let paragraph = block.render();
+        if paragraph.trim().is_empty() {
+            return;
+        }
+        if self.first_paragraph {
+            self.first_paragraph = false;
+            if article.dateline.is_none() {
+                article.dateline = dateline::leading(&paragraph).map(str::to_string);
+            }
+        } else {
+            out.push("\n\n");
+        }
+        out.push(&paragraph);
+    }
+}
+
+/// Where rendered text goes: a string, or the file's own buffer.
+trait Sink {
+    fn push(&mut self, piece: &str);
+}
+
+impl Sink for String {
+    fn push(&mut self, piece: &str) {
+        self.push_str(piece);
+    }
+}
+
+impl Sink for InPlace {
+    fn push(&mut self, piece: &str) {
+        InPlace::push(self, piece);
+    }
+}
+
+/// What the first walk learns: the article so far, how to render, and
+/// where the body (`body`, offsets in the text) can be cut into pieces
+/// that render alone.
+struct Plan {
+    article: Article,
+    meta: FrontMatter,
+    render: Render,
+    body: std::ops::Range<usize>,
+    cuts: Vec<usize>,
+}
+
+/// The first walk: front matter, how many blocks, where the first
+/// `# Heading` is, and where the block state is fresh (after an empty line
+/// outside a fence) at least [`PIECE`] bytes apart.
+fn plan(source: &Source<'_>, text: &str) -> Result<Plan, FileContents> {
     let (meta, body) = match front_matter(text) {
         Ok(Some((meta, rest))) => (meta, rest),
         Ok(None) => (FrontMatter::default(), text),
         Err((line, message)) => {
+            let mut out = FileContents::default();
             out.problems
                 .push(source.problem(Some(line), ProblemKind::Malformed, message));
-            return out;
+            return Err(out);
         }
     };
-    // First walk: how many blocks, and where the first `# Heading` is.
+    let body_start = text.len() - body.len();
     let mut count = 0;
     let mut first_h1 = None;
     let mut first_block = None;
-    for_each_block(body, &mut |block| {
-        if first_h1.is_none() && block.kind == Kind::Heading(1) {
-            first_h1 = Some(count);
-        }
-        if count == 0 {
-            first_block = Some((block.kind, block.lines.len(), block.render()));
-        }
-        count += 1;
-    });
+    let mut cuts = Vec::new();
+    let mut last_cut = 0;
+    for_each_block(
+        body,
+        &mut |block| {
+            if first_h1.is_none() && block.kind == Kind::Heading(1) {
+                first_h1 = Some(count);
+            }
+            if count == 0 {
+                first_block = Some((block.kind, block.lines.len(), block.render()));
+            }
+            count += 1;
+        },
+        &mut |rest| {
+            if rest - last_cut >= PIECE && rest < body.len() {
+                cuts.push(body_start + rest);
+                last_cut = rest;
+            }
+        },
+    );
+    cuts.push(text.len());
     let mut article = source.article(source.id.clone(), None);
     article.title = meta.title.clone();
     // Which block the title takes out, and whether it takes only its first
@@ -336,57 +478,26 @@ pub(super) fn read(source: &Source<'_>, text: &str) -> FileContents {
     };
     let title_from_blocks = article.title.is_none();
     let remaining = count - usize::from(title_at.is_some());
-    // Room for the whole body up front: it is never longer than the text.
-    let mut text_out = String::with_capacity(body.len());
-    let mut index = 0;
-    let mut seen = 0;
-    let mut first_paragraph = true;
-    for_each_block(body, &mut |mut block| {
-        let at = index;
-        index += 1;
-        if Some(at) == title_at {
-            // A heading repeating a given title only goes.
-            if title_from_blocks {
-                article.title = super::non_blank(&block.render());
-            }
-            return;
-        }
-        if at == 0 && title_line_of_first {
-            let line = block.lines.remove(0);
-            article.title = super::non_blank(&strip_inline(line));
-        }
-        let is_first = seen == 0;
-        seen += 1;
-        // A dateline line opening the first paragraph is not body text.
-        if is_first && block.kind == Kind::Paragraph {
-            if block.lines.len() > 1
-                && let Some(place) = dateline::standalone(block.lines[0])
-            {
-                article.dateline = Some(place.to_string());
-                block.lines.remove(0);
-            } else if remaining > 1
-                && block.lines.len() == 1
-                && let Some(place) = dateline::standalone(block.lines[0])
-            {
-                article.dateline = Some(place.to_string());
-                return;
-            }
-        }
-        let paragraph = block.render();
-        if paragraph.trim().is_empty() {
-            return;
-        }
-        if first_paragraph {
-            first_paragraph = false;
-            if article.dateline.is_none() {
-                article.dateline = dateline::leading(&paragraph).map(str::to_string);
-            }
-        } else {
-            text_out.push_str("\n\n");
-        }
-        text_out.push_str(&paragraph);
-    });
-    article.body = text_out;
+    Ok(Plan {
+        article,
+        meta,
+        render: Render {
+            title_at,
+            title_line_of_first,
+            title_from_blocks,
+            remaining,
+            index: 0,
+            seen: 0,
+            first_paragraph: true,
+        },
+        body: body_start..text.len(),
+        cuts,
+    })
+}
+
+/// The end of reading: the article, or why there is none.
+fn finish(source: &Source<'_>, mut article: Article, meta: FrontMatter) -> FileContents {
+    let mut out = FileContents::default();
     meta.apply(&mut article);
     if article.title.is_none() && article.body.is_empty() {
         out.problems
@@ -397,8 +508,42 @@ pub(super) fn read(source: &Source<'_>, text: &str) -> FileContents {
     out
 }
 
-/// Calls `visit` with each block of the Markdown, block-level markup removed.
-fn for_each_block<'a>(text: &'a str, visit: &mut dyn FnMut(Block<'a>)) {
+/// Reads a Markdown article from borrowed text: the blocks are walked
+/// twice rather than collected, and each is rendered straight into the
+/// body.
+// Borrowed: the tests' oracle for the owned reader.
+#[cfg(test)]
+fn read_in(source: &Source<'_>, text: &str) -> FileContents {
+    let Plan {
+        mut article,
+        meta,
+        mut render,
+        body,
+        ..
+    } = match plan(source, text) {
+        Ok(plan) => plan,
+        Err(out) => return out,
+    };
+    // Room for the whole body up front: it is never longer than the text.
+    let mut text_out = String::with_capacity(body.len());
+    for_each_block(
+        &text[body],
+        &mut |block| render.block(block, &mut article, &mut text_out),
+        &mut |_| {},
+    );
+    article.body = text_out;
+    finish(source, article, meta)
+}
+
+/// Calls `visit` with each block of the Markdown, block-level markup
+/// removed, and `rest` with the offset of each line that follows an empty
+/// line outside a fence: there no block is open, so the text from there on
+/// gives the same blocks when walked alone.
+fn for_each_block<'a>(
+    text: &'a str,
+    visit: &mut dyn FnMut(Block<'a>),
+    rest: &mut dyn FnMut(usize),
+) {
     let mut current: Option<Block<'a>> = None;
     let mut fence: Option<(char, usize)> = None;
     let flush = |current: &mut Option<Block<'a>>, visit: &mut dyn FnMut(Block<'a>)| {
@@ -426,6 +571,9 @@ fn for_each_block<'a>(text: &'a str, visit: &mut dyn FnMut(Block<'a>)) {
         let content = strip_quote(line.trim());
         if content.is_empty() {
             flush(&mut current, visit);
+            let end = line.as_ptr() as usize - text.as_ptr() as usize + line.len();
+            let next = text[end..].find('\n').map_or(text.len(), |at| end + at + 1);
+            rest(next);
             continue;
         }
         let first = content.chars().next().unwrap_or(' ');
@@ -880,6 +1028,61 @@ mod tests {
             read_md(&huge).problems[0].message,
             "front matter longer than 64 KB"
         );
+    }
+
+    fn read_md_owned(text: &str) -> FileContents {
+        read_owned(
+            &Source {
+                path: Path::new("notes/story.md"),
+                id: "notes/story.md".to_string(),
+            },
+            text.to_string(),
+        )
+    }
+
+    /// A text of several pieces: fences holding empty lines across the
+    /// piece boundaries, headings, lists, quotes, setext underlines right
+    /// after empty lines, and a dateline.
+    fn long_markdown() -> String {
+        let mut text = String::from("---\ntitle: Long one\n---\n\nDHAKA\nFirst paragraph.\n\n");
+        let mut n = 0;
+        while text.len() < 3 * PIECE + 1000 {
+            text.push_str(&format!(
+                "## Part {n}\n\nSome *text* with a [link](u) and\nmore words.\n\n```\ncode {n}\n\n\nstill code\n```\n\n\
+                 - item a\n- item b\n> quoted\n\n===\n\n"
+            ));
+            n += 1;
+        }
+        text.push_str("Last words.\n");
+        text
+    }
+
+    #[test]
+    fn a_body_rendered_in_the_files_buffer_equals_the_one_rendered_apart() {
+        let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+        let mut texts = vec![long_markdown()];
+        for folder in [
+            "sample-corpus/markdown",
+            "tests/fixtures/formats",
+            "tests/fixtures/awkward",
+        ] {
+            for entry in std::fs::read_dir(dir.join(folder)).unwrap() {
+                let path = entry.unwrap().path();
+                if path.extension().is_some_and(|e| e == "md")
+                    && let Ok(text) = std::fs::read_to_string(&path)
+                {
+                    texts.push(text);
+                }
+            }
+        }
+        texts.push("# Only a title\n".to_string());
+        texts.push("x\n\n".repeat(PIECE / 2));
+        for text in &texts {
+            assert_eq!(read_md_owned(text), read_md(text), "{:.200}", text);
+        }
+        let long = read_md_owned(&texts[0]);
+        assert_eq!(long.articles[0].dateline.as_deref(), Some("DHAKA"));
+        assert!(long.articles[0].body.ends_with("Last words."));
     }
 
     #[test]

@@ -40,6 +40,7 @@ mod decode;
 #[cfg(test)]
 mod fixtures;
 mod html;
+mod in_place;
 mod json;
 mod markdown;
 #[cfg(test)]
@@ -265,19 +266,32 @@ fn decode_and_parse(path: &Path, bytes: Vec<u8>) -> FileContents {
         path,
         id: path_id(path),
     };
-    let parsed = match Format::from_path(path).unwrap_or(Format::Text) {
-        // Plain text can keep the file's buffer as the body.
-        Format::Text => text::read_owned(&source, text),
-        // So can JSON, freed once parsed.
-        Format::Json => json::read_json_owned(&source, text),
-        format => parse(format, &source, &text),
-    };
+    let parsed = parse_owned(
+        Format::from_path(path).unwrap_or(Format::Text),
+        &source,
+        text,
+    );
     contents.articles.extend(parsed.articles);
     contents.problems.extend(parsed.problems);
     contents
 }
 
-/// Parses decoded, non-blank text in one format.
+/// Parses decoded, non-blank text in one format, from text the reader may
+/// keep: each reader builds a huge body in the text's own buffer (or cuts
+/// it out of it) rather than beside it.
+fn parse_owned(format: Format, source: &Source<'_>, text: String) -> FileContents {
+    match format {
+        Format::Text => text::read_owned(source, text),
+        Format::Markdown => markdown::read_owned(source, text),
+        Format::Json => json::read_json_owned(source, text),
+        Format::JsonLines => json::read_lines_owned(source, text),
+        Format::Sgml => sgml::read_owned(source, text),
+        Format::Html => html::read_owned(source, text),
+    }
+}
+
+/// Parses decoded, non-blank text in one format, borrowed.
+#[cfg(test)]
 fn parse(format: Format, source: &Source<'_>, text: &str) -> FileContents {
     match format {
         Format::Text => text::read(source, text),
@@ -434,6 +448,11 @@ mod tests {
                 let contents = parse(format, &source, input);
                 assert!(
                     !contents.articles.is_empty() || !contents.problems.is_empty(),
+                    "{format:?}: {input:?}"
+                );
+                assert_eq!(
+                    parse_owned(format, &source, input.clone()),
+                    contents,
                     "{format:?}: {input:?}"
                 );
             }

@@ -21,19 +21,138 @@
 
 use std::borrow::Cow;
 use std::collections::HashSet;
+use std::ops::Range;
 
 use super::dates::month_number;
+use super::in_place::{InPlace, cuts_at_empty_lines};
 use super::text::{Wrap, paragraphs_joined};
-use super::{FileContents, ProblemKind, Source, collapse_whitespace, non_blank};
+use super::{FileContents, Problem, ProblemKind, Source, collapse_whitespace, non_blank};
 use crate::article::Date;
 
 /// Reads a Reuters SGML file.
+// Borrowed: the tests' oracle for the owned reader.
+#[cfg(test)]
 pub(super) fn read(source: &Source<'_>, text: &str) -> FileContents {
+    let entries = entries(source, text);
+    let bodies = entries
+        .iter()
+        .map(|entry| match entry {
+            Entry::Article(_, body, _) => normalise_body(&decode_entities(&text[body.clone()])),
+            Entry::Problem(_) => String::new(),
+        })
+        .collect();
+    finish(entries, bodies)
+}
+
+/// Reads a Reuters SGML file from text it is given to keep: the largest
+/// body is rebuilt over the text already read, so a huge article is not
+/// held as text, decoded text and body at once.
+pub(super) fn read_owned(source: &Source<'_>, text: String) -> FileContents {
+    let entries = entries(source, &text);
+    let largest = entries
+        .iter()
+        .enumerate()
+        .filter_map(|(i, entry)| match entry {
+            Entry::Article(_, body, _) => Some((body.len(), std::cmp::Reverse(i))),
+            Entry::Problem(_) => None,
+        })
+        .max()
+        .map(|(_, std::cmp::Reverse(i))| i);
+    let mut bodies: Vec<String> = entries
+        .iter()
+        .enumerate()
+        .map(|(i, entry)| match entry {
+            Entry::Article(_, body, _) if Some(i) != largest => {
+                normalise_body(&decode_entities(&text[body.clone()]))
+            }
+            _ => String::new(),
+        })
+        .collect();
+    if let Some(i) = largest
+        && let Entry::Article(_, body, _) = &entries[i]
+    {
+        bodies[i] = body_in_place(text, body.clone());
+    }
+    finish(entries, bodies)
+}
+
+/// An article whose body is still the span of the text it is made from
+/// (and its `NEWID`), or a problem.
+enum Entry {
+    Article(Box<crate::article::Article>, Range<usize>, String),
+    Problem(Problem),
+}
+
+/// Gives each article its body, in file order, and reports those with
+/// neither title nor text.
+fn finish(entries: Vec<Entry>, bodies: Vec<String>) -> FileContents {
     let mut out = FileContents::default();
+    for (entry, body) in entries.into_iter().zip(bodies) {
+        match entry {
+            Entry::Article(mut article, _, newid) => {
+                article.body = body;
+                if article.title.is_none() && article.body.is_empty() {
+                    let message = format!("article `NEWID=\"{newid}\"` has no title and no text");
+                    out.problems.push(Problem {
+                        path: article.path.clone(),
+                        line: article.line,
+                        kind: ProblemKind::Empty,
+                        message,
+                    });
+                } else {
+                    out.articles.push(*article);
+                }
+            }
+            Entry::Problem(problem) => out.problems.push(problem),
+        }
+    }
+    out
+}
+
+/// Rebuilds the body at `body` over the text: piece by piece, cut after
+/// empty lines (paragraphs never cross them, and entities hold no line
+/// break), each decoded and normalised alone.
+fn body_in_place(text: String, body: Range<usize>) -> String {
+    let cuts = cuts_at_empty_lines(&text, body.clone());
+    let mut out = InPlace::new(text);
+    let mut scratch = String::new();
+    let mut from = body.start;
+    let mut empty = true;
+    for cut in cuts {
+        out.piece(from..cut, &mut scratch);
+        from = cut;
+        let lines: Vec<&str> = scratch.lines().collect();
+        let decoded;
+        let lines = if scratch.contains('&') {
+            decoded = decode_entities(&scratch).into_owned();
+            decoded.lines().collect()
+        } else {
+            lines
+        };
+        let joined = paragraphs_joined(&lines, Wrap::Hard);
+        if joined.is_empty() {
+            continue;
+        }
+        if !empty {
+            out.push("\n\n");
+        }
+        empty = false;
+        out.push(&joined);
+    }
+    let mut joined = out.finish();
+    drop_signoff(&mut joined);
+    joined
+}
+
+/// Finds the articles of a Reuters SGML file, their bodies left as spans.
+fn entries(source: &Source<'_>, text: &str) -> Vec<Entry> {
+    let mut out = Vec::new();
     let lines = LineIndex::new(text);
     let mut seen_ids = HashSet::new();
     let mut pos = 0;
     let mut found = false;
+    let problem =
+        |line, kind, message: String| Entry::Problem(source.problem(Some(line), kind, message));
     while let Some(start) = find_open(text, "REUTERS", pos) {
         found = true;
         let line = lines.line_of(start);
@@ -41,68 +160,75 @@ pub(super) fn read(source: &Source<'_>, text: &str) -> FileContents {
         let close = text[start..].find("</REUTERS>").map(|at| start + at);
         let (Some(close), Some(tag_end)) = (close, text[start..].find('>').map(|at| start + at))
         else {
-            out.problems.push(source.problem(
-                Some(line),
+            out.push(problem(
+                line,
                 ProblemKind::Malformed,
-                "`<REUTERS>` is never closed",
+                "`<REUTERS>` is never closed".to_string(),
             ));
             pos = next_open.unwrap_or(text.len());
             continue;
         };
         if next_open.is_some_and(|next| next < close) || tag_end > close {
-            out.problems.push(source.problem(
-                Some(line),
+            out.push(problem(
+                line,
                 ProblemKind::Malformed,
-                "`<REUTERS>` is not closed before the next `<REUTERS>`",
+                "`<REUTERS>` is not closed before the next `<REUTERS>`".to_string(),
             ));
             pos = next_open.unwrap_or(text.len());
             continue;
         }
         pos = close + "</REUTERS>".len();
         let Some(newid) = attribute(&text[start..tag_end], "NEWID") else {
-            out.problems.push(source.problem(
-                Some(line),
+            out.push(problem(
+                line,
                 ProblemKind::Malformed,
-                "`<REUTERS>` without a `NEWID`",
+                "`<REUTERS>` without a `NEWID`".to_string(),
             ));
             continue;
         };
         if !seen_ids.insert(newid.to_string()) {
             let message = format!("duplicate `NEWID=\"{newid}\"`");
-            out.problems
-                .push(source.problem(Some(line), ProblemKind::Malformed, message));
+            out.push(problem(line, ProblemKind::Malformed, message));
             continue;
         }
         let content = &text[tag_end + 1..close];
         match article(source, newid, line, content) {
-            Ok(Some(article)) => out.articles.push(article),
-            Ok(None) => {
-                let message = format!("article `NEWID=\"{newid}\"` has no title and no text");
-                out.problems
-                    .push(source.problem(Some(line), ProblemKind::Empty, message));
+            Ok((article, body)) => {
+                // `body` is a slice of `text`.
+                let offset = (body.as_ptr() as usize)
+                    .checked_sub(text.as_ptr() as usize)
+                    .filter(|offset| offset + body.len() <= text.len())
+                    .unwrap_or(text.len());
+                out.push(Entry::Article(
+                    Box::new(article),
+                    offset..offset + body.len().min(text.len() - offset),
+                    newid.to_string(),
+                ));
             }
             Err((offset, message)) => {
                 let at = lines.line_of(tag_end + 1 + offset);
-                out.problems
-                    .push(source.problem(Some(at), ProblemKind::Malformed, message));
+                out.push(problem(at, ProblemKind::Malformed, message));
             }
         }
     }
     if !found {
-        out.problems
-            .push(source.problem(None, ProblemKind::NotArticle, "no `<REUTERS>` articles"));
+        out.push(Entry::Problem(source.problem(
+            None,
+            ProblemKind::NotArticle,
+            "no `<REUTERS>` articles",
+        )));
     }
     out
 }
 
-/// Builds one article; `Ok(None)` when it has no title and no text, `Err`
-/// with the byte offset of an unclosed tag.
-fn article(
+/// Builds one article but its body, given as the slice of `content` it is
+/// made from; `Err` with the byte offset of an unclosed tag.
+fn article<'a>(
     source: &Source<'_>,
     newid: &str,
     line: usize,
-    content: &str,
-) -> Result<Option<crate::article::Article>, (usize, String)> {
+    content: &'a str,
+) -> Result<(crate::article::Article, &'a str), (usize, String)> {
     let mut article = source.article(format!("{}#{newid}", source.id), Some(line));
     article.source = Some("Reuters".to_string());
     if let Some(date) = element(content, "DATE")? {
@@ -113,7 +239,7 @@ fn article(
     article.given_locations = codes(element(content, "PLACES")?.map(|e| e.inner));
     article.given_organizations = codes(element(content, "ORGS")?.map(|e| e.inner));
     let Some(text) = element(content, "TEXT")? else {
-        return Ok(None);
+        return Ok((article, &content[content.len()..]));
     };
     let inner = text.inner;
     // Errors inside `<TEXT>` are at offsets of its inner text.
@@ -132,13 +258,9 @@ fn article(
             .as_deref()
             .map(collapse_whitespace)
             .filter(|_| article.dateline.is_some());
-        in_text("BODY")?.map_or("", |e| e.inner)
+        in_text("BODY")?.map_or(&inner[inner.len()..], |e| e.inner)
     };
-    article.body = normalise_body(&decode_entities(body));
-    if article.title.is_none() && article.body.is_empty() {
-        return Ok(None);
-    }
-    Ok(Some(article))
+    Ok((article, body))
 }
 
 /// Normalises a hard-wrapped Reuters body and drops the sign-off line.
@@ -149,6 +271,12 @@ fn normalise_body(body: &str) -> String {
     }
     let mut joined = paragraphs_joined(&lines, Wrap::Hard);
     drop(lines);
+    drop_signoff(&mut joined);
+    joined
+}
+
+/// Drops the wire's sign-off line from the end of a normalised body.
+fn drop_signoff(joined: &mut String) {
     // The last paragraph starts after the last blank line the join put in.
     let start = joined.rfind("\n\n").map_or(0, |at| at + 2);
     let last = &joined[start..];
@@ -183,7 +311,6 @@ fn normalise_body(body: &str) -> String {
             joined.truncate(start + kept);
         }
     }
-    joined
 }
 
 /// The place of a `<DATELINE>` such as `    SALVADOR, Feb 26 - `.
@@ -403,6 +530,59 @@ here and ends here.
 &#3;</BODY></TEXT>
 </REUTERS>
 "#;
+
+    fn read_sgm_owned(text: &str) -> FileContents {
+        read_owned(
+            &Source {
+                path: Path::new("reut/r.sgm"),
+                id: "reut/r.sgm".to_string(),
+            },
+            text.to_string(),
+        )
+    }
+
+    #[test]
+    fn a_body_rebuilt_in_the_files_buffer_equals_the_one_built_apart() {
+        let mut texts = vec![ONE.to_string()];
+        let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+        for folder in [
+            "sample-corpus/reuters",
+            "tests/fixtures/formats",
+            "tests/fixtures/awkward",
+        ] {
+            for entry in std::fs::read_dir(dir.join(folder)).unwrap() {
+                let path = entry.unwrap().path();
+                if path.extension().is_some_and(|e| e == "sgm")
+                    && let Ok(text) = std::fs::read_to_string(&path)
+                {
+                    texts.push(text);
+                }
+            }
+        }
+        // A body of several pieces: hard-wrapped paragraphs with indented
+        // starts, empty lines, entities (one a line break) and a sign-off,
+        // between two small articles.
+        let mut long = String::from(ONE);
+        long.push_str("<REUTERS NEWID=\"8\"><TEXT><TITLE>BIG &amp; LONG</TITLE><BODY>");
+        let mut n = 0;
+        while long.len() < 3 * super::super::in_place::PIECE {
+            long.push_str(&format!(
+                "Report {n} &lt;one&gt; was\nwrapped here.\n    Next &#10;&#10;start {n}.\n\n\n  \n"
+            ));
+            n += 1;
+        }
+        long.push_str("Last &amp; final.\n Reuter\n&#3;</BODY></TEXT></REUTERS>\n");
+        long.push_str(ONE.replace("NEWID=\"7\"", "NEWID=\"9\"").as_str());
+        long.push_str("<REUTERS NEWID=\"10\"><TEXT><BODY> </BODY></TEXT></REUTERS>\n");
+        texts.push(long);
+        for text in &texts {
+            assert_eq!(read_sgm_owned(text), read_sgm(text), "{text:.200}");
+        }
+        let out = read_sgm_owned(&texts[texts.len() - 1]);
+        assert_eq!(out.articles.len(), 3);
+        assert!(out.articles[1].body.ends_with("Last & final."));
+        assert_eq!(out.problems.len(), 1, "{:?}", out.problems);
+    }
 
     #[test]
     fn a_reuters_article_gives_all_its_fields() {

@@ -160,6 +160,8 @@ pub(crate) fn has_prose(lines: &[&str]) -> bool {
 }
 
 /// Reads a plain text article.
+// Borrowed: the tests' oracle for the owned reader.
+#[cfg(test)]
 pub(super) fn read(source: &Source<'_>, text: &str) -> FileContents {
     let (mut out, slice) = read_in(source, text);
     if let (Some(range), Some(article)) = (slice, out.articles.first_mut()) {
