@@ -1073,9 +1073,12 @@ impl NewsIndex {
             }
         }
 
+        // Both orders are total (ties end at the document address), so an
+        // unstable sort, which moves these large candidates less, gives
+        // the order a stable one would.
         match request.sort {
-            Sort::Relevance => candidates.sort_by(by_relevance),
-            Sort::Date => candidates.sort_by(|a, b| {
+            Sort::Relevance => candidates.sort_unstable_by(by_relevance),
+            Sort::Date => candidates.sort_unstable_by(|a, b| {
                 b.published
                     .cmp(&a.published)
                     .then(b.score.total_cmp(&a.score))

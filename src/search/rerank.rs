@@ -141,9 +141,9 @@ impl NewsIndex {
         let rescored = &mut candidates[..done];
         if need > 0 && need < rescored.len() {
             rescored.select_nth_unstable_by(need - 1, super::by_relevance);
-            rescored[..need].sort_by(super::by_relevance);
+            rescored[..need].sort_unstable_by(super::by_relevance);
         } else {
-            rescored.sort_by(super::by_relevance);
+            rescored.sort_unstable_by(super::by_relevance);
         }
         Ok(true)
     }
