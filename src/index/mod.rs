@@ -35,19 +35,20 @@ fn index_settings() -> tantivy::IndexSettings {
     }
 }
 
-/// zstd level 6. Decompressing a block is most of what a search spends on
+/// zstd level 4. Decompressing a block is most of what a search spends on
 /// the articles it shows (each one not in the cache costs a block), and that
-/// cost follows the block's size; level 6 packs small blocks well enough to
-/// afford them: on Reuters-21578, 10 KiB blocks at level 6 make a store of
-/// the size that 32 KiB at level 1 made, for a fifth fewer instructions per
-/// search (BENCHMARKS.md, "Search latency, round 4"). Compressing at level 6
-/// costs indexing more CPU than level 1 did (measured there too).
-const DOCSTORE_ZSTD_LEVEL: i32 = 6;
+/// cost follows the block's size; level 4 packs small blocks well enough to
+/// afford them: on Reuters-21578, 12 KiB blocks at level 4 make about the
+/// store that 32 KiB blocks at level 1 made, for a fifth fewer instructions
+/// per search, for about twice level 1's compression work. Level 6 in
+/// 10 KiB blocks saved 4% more of a search but compressed half as fast again
+/// as level 4 (BENCHMARKS.md, "Search latency, round 4").
+const DOCSTORE_ZSTD_LEVEL: i32 = 4;
 
 /// Doc-store block size in bytes (see `DOCSTORE_ZSTD_LEVEL`). An index
 /// written with another block size or level reads as before: tantivy keeps
 /// both in the index.
-const DOCSTORE_BLOCK: usize = 10 * 1024;
+const DOCSTORE_BLOCK: usize = 12 * 1024;
 
 /// The file, beside tantivy's own, that records the schema an index was built with.
 const SCHEMA_FILE: &str = "dateline-schema.toml";
