@@ -40,9 +40,10 @@ fn index_settings() -> tantivy::IndexSettings {
 /// cost follows the block's size; level 4 packs small blocks well enough to
 /// afford them: on Reuters-21578, 12 KiB blocks at level 4 make about the
 /// store that 32 KiB blocks at level 1 made, for a fifth fewer instructions
-/// per search, for about twice level 1's compression work. Level 6 in
-/// 10 KiB blocks saved 4% more of a search but compressed half as fast again
-/// as level 4 (BENCHMARKS.md, "Search latency, round 4").
+/// per search, for three times level 1's compression work (11% more
+/// instructions for the whole of `dateline index`). Level 6 in 10 KiB blocks
+/// saved another 5% of a search, but level 6 compresses with about 1.4
+/// times level 4's work (BENCHMARKS.md, "Search latency, round 4").
 const DOCSTORE_ZSTD_LEVEL: i32 = 4;
 
 /// Doc-store block size in bytes (see `DOCSTORE_ZSTD_LEVEL`). An index
