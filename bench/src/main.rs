@@ -6,6 +6,9 @@
 //!     --dateline-bin target/release/dateline [--scale 1,3,10]
 //! ```
 //!
+//! `dateline-bench profile --index DIR` runs only Dateline's searches on an
+//! index already built, for callgrind and for before/after comparisons.
+//!
 //! Indexing is measured on child processes (the release `dateline index`
 //! with its defaults; this program's own `tantivy-index` and `sqlite-index`
 //! subcommands for the peers): wall time and peak RSS from `wait4`. Search
@@ -15,6 +18,7 @@
 mod corpus;
 mod measure;
 mod peers;
+mod profile;
 mod suite;
 
 use std::path::PathBuf;
@@ -33,6 +37,10 @@ struct Cli {
 enum Command {
     /// Index the corpus with every engine and time searches over the queries
     Run(suite::RunArgs),
+    /// Run Dateline's three search cases on an existing index, for
+    /// profilers (`valgrind --tool=callgrind --toggle-collect='*timed*'`)
+    /// and for comparing full results between builds (`--dump`)
+    Profile(profile::ProfileArgs),
     /// (internal) Build the raw tantivy index from a list of files
     TantivyIndex {
         #[arg(long)]
@@ -53,6 +61,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let outcome = match cli.command {
         Command::Run(args) => suite::run(&args),
+        Command::Profile(args) => profile::run(&args),
         Command::TantivyIndex { list, out } => suite::read_list(&list).and_then(|files| {
             let n = peers::tantivy_index(&files, &out)?;
             println!("{n}");

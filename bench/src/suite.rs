@@ -271,18 +271,12 @@ fn suite(
     for case in ["a", "b", "c"] {
         let mut total = 0usize;
         let row = time_queries(queries, args.rounds, |q| {
-            let mut request = SearchRequest::new(q.tantivy_syntax());
-            request.passages = if case == "a" { 0 } else { 2 };
-            // (a) and (b) ask for no facet counts; (c) asks for them.
-            if case != "c" {
-                request.facet_limit = 0;
-            }
-            if case == "c" {
-                request = request.filter("location", &args.location);
-                request.from = args.from.clone();
-                request.to = args.to.clone();
-            }
-            let results = dateline.search(&request)?;
+            let filter = CaseFilter {
+                location: &args.location,
+                from: args.from.as_deref(),
+                to: args.to.as_deref(),
+            };
+            let results = dateline.search(&case_request(case, q, &filter))?;
             total += results.total_articles;
             Ok(results.hits.len())
         });
@@ -405,6 +399,30 @@ impl Timed {
             mean_total: None,
         }
     }
+}
+
+/// The filter of case (c).
+pub struct CaseFilter<'a> {
+    pub location: &'a str,
+    pub from: Option<&'a str>,
+    pub to: Option<&'a str>,
+}
+
+/// Dateline's request for `query` in `case` (`a`, `b` or `c`): the one the
+/// timed runs and `dateline-bench profile` both send.
+pub fn case_request(case: &str, query: &Query, filter: &CaseFilter) -> SearchRequest {
+    let mut request = SearchRequest::new(query.tantivy_syntax());
+    request.passages = if case == "a" { 0 } else { 2 };
+    // (a) and (b) ask for no facet counts; (c) asks for them.
+    if case != "c" {
+        request.facet_limit = 0;
+    }
+    if case == "c" {
+        request = request.filter("location", filter.location);
+        request.from = filter.from.map(str::to_string);
+        request.to = filter.to.map(str::to_string);
+    }
+    request
 }
 
 /// One untimed warm-up pass, then `rounds` timed passes over every query.

@@ -19,7 +19,8 @@ pub use ingest::{IngestOptions, IngestReport, Progress};
 pub use manage::{IndexStats, RemoveReport};
 pub use manifest::FileEntry;
 
-/// How tantivy stores documents: zstd in blocks of `DOCSTORE_BLOCK` bytes.
+/// How tantivy stores documents: zstd at level `DOCSTORE_ZSTD_LEVEL` in
+/// blocks of `DOCSTORE_BLOCK` bytes.
 ///
 /// Stored fields are mostly the body and its JSON metadata (entities with
 /// their spans, passages), which zstd packs much tighter than tantivy's
@@ -35,16 +36,21 @@ fn index_settings() -> tantivy::IndexSettings {
     }
 }
 
-/// zstd's fastest regular level. On Reuters, level 3 made a 3% smaller store
-/// for 1.7 times the compression thread's instructions (callgrind), work
-/// that competes with extraction for the second core.
-const DOCSTORE_ZSTD_LEVEL: i32 = 1;
+/// zstd level 4. Decompressing a block is most of what a search spends on
+/// the articles it shows (each one not in the cache costs a block), and that
+/// cost follows the block's size; level 4 packs small blocks well enough to
+/// afford them: on Reuters-21578, 12 KiB blocks at level 4 make about the
+/// store that 32 KiB blocks at level 1 made, for a fifth fewer instructions
+/// per search, for three times level 1's compression work (11% more
+/// instructions for the whole of `dateline index`). Level 6 in 10 KiB blocks
+/// saved another 5% of a search, but level 6 compresses with about 1.4
+/// times level 4's work (BENCHMARKS.md, "Search latency, round 4").
+const DOCSTORE_ZSTD_LEVEL: i32 = 4;
 
-/// Doc-store block size in bytes. Twice tantivy's default of 16 KiB: the
-/// store of Reuters-21578 shrank by 7% more (measured in BENCHMARKS.md),
-/// while fetching an article not in the cache decompresses one such block
-/// (about 30 us).
-const DOCSTORE_BLOCK: usize = 32 * 1024;
+/// Doc-store block size in bytes (see `DOCSTORE_ZSTD_LEVEL`). An index
+/// written with another block size or level reads as before: tantivy keeps
+/// both in the index.
+const DOCSTORE_BLOCK: usize = 12 * 1024;
 
 /// The file, beside tantivy's own, that records the schema an index was built with.
 const SCHEMA_FILE: &str = "dateline-schema.toml";

@@ -570,10 +570,16 @@ impl NewsIndex {
             .iter()
             .flat_map(|c| analyze(&mut analyzer, &c.text))
             .collect();
-        // term → (summed normalized frequency, a surface form)
-        // Fx hashing: these maps take every word of the top articles, and
-        // their order never reaches the result (the words are sorted).
-        let mut weights: FxHashMap<String, (f32, String)> = FxHashMap::default();
+        // One slot per distinct word of the top articles: its summed
+        // normalized frequency, its count in the article being read, and a
+        // surface form (the first seen). Each word's key and surface are
+        // copied once for all the articles, not once per article.
+        // Fx hashing: the map takes every word of the top articles, and its
+        // order never reaches the result (the words are sorted).
+        let mut slots: FxHashMap<String, u32> = FxHashMap::default();
+        let mut words: Vec<FeedbackWord> = Vec::new();
+        // Slots met in the current article, in order of first occurrence.
+        let mut met: Vec<u32> = Vec::new();
         for candidate in top {
             let address = DocAddress::new(candidate.segment, candidate.doc);
             let doc: TantivyDocument = searcher.doc(address)?;
@@ -586,32 +592,47 @@ impl NewsIndex {
             // A body stored in pieces (a huge article) is joined; any
             // other is borrowed from the document.
             let body = article_body(searcher, address, &self.fields, &doc)?;
-            // Surface forms are borrowed from the document; only a word new
-            // to `weights` keeps a copy.
-            let mut counts: FxHashMap<String, (f32, &str)> = FxHashMap::default();
             let mut len: f32 = 0.0;
             // Headline then body: no word spans the two.
             for text in [field(self.fields.title), body.as_ref()] {
                 tokens.each(text, |token, from, to| {
                     len += 1.0;
-                    match counts.get_mut(token) {
-                        Some(entry) => entry.0 += 1.0,
+                    let slot = match slots.get(token) {
+                        Some(&slot) => slot,
                         None => {
-                            counts.insert(token.to_string(), (1.0, &text[from..to]));
+                            let slot = words.len() as u32;
+                            slots.insert(token.to_string(), slot);
+                            words.push(FeedbackWord {
+                                weight: 0.0,
+                                tf: 0.0,
+                                surface: text[from..to].to_string(),
+                                asked: asked.contains(token),
+                            });
+                            slot
                         }
+                    };
+                    let word = &mut words[slot as usize];
+                    if word.tf == 0.0 {
+                        met.push(slot);
                     }
+                    word.tf += 1.0;
                 });
             }
-            for (term, (tf, surface)) in counts {
-                if asked.contains(&term) {
-                    continue;
+            for slot in met.drain(..) {
+                let word = &mut words[slot as usize];
+                if !word.asked {
+                    word.weight += word.tf / len.max(1.0);
                 }
-                weights
-                    .entry(term)
-                    .or_insert_with(|| (0.0, surface.to_string()))
-                    .0 += tf / len.max(1.0);
+                word.tf = 0.0;
             }
         }
+        let weights: Vec<(f32, String, String)> = slots
+            .into_iter()
+            .filter_map(|(term, slot)| {
+                let word = &mut words[slot as usize];
+                (!word.asked).then(|| (word.weight, std::mem::take(&mut word.surface), term))
+            })
+            .collect();
         self.cache.give_back(tokens);
         let passages = searcher.doc_freq(&Term::from_field_text(self.fields.kind, KIND_PASSAGE))?;
         let scored =
@@ -648,7 +669,8 @@ impl NewsIndex {
 
     /// The `wanted` best-scored feedback words (score = summed normalized
     /// frequency × idf, ties by surface form) among those found in at least
-    /// two articles of the index, as (score, surface form).
+    /// two articles of the index, as (score, surface form), from `weights`
+    /// as (summed normalized frequency, surface form, term).
     ///
     /// Exactly the words a full ranking of every candidate would keep, with
     /// far fewer document frequency lookups: candidates are scored in order
@@ -658,7 +680,7 @@ impl NewsIndex {
     fn top_feedback_words(
         &self,
         searcher: &Searcher,
-        weights: FxHashMap<String, (f32, String)>,
+        weights: Vec<(f32, String, String)>,
         passages: u64,
         wanted: usize,
     ) -> Result<Vec<(f32, String)>> {
@@ -666,10 +688,7 @@ impl NewsIndex {
             return Ok(Vec::new());
         }
         let ceiling = rank::idf(0, passages);
-        let mut pending: Vec<(f32, String, String)> = weights
-            .into_iter()
-            .map(|(term, (weight, surface))| (weight, surface, term))
-            .collect();
+        let mut pending = weights;
         // Most frequent last, to pop; ties in any order (all are scored
         // before the bound can stop on them).
         pending.sort_by(|a, b| a.0.total_cmp(&b.0));
@@ -1063,9 +1082,12 @@ impl NewsIndex {
             }
         }
 
+        // Both orders are total (ties end at the document address), so an
+        // unstable sort, which moves these large candidates less, gives
+        // the order a stable one would.
         match request.sort {
-            Sort::Relevance => candidates.sort_by(by_relevance),
-            Sort::Date => candidates.sort_by(|a, b| {
+            Sort::Relevance => candidates.sort_unstable_by(by_relevance),
+            Sort::Date => candidates.sort_unstable_by(|a, b| {
                 b.published
                     .cmp(&a.published)
                     .then(b.score.total_cmp(&a.score))
@@ -1286,6 +1308,18 @@ impl NewsIndex {
             }),
         })
     }
+}
+
+/// A word of the articles feedback reads.
+struct FeedbackWord {
+    /// Summed length-normalized frequency over the articles read so far.
+    weight: f32,
+    /// Occurrences in the article being read.
+    tf: f32,
+    /// The word as first written.
+    surface: String,
+    /// A word of the query, which feedback does not add.
+    asked: bool,
 }
 
 /// Scored passages of an article: (passage doc, summed score).
