@@ -105,19 +105,11 @@ struct Tokens<'a> {
     s: &'a str,
     /// The next byte to read.
     at: usize,
-    /// Where the token being read starts, and whether it is digits.
-    start: Option<usize>,
-    digits: bool,
 }
 
 impl<'a> Tokens<'a> {
     fn new(s: &'a str) -> Tokens<'a> {
-        Tokens {
-            s,
-            at: 0,
-            start: None,
-            digits: false,
-        }
+        Tokens { s, at: 0 }
     }
 }
 
@@ -126,37 +118,30 @@ impl<'a> Iterator for Tokens<'a> {
 
     fn next(&mut self) -> Option<Token<'a>> {
         // Bytes, not chars: every byte of a non-ASCII char is a separator,
-        // as the char is, so tokens start and end at the same offsets.
+        // as the char is, so tokens start and end at the same offsets. A
+        // token is a run of digits or of letters; this runs for every byte
+        // of every text, so each run is read by a loop of its own.
         let bytes = self.s.as_bytes();
-        while self.at < bytes.len() {
-            let (i, c) = (self.at, bytes[self.at]);
-            self.at += 1;
-            let kind = if c.is_ascii_digit() {
-                Some(true)
-            } else if c.is_ascii_alphabetic() {
-                Some(false)
-            } else {
-                None
-            };
-            match (self.start, kind) {
-                (Some(st), Some(d)) if d != self.digits => {
-                    self.start = Some(i);
-                    self.digits = d;
-                    return Some(token(self.s, st, i));
-                }
-                (Some(_), Some(_)) => {}
-                (Some(st), None) => {
-                    self.start = None;
-                    return Some(token(self.s, st, i));
-                }
-                (None, Some(d)) => {
-                    self.start = Some(i);
-                    self.digits = d;
-                }
-                (None, None) => {}
+        let mut i = self.at;
+        while i < bytes.len() && !bytes[i].is_ascii_alphanumeric() {
+            i += 1;
+        }
+        if i == bytes.len() {
+            self.at = i;
+            return None;
+        }
+        let start = i;
+        if bytes[i].is_ascii_digit() {
+            while i < bytes.len() && bytes[i].is_ascii_digit() {
+                i += 1;
+            }
+        } else {
+            while i < bytes.len() && bytes[i].is_ascii_alphabetic() {
+                i += 1;
             }
         }
-        self.start.take().map(|st| token(self.s, st, self.s.len()))
+        self.at = i;
+        Some(token(self.s, start, i))
     }
 }
 
@@ -680,6 +665,49 @@ mod tests {
             }
         }
         found
+    }
+
+    #[test]
+    fn tokens_are_the_runs_of_ascii_digits_or_letters() {
+        // The definition, char by char: a token ends where a char is
+        // neither an ASCII digit nor an ASCII letter, or changes between
+        // the two.
+        fn by_chars(s: &str) -> Vec<(usize, usize)> {
+            let mut out = Vec::new();
+            let mut open: Option<(usize, bool)> = None;
+            for (i, c) in s.char_indices() {
+                let kind = c.is_ascii_alphanumeric().then(|| c.is_ascii_digit());
+                match (open, kind) {
+                    (Some((start, d)), Some(k)) if d != k => {
+                        out.push((start, i));
+                        open = Some((i, k));
+                    }
+                    (Some((start, _)), None) => {
+                        out.push((start, i));
+                        open = None;
+                    }
+                    (None, Some(k)) => open = Some((i, k)),
+                    _ => {}
+                }
+            }
+            if let Some((start, _)) = open {
+                out.push((start, s.len()));
+            }
+            out
+        }
+        for s in [
+            "",
+            " ",
+            "26-FEB-1987 15:01:01.79",
+            "2024T10x9 ",
+            "Zürich 3rd São-Paulo 東京2024",
+            "a",
+            "9",
+            "--ab12cd--",
+        ] {
+            let found: Vec<(usize, usize)> = tokenize(s).iter().map(|t| (t.start, t.end)).collect();
+            assert_eq!(found, by_chars(s), "{s:?}");
+        }
     }
 
     #[test]
