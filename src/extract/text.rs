@@ -430,18 +430,33 @@ fn scan_match_starts(s: &str, mut f: impl FnMut(usize)) {
     let mut previous_alphanumeric = false;
     let mut i = 0;
     while i < bytes.len() {
-        let (alphanumeric, len) = if bytes[i].is_ascii() {
-            (bytes[i].is_ascii_alphanumeric(), 1)
+        let b = bytes[i];
+        if b.is_ascii_alphanumeric() {
+            if !previous_alphanumeric {
+                f(i);
+            }
+            // The rest of an ASCII word starts nothing: most bytes of a
+            // text are read by this loop alone.
+            i += 1;
+            while i < bytes.len() && bytes[i].is_ascii_alphanumeric() {
+                i += 1;
+            }
+            previous_alphanumeric = true;
+        } else if b.is_ascii() {
+            if !b.is_ascii_whitespace() {
+                f(i);
+            }
+            previous_alphanumeric = false;
+            i += 1;
         } else {
             let c = s[i..].chars().next().expect("a char starts here");
-            (c.is_alphanumeric(), c.len_utf8())
-        };
-        let inside_word = previous_alphanumeric && alphanumeric;
-        if !inside_word && !bytes[i].is_ascii_whitespace() {
-            f(i);
+            let alphanumeric = c.is_alphanumeric();
+            if !(previous_alphanumeric && alphanumeric) {
+                f(i);
+            }
+            previous_alphanumeric = alphanumeric;
+            i += c.len_utf8();
         }
-        previous_alphanumeric = alphanumeric;
-        i += len;
     }
 }
 
@@ -596,6 +611,29 @@ mod tests {
         for byte in 0..=s.len() + 2 {
             let expected = s.char_indices().filter(|&(i, _)| i < byte).count();
             assert_eq!(text.char_offset(byte), expected, "byte {byte}");
+        }
+    }
+
+    #[test]
+    fn match_starts_are_the_chars_that_neither_continue_a_word_nor_are_ascii_space() {
+        for s in [
+            "",
+            "Acme Corp. (ACME) said: \"no\" -- 3.5% in Zürich, São Paulo's 東京 x\u{a0}y",
+            "ab1 \t\n\r\u{c}z \u{b}q é1 1é ü",
+        ] {
+            let mut expected = Vec::new();
+            let mut previous: Option<char> = None;
+            for (i, c) in s.char_indices() {
+                let inside_word =
+                    previous.is_some_and(char::is_alphanumeric) && c.is_alphanumeric();
+                if !inside_word && !c.is_ascii_whitespace() {
+                    expected.push(i);
+                }
+                previous = Some(c);
+            }
+            let mut found = Vec::new();
+            scan_match_starts(s, |i| found.push(i));
+            assert_eq!(found, expected, "{s:?}");
         }
     }
 
