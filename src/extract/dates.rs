@@ -120,10 +120,12 @@ impl<'a> Iterator for Tokens<'a> {
         // Bytes, not chars: every byte of a non-ASCII char is a separator,
         // as the char is, so tokens start and end at the same offsets. A
         // token is a run of digits or of letters; this runs for every byte
-        // of every text, so each run is read by a loop of its own.
+        // of every text, so each run is read by a loop of its own over a
+        // table of byte classes.
         let bytes = self.s.as_bytes();
+        let class = |i: usize| BYTE_CLASS[usize::from(bytes[i])];
         let mut i = self.at;
-        while i < bytes.len() && !bytes[i].is_ascii_alphanumeric() {
+        while i < bytes.len() && class(i) == SEPARATOR {
             i += 1;
         }
         if i == bytes.len() {
@@ -131,19 +133,36 @@ impl<'a> Iterator for Tokens<'a> {
             return None;
         }
         let start = i;
-        if bytes[i].is_ascii_digit() {
-            while i < bytes.len() && bytes[i].is_ascii_digit() {
-                i += 1;
-            }
-        } else {
-            while i < bytes.len() && bytes[i].is_ascii_alphabetic() {
-                i += 1;
-            }
+        let kind = class(i);
+        i += 1;
+        while i < bytes.len() && class(i) == kind {
+            i += 1;
         }
         self.at = i;
         Some(token(self.s, start, i))
     }
 }
+
+/// [`BYTE_CLASS`] values.
+const SEPARATOR: u8 = 0;
+const DIGIT: u8 = 1;
+const LETTER: u8 = 2;
+
+/// The token class of each byte: ASCII digits, ASCII letters, separators.
+const BYTE_CLASS: [u8; 256] = {
+    let mut table = [SEPARATOR; 256];
+    let mut b = 0;
+    while b < 256 {
+        let byte = b as u8;
+        if byte.is_ascii_digit() {
+            table[b] = DIGIT;
+        } else if byte.is_ascii_alphabetic() {
+            table[b] = LETTER;
+        }
+        b += 1;
+    }
+    table
+};
 
 fn token(s: &str, start: usize, end: usize) -> Token<'_> {
     Token {
@@ -259,11 +278,41 @@ enum Value {
 impl Value {
     /// `YYYY-MM-DD`, `YYYY-MM` or `YYYY`.
     fn render(self) -> String {
-        match self {
-            Value::Day(date) => date.to_string(),
-            Value::Month(year, month) => format!("{year:04}-{month:02}"),
-            Value::Year(year, _) => format!("{year:04}"),
+        // Digits written directly for the years dates are written with (a
+        // formatting call per date was a visible share of finding them);
+        // any other year takes the formatter, which gives the same for
+        // these.
+        let (year, month, day) = match self {
+            Value::Day(date) => (
+                i32::from(date.year),
+                Some(date.month as u32),
+                Some(date.day as u32),
+            ),
+            Value::Month(year, month) => (year, Some(month), None),
+            Value::Year(year, _) => (year, None, None),
+        };
+        let plain = (1000..=9999).contains(&year)
+            && month.is_none_or(|m| m < 100)
+            && day.is_none_or(|d| d < 100);
+        if !plain {
+            return match self {
+                Value::Day(date) => date.to_string(),
+                Value::Month(year, month) => format!("{year:04}-{month:02}"),
+                Value::Year(year, _) => format!("{year:04}"),
+            };
         }
+        let mut out = String::with_capacity(10);
+        let digit = |n: u32| char::from(b'0' + (n % 10) as u8);
+        let year = year as u32;
+        for n in [year / 1000, year / 100, year / 10, year] {
+            out.push(digit(n));
+        }
+        for part in [month, day].into_iter().flatten() {
+            out.push('-');
+            out.push(digit(part / 10));
+            out.push(digit(part));
+        }
+        out
     }
 }
 
@@ -665,6 +714,28 @@ mod tests {
             }
         }
         found
+    }
+
+    #[test]
+    fn values_render_as_the_formatter_writes_them() {
+        let day = |y: i16, m: i8, d: i8| Value::Day(Date::new(y, m, d).unwrap());
+        for (value, expected) in [
+            (day(2024, 3, 5), "2024-03-05"),
+            (day(1999, 12, 31), "1999-12-31"),
+            (day(987, 1, 2), "0987-01-02"),
+            (Value::Month(2023, 2), "2023-02"),
+            (Value::Month(12, 11), "0012-11"),
+            (Value::Year(2012, false), "2012"),
+            (Value::Year(5, true), "0005"),
+        ] {
+            assert_eq!(value.render(), expected);
+        }
+        for y in [1000i16, 1800, 2200, 9999] {
+            assert_eq!(
+                day(y, 10, 9).render(),
+                Date::new(y, 10, 9).unwrap().to_string()
+            );
+        }
     }
 
     #[test]
