@@ -1076,18 +1076,24 @@ fn head_words() -> &'static HashSet<&'static str> {
 /// and digits, lower-cased, open a head word the way "co" opens
 /// "co-operation".
 fn head_starts(text: &Text<'_>) -> Vec<usize> {
-    static OPENINGS: std::sync::OnceLock<HashSet<&'static str>> = std::sync::OnceLock::new();
+    /// Head words are ASCII and at most this long (a test checks), so a
+    /// word's lower-case bytes, one per byte of a `u128`, are its key.
+    const LONGEST: usize = 16;
+    let key = |bytes: &[u8]| {
+        bytes
+            .iter()
+            .fold(0u128, |k, b| (k << 8) | u128::from(b.to_ascii_lowercase()))
+    };
+    static OPENINGS: std::sync::OnceLock<HashSet<u128>> = std::sync::OnceLock::new();
     let openings = OPENINGS.get_or_init(|| {
         head_words()
             .iter()
             .map(|h| {
-                h.split(|c: char| !c.is_ascii_alphanumeric())
-                    .next()
-                    .unwrap_or(h)
+                let opening = h.split(|c: char| !c.is_ascii_alphanumeric()).next();
+                key(opening.unwrap_or(h).as_bytes())
             })
             .collect()
     });
-    const LONGEST: usize = 16;
     let bytes = text.s.as_bytes();
     let mut starts = Vec::new();
     text.each_match_start(|at| {
@@ -1099,14 +1105,7 @@ fn head_starts(text: &Text<'_>) -> Vec<usize> {
             .take(LONGEST + 1)
             .take_while(|b| b.is_ascii_alphanumeric())
             .count();
-        if len > LONGEST {
-            return;
-        }
-        let mut buffer = [0u8; LONGEST];
-        let lower = &mut buffer[..len];
-        lower.copy_from_slice(&bytes[at..at + len]);
-        lower.make_ascii_lowercase();
-        if openings.contains(std::str::from_utf8(lower).expect("ASCII is UTF-8")) {
+        if len <= LONGEST && openings.contains(&key(&bytes[at..at + len])) {
             starts.push(at);
         }
     });

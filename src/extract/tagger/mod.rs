@@ -328,7 +328,7 @@ fn viterbi(
     };
     let mut score = [f32::NEG_INFINITY; LABELS];
     for (to, s) in score.iter_mut().enumerate() {
-        if allowed(start, to) {
+        if ALLOWED[start][to] {
             *s = first[to] + transitions[start][to];
         }
     }
@@ -354,7 +354,7 @@ fn viterbi(
     }
     if let Some(next) = then {
         for (from, s) in score.iter_mut().enumerate() {
-            *s += if allowed(from, next) {
+            *s += if ALLOWED[from][next] {
                 transitions[from][next]
             } else {
                 f32::NEG_INFINITY
