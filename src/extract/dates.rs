@@ -382,63 +382,83 @@ pub(crate) fn find_month_day(s: &str) -> Option<(u32, u32)> {
 
 /// Finds the dates in `s`, as byte ranges with their values.
 fn find_mentioned(s: &str, published: Option<Date>) -> Vec<(usize, usize, Value)> {
-    // Tokens are read into a window that slides along the text, holding the
-    // token before the current one and at least [`LOOKAHEAD`] after it (all
-    // a date looks at), so a huge body is never tokenized whole at once.
-    const WINDOW: usize = 4096;
-    const LOOKAHEAD: usize = 4;
-    let mut source = Tokens::new(s);
-    let mut tokens: Vec<Token<'_>> = Vec::with_capacity(WINDOW + LOOKAHEAD + 1);
-    // Index in the whole text of `tokens[0]`.
-    let mut offset = 0;
-    let mut exhausted = false;
+    // Every date `mentioned_at` reads opens with a token that starts a word
+    // with a digit or an ASCII capital, and looks at the token before it
+    // and the two after it. So the text is read run by run (a token is a
+    // run of digits or of letters) for such openings, and only around one
+    // are tokens gathered: a huge body is never held as tokens.
+    let bytes = s.as_bytes();
+    let class = |i: usize| BYTE_CLASS[usize::from(bytes[i])];
+    let mut window: Vec<Token<'_>> = Vec::with_capacity(4);
     let mut found = Vec::new();
-    // Index in the whole text of the current token.
     let mut at = 0;
-    loop {
-        if !exhausted && at + LOOKAHEAD >= offset + tokens.len() {
-            let keep = at.saturating_sub(1).max(offset);
-            tokens.drain(..keep - offset);
-            offset = keep;
-            let before = tokens.len();
-            tokens.extend(source.by_ref().take(WINDOW));
-            exhausted = tokens.len() - before < WINDOW;
+    while at < bytes.len() {
+        let kind = class(at);
+        if kind == SEPARATOR {
+            at += 1;
+            continue;
         }
-        let i = at - offset;
-        if i >= tokens.len() {
-            break;
+        let mut run_end = at + 1;
+        while run_end < bytes.len() && class(run_end) == kind {
+            run_end += 1;
         }
-        // Every date `mentioned_at` reads opens with a digit or an ASCII
-        // capital; most tokens open with neither and are passed over here.
-        let may_open = tokens[i]
-            .text
-            .as_bytes()
-            .first()
-            .is_some_and(|b| b.is_ascii_digit() || b.is_ascii_uppercase());
-        let starts_word = may_open
-            && !s[..tokens[i].start]
-                .chars()
-                .next_back()
-                .is_some_and(char::is_alphanumeric);
-        let hit = starts_word
-            .then(|| mentioned_at(s, &tokens, i, published))
-            .flatten()
-            .filter(|&(_, used)| {
-                let end = tokens[i + used - 1].end;
-                !s[end..].chars().next().is_some_and(char::is_alphanumeric)
-            });
+        let b = bytes[at];
+        // A letter or digit right before (a char boundary: `at` is ASCII)
+        // means the token does not start a word.
+        let after_word = at > 0
+            && if bytes[at - 1].is_ascii() {
+                bytes[at - 1].is_ascii_alphanumeric()
+            } else {
+                s[..at]
+                    .chars()
+                    .next_back()
+                    .is_some_and(char::is_alphanumeric)
+            };
+        let may_open = (b.is_ascii_digit() || b.is_ascii_uppercase()) && !after_word;
+        // A word opens a date only as a month or a weekday.
+        let named = || {
+            let word = &s[at..run_end];
+            month(word).is_some() || weekday_number(word).is_some()
+        };
+        if !may_open || (kind == LETTER && !named()) {
+            at = run_end;
+            continue;
+        }
+        window.clear();
+        window.extend(token_before(s, at));
+        let i = window.len();
+        window.extend(Tokens { s, at }.take(3));
+        let hit = mentioned_at(s, &window, i, published).filter(|&(_, used)| {
+            let end = window[i + used - 1].end;
+            !s[end..].chars().next().is_some_and(char::is_alphanumeric)
+        });
         match hit {
             Some((value, used)) => {
-                found.push((tokens[i].start, tokens[i + used - 1].end, value));
-                at += used;
+                found.push((window[i].start, window[i + used - 1].end, value));
+                at = window[i + used - 1].end;
             }
-            None => at += 1,
+            None => at = run_end,
         }
     }
     found
 }
 
-/// The date written at token `i`, with the number of tokens it uses.
+/// The token of [`tokenize`] that ends last before byte `at`, if any: the
+/// run of digits or of letters ending at the last ASCII letter or digit
+/// before `at`.
+fn token_before(s: &str, at: usize) -> Option<Token<'_>> {
+    let bytes = s.as_bytes();
+    let class = |i: usize| BYTE_CLASS[usize::from(bytes[i])];
+    let last = (0..at).rev().find(|&i| class(i) != SEPARATOR)?;
+    let mut start = last;
+    while start > 0 && class(start - 1) == class(last) {
+        start -= 1;
+    }
+    Some(token(s, start, last + 1))
+}
+
+/// The date written at token `i`, with the number of tokens it uses; reads
+/// tokens `i - 1` to `i + 2` only (`find_mentioned` gathers no more).
 fn mentioned_at(
     s: &str,
     tokens: &[Token<'_>],
@@ -782,8 +802,8 @@ mod tests {
     }
 
     #[test]
-    fn dates_found_through_the_sliding_window_equal_those_found_at_once() {
-        // Fillers of every length shift the dates across window edges.
+    fn dates_found_from_their_openings_equal_those_found_over_all_tokens() {
+        // Fillers of every length shift the dates around.
         let mut text = String::new();
         for n in 0..3_000 {
             text.push_str(&"x ".repeat(n % 7));
@@ -799,6 +819,26 @@ mod tests {
             let window = find_mentioned(&text, published);
             assert!(window.len() > 2_000);
             assert_eq!(window, find_mentioned_whole(&text, published));
+        }
+    }
+
+    #[test]
+    fn dates_next_to_odd_text_are_found_as_over_all_tokens() {
+        let text = "In 2012, 3 March 2024 (Reuters) A320 on Monday; since 1999. \
+                    Zürich 5 May 2021 東京2020 Feb 26-FEB-1987 x2019 in February 2023 \
+                    by 2030 ÉTÉ 1 Mar. 3 2024 12 Sept 2001 ¿Tues? 2024/03/05 2024-3-5 \
+                    until Sunday 7";
+        for published in [None, Some(date("2024-03-06"))] {
+            for cut in 0..text.len() {
+                if text.is_char_boundary(cut) {
+                    let s = &text[cut..];
+                    assert_eq!(
+                        find_mentioned(s, published),
+                        find_mentioned_whole(s, published),
+                        "{s:?}"
+                    );
+                }
+            }
         }
     }
 
