@@ -424,38 +424,70 @@ pub(crate) struct Match {
 /// Texts up to this many bytes keep their match starts (4 bytes each).
 const LISTED_STARTS_MAX_BYTES: usize = 1 << 20;
 
+/// [`SCAN_CLASS`] values.
+const SCAN_OTHER: u8 = 0;
+const SCAN_ALPHANUMERIC: u8 = 1;
+const SCAN_SPACE: u8 = 2;
+const SCAN_NON_ASCII: u8 = 3;
+
+/// What [`scan_match_starts`] needs to know of each byte: an ASCII letter
+/// or digit, ASCII white space, another ASCII char, or part of a non-ASCII
+/// char (decoded).
+const SCAN_CLASS: [u8; 256] = {
+    let mut table = [SCAN_NON_ASCII; 256];
+    let mut b = 0;
+    while b < 128 {
+        let byte = b as u8;
+        table[b] = if byte.is_ascii_alphanumeric() {
+            SCAN_ALPHANUMERIC
+        } else if byte.is_ascii_whitespace() {
+            SCAN_SPACE
+        } else {
+            SCAN_OTHER
+        };
+        b += 1;
+    }
+    table
+};
+
 /// The scan behind [`Text::each_match_start`].
 fn scan_match_starts(s: &str, mut f: impl FnMut(usize)) {
     let bytes = s.as_bytes();
+    let class = |i: usize| SCAN_CLASS[usize::from(bytes[i])];
     let mut previous_alphanumeric = false;
     let mut i = 0;
     while i < bytes.len() {
-        let b = bytes[i];
-        if b.is_ascii_alphanumeric() {
-            if !previous_alphanumeric {
-                f(i);
+        match class(i) {
+            SCAN_ALPHANUMERIC => {
+                if !previous_alphanumeric {
+                    f(i);
+                }
+                // The rest of an ASCII word starts nothing: most bytes of
+                // a text are read by this loop alone.
+                i += 1;
+                while i < bytes.len() && class(i) == SCAN_ALPHANUMERIC {
+                    i += 1;
+                }
+                previous_alphanumeric = true;
             }
-            // The rest of an ASCII word starts nothing: most bytes of a
-            // text are read by this loop alone.
-            i += 1;
-            while i < bytes.len() && bytes[i].is_ascii_alphanumeric() {
+            SCAN_SPACE => {
+                previous_alphanumeric = false;
                 i += 1;
             }
-            previous_alphanumeric = true;
-        } else if b.is_ascii() {
-            if !b.is_ascii_whitespace() {
+            SCAN_OTHER => {
                 f(i);
+                previous_alphanumeric = false;
+                i += 1;
             }
-            previous_alphanumeric = false;
-            i += 1;
-        } else {
-            let c = s[i..].chars().next().expect("a char starts here");
-            let alphanumeric = c.is_alphanumeric();
-            if !(previous_alphanumeric && alphanumeric) {
-                f(i);
+            _ => {
+                let c = s[i..].chars().next().expect("a char starts here");
+                let alphanumeric = c.is_alphanumeric();
+                if !(previous_alphanumeric && alphanumeric) {
+                    f(i);
+                }
+                previous_alphanumeric = alphanumeric;
+                i += c.len_utf8();
             }
-            previous_alphanumeric = alphanumeric;
-            i += c.len_utf8();
         }
     }
 }
