@@ -122,18 +122,58 @@ const MONTH_ABBREVIATIONS: [(&str, usize); 1] = [("sept", 9)];
 /// number.
 const WEEKDAY_ABBREVIATIONS: [(&str, usize); 3] = [("tues", 2), ("thur", 4), ("thurs", 4)];
 
+/// The first three letters of each name, lower case, as the key
+/// [`opening`] makes of a word.
+const fn openings<const N: usize>(names: [&str; N]) -> [u32; N] {
+    let mut keys = [0u32; N];
+    let mut i = 0;
+    while i < N {
+        let b = names[i].as_bytes();
+        keys[i] = u32::from_le_bytes([b[0], b[1], b[2], 0]);
+        i += 1;
+    }
+    keys
+}
+
+const MONTH_OPENINGS: [u32; 12] = openings(MONTHS);
+const WEEKDAY_OPENINGS: [u32; 7] = openings(WEEKDAYS);
+
+/// The first three bytes of a word, ASCII-lower-cased, as one number.
+#[inline]
+fn opening(word: &str) -> Option<u32> {
+    let b = word.as_bytes().get(..3)?;
+    Some(u32::from_le_bytes([
+        b[0].to_ascii_lowercase(),
+        b[1].to_ascii_lowercase(),
+        b[2].to_ascii_lowercase(),
+        0,
+    ]))
+}
+
+/// The index of the name whose opening ([`openings`]) the word has.
+#[inline]
+fn opening_like(openings: &[u32], word: &str) -> Option<usize> {
+    let key = opening(word)?;
+    openings.iter().position(|&k| k == key)
+}
+
 /// The index in `names` of a full name or a three-letter abbreviation
 /// (any case, one trailing dot allowed), or of one of the longer
 /// `abbreviations`.
-fn name_index(names: &[&str], abbreviations: &[(&str, usize)], word: &str) -> Option<usize> {
+fn name_index(
+    (names, openings): (&[&str], &[u32]),
+    abbreviations: &[(&str, usize)],
+    word: &str,
+) -> Option<usize> {
     // Compared ASCII case-insensitively in place: these helpers run on
     // every word of every text, and a lower-cased copy per call was a
     // visible share of extraction.
     let word = word.strip_suffix('.').unwrap_or(word);
-    if let Some(i) = names.iter().position(|name| {
-        name.eq_ignore_ascii_case(word)
-            || (word.len() == 3 && name.as_bytes()[..3].eq_ignore_ascii_case(word.as_bytes()))
-    }) {
+    // Each name of a table opens with three letters of its own, and so do
+    // its abbreviations (a test checks): only the name opening like the
+    // word can match, and a word opening like none is no name.
+    let i = opening_like(openings, word)?;
+    if word.len() == 3 || names[i].eq_ignore_ascii_case(word) {
         return Some(i);
     }
     abbreviations
@@ -145,13 +185,13 @@ fn name_index(names: &[&str], abbreviations: &[(&str, usize)], word: &str) -> Op
 /// Returns the month number (1-12) of an English month name or its
 /// abbreviation (`March`, `Mar`, `Mar.`, `Sept`).
 pub(crate) fn month_number(word: &str) -> Option<u32> {
-    name_index(&MONTHS, &MONTH_ABBREVIATIONS, word).map(|i| i as u32 + 1)
+    name_index((&MONTHS, &MONTH_OPENINGS), &MONTH_ABBREVIATIONS, word).map(|i| i as u32 + 1)
 }
 
 /// Returns the ISO weekday number (Monday 1 to Sunday 7) of an English
 /// weekday name or its abbreviation (`Tuesday`, `Tue`, `Tues.`).
 pub(crate) fn weekday_number(word: &str) -> Option<u32> {
-    name_index(&WEEKDAYS, &WEEKDAY_ABBREVIATIONS, word).map(|i| i as u32 + 1)
+    name_index((&WEEKDAYS, &WEEKDAY_OPENINGS), &WEEKDAY_ABBREVIATIONS, word).map(|i| i as u32 + 1)
 }
 
 /// True for a weekday name or abbreviation, a trailing comma allowed.
@@ -165,10 +205,17 @@ pub(crate) fn is_month_or_weekday_name(word: &str) -> bool {
     // The names are ASCII, and no non-ASCII character lower-cases to one of
     // their letters, so an ASCII case-insensitive comparison gives what a
     // full lower-casing would, without allocating.
-    MONTHS
-        .iter()
-        .chain(WEEKDAYS.iter())
-        .any(|name| name.eq_ignore_ascii_case(word))
+    // Only the name opening like the word can be it (see `name_index`).
+    let Some(key) = opening(word) else {
+        return false;
+    };
+    let like = |names: &[&str], openings: &[u32]| {
+        openings
+            .iter()
+            .position(|&k| k == key)
+            .is_some_and(|i| names[i].eq_ignore_ascii_case(word))
+    };
+    like(&MONTHS, &MONTH_OPENINGS) || like(&WEEKDAYS, &WEEKDAY_OPENINGS)
 }
 
 fn parse_words(raw: &str) -> Option<Date> {
@@ -250,6 +297,27 @@ mod tests {
         assert_eq!(date(""), None);
         assert_eq!(date("ß"), None);
         assert_eq!(date("20240305ééé"), None);
+    }
+
+    #[test]
+    fn each_name_and_its_abbreviations_open_with_three_letters_of_their_own() {
+        for (names, openings, abbreviations) in [
+            (&MONTHS[..], &MONTH_OPENINGS[..], &MONTH_ABBREVIATIONS[..]),
+            (
+                &WEEKDAYS[..],
+                &WEEKDAY_OPENINGS[..],
+                &WEEKDAY_ABBREVIATIONS[..],
+            ),
+        ] {
+            for (i, name) in names.iter().enumerate() {
+                assert!(name.len() >= 3 && name.is_ascii() && *name == name.to_lowercase());
+                assert_eq!(opening_like(openings, name), Some(i), "{name}");
+            }
+            for (abbreviation, number) in abbreviations {
+                assert_eq!(opening_like(openings, abbreviation), Some(number - 1));
+            }
+        }
+        assert!(is_month_or_weekday_name("SEPTEMBER") && !is_month_or_weekday_name("Sept"));
     }
 
     #[test]

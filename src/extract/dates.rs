@@ -105,19 +105,11 @@ struct Tokens<'a> {
     s: &'a str,
     /// The next byte to read.
     at: usize,
-    /// Where the token being read starts, and whether it is digits.
-    start: Option<usize>,
-    digits: bool,
 }
 
 impl<'a> Tokens<'a> {
     fn new(s: &'a str) -> Tokens<'a> {
-        Tokens {
-            s,
-            at: 0,
-            start: None,
-            digits: false,
-        }
+        Tokens { s, at: 0 }
     }
 }
 
@@ -126,39 +118,51 @@ impl<'a> Iterator for Tokens<'a> {
 
     fn next(&mut self) -> Option<Token<'a>> {
         // Bytes, not chars: every byte of a non-ASCII char is a separator,
-        // as the char is, so tokens start and end at the same offsets.
+        // as the char is, so tokens start and end at the same offsets. A
+        // token is a run of digits or of letters; this runs for every byte
+        // of every text, so each run is read by a loop of its own over a
+        // table of byte classes.
         let bytes = self.s.as_bytes();
-        while self.at < bytes.len() {
-            let (i, c) = (self.at, bytes[self.at]);
-            self.at += 1;
-            let kind = if c.is_ascii_digit() {
-                Some(true)
-            } else if c.is_ascii_alphabetic() {
-                Some(false)
-            } else {
-                None
-            };
-            match (self.start, kind) {
-                (Some(st), Some(d)) if d != self.digits => {
-                    self.start = Some(i);
-                    self.digits = d;
-                    return Some(token(self.s, st, i));
-                }
-                (Some(_), Some(_)) => {}
-                (Some(st), None) => {
-                    self.start = None;
-                    return Some(token(self.s, st, i));
-                }
-                (None, Some(d)) => {
-                    self.start = Some(i);
-                    self.digits = d;
-                }
-                (None, None) => {}
-            }
+        let class = |i: usize| BYTE_CLASS[usize::from(bytes[i])];
+        let mut i = self.at;
+        while i < bytes.len() && class(i) == SEPARATOR {
+            i += 1;
         }
-        self.start.take().map(|st| token(self.s, st, self.s.len()))
+        if i == bytes.len() {
+            self.at = i;
+            return None;
+        }
+        let start = i;
+        let kind = class(i);
+        i += 1;
+        while i < bytes.len() && class(i) == kind {
+            i += 1;
+        }
+        self.at = i;
+        Some(token(self.s, start, i))
     }
 }
+
+/// [`BYTE_CLASS`] values.
+const SEPARATOR: u8 = 0;
+const DIGIT: u8 = 1;
+const LETTER: u8 = 2;
+
+/// The token class of each byte: ASCII digits, ASCII letters, separators.
+const BYTE_CLASS: [u8; 256] = {
+    let mut table = [SEPARATOR; 256];
+    let mut b = 0;
+    while b < 256 {
+        let byte = b as u8;
+        if byte.is_ascii_digit() {
+            table[b] = DIGIT;
+        } else if byte.is_ascii_alphabetic() {
+            table[b] = LETTER;
+        }
+        b += 1;
+    }
+    table
+};
 
 fn token(s: &str, start: usize, end: usize) -> Token<'_> {
     Token {
@@ -274,11 +278,41 @@ enum Value {
 impl Value {
     /// `YYYY-MM-DD`, `YYYY-MM` or `YYYY`.
     fn render(self) -> String {
-        match self {
-            Value::Day(date) => date.to_string(),
-            Value::Month(year, month) => format!("{year:04}-{month:02}"),
-            Value::Year(year, _) => format!("{year:04}"),
+        // Digits written directly for the years dates are written with (a
+        // formatting call per date was a visible share of finding them);
+        // any other year takes the formatter, which gives the same for
+        // these.
+        let (year, month, day) = match self {
+            Value::Day(date) => (
+                i32::from(date.year),
+                Some(date.month as u32),
+                Some(date.day as u32),
+            ),
+            Value::Month(year, month) => (year, Some(month), None),
+            Value::Year(year, _) => (year, None, None),
+        };
+        let plain = (1000..=9999).contains(&year)
+            && month.is_none_or(|m| m < 100)
+            && day.is_none_or(|d| d < 100);
+        if !plain {
+            return match self {
+                Value::Day(date) => date.to_string(),
+                Value::Month(year, month) => format!("{year:04}-{month:02}"),
+                Value::Year(year, _) => format!("{year:04}"),
+            };
         }
+        let mut out = String::with_capacity(10);
+        let digit = |n: u32| char::from(b'0' + (n % 10) as u8);
+        let year = year as u32;
+        for n in [year / 1000, year / 100, year / 10, year] {
+            out.push(digit(n));
+        }
+        for part in [month, day].into_iter().flatten() {
+            out.push('-');
+            out.push(digit(part / 10));
+            out.push(digit(part));
+        }
+        out
     }
 }
 
@@ -348,63 +382,83 @@ pub(crate) fn find_month_day(s: &str) -> Option<(u32, u32)> {
 
 /// Finds the dates in `s`, as byte ranges with their values.
 fn find_mentioned(s: &str, published: Option<Date>) -> Vec<(usize, usize, Value)> {
-    // Tokens are read into a window that slides along the text, holding the
-    // token before the current one and at least [`LOOKAHEAD`] after it (all
-    // a date looks at), so a huge body is never tokenized whole at once.
-    const WINDOW: usize = 4096;
-    const LOOKAHEAD: usize = 4;
-    let mut source = Tokens::new(s);
-    let mut tokens: Vec<Token<'_>> = Vec::with_capacity(WINDOW + LOOKAHEAD + 1);
-    // Index in the whole text of `tokens[0]`.
-    let mut offset = 0;
-    let mut exhausted = false;
+    // Every date `mentioned_at` reads opens with a token that starts a word
+    // with a digit or an ASCII capital, and looks at the token before it
+    // and the two after it. So the text is read run by run (a token is a
+    // run of digits or of letters) for such openings, and only around one
+    // are tokens gathered: a huge body is never held as tokens.
+    let bytes = s.as_bytes();
+    let class = |i: usize| BYTE_CLASS[usize::from(bytes[i])];
+    let mut window: Vec<Token<'_>> = Vec::with_capacity(4);
     let mut found = Vec::new();
-    // Index in the whole text of the current token.
     let mut at = 0;
-    loop {
-        if !exhausted && at + LOOKAHEAD >= offset + tokens.len() {
-            let keep = at.saturating_sub(1).max(offset);
-            tokens.drain(..keep - offset);
-            offset = keep;
-            let before = tokens.len();
-            tokens.extend(source.by_ref().take(WINDOW));
-            exhausted = tokens.len() - before < WINDOW;
+    while at < bytes.len() {
+        let kind = class(at);
+        if kind == SEPARATOR {
+            at += 1;
+            continue;
         }
-        let i = at - offset;
-        if i >= tokens.len() {
-            break;
+        let mut run_end = at + 1;
+        while run_end < bytes.len() && class(run_end) == kind {
+            run_end += 1;
         }
-        // Every date `mentioned_at` reads opens with a digit or an ASCII
-        // capital; most tokens open with neither and are passed over here.
-        let may_open = tokens[i]
-            .text
-            .as_bytes()
-            .first()
-            .is_some_and(|b| b.is_ascii_digit() || b.is_ascii_uppercase());
-        let starts_word = may_open
-            && !s[..tokens[i].start]
-                .chars()
-                .next_back()
-                .is_some_and(char::is_alphanumeric);
-        let hit = starts_word
-            .then(|| mentioned_at(s, &tokens, i, published))
-            .flatten()
-            .filter(|&(_, used)| {
-                let end = tokens[i + used - 1].end;
-                !s[end..].chars().next().is_some_and(char::is_alphanumeric)
-            });
+        let b = bytes[at];
+        // A letter or digit right before (a char boundary: `at` is ASCII)
+        // means the token does not start a word.
+        let after_word = at > 0
+            && if bytes[at - 1].is_ascii() {
+                bytes[at - 1].is_ascii_alphanumeric()
+            } else {
+                s[..at]
+                    .chars()
+                    .next_back()
+                    .is_some_and(char::is_alphanumeric)
+            };
+        let may_open = (b.is_ascii_digit() || b.is_ascii_uppercase()) && !after_word;
+        // A word opens a date only as a month or a weekday.
+        let named = || {
+            let word = &s[at..run_end];
+            month(word).is_some() || weekday_number(word).is_some()
+        };
+        if !may_open || (kind == LETTER && !named()) {
+            at = run_end;
+            continue;
+        }
+        window.clear();
+        window.extend(token_before(s, at));
+        let i = window.len();
+        window.extend(Tokens { s, at }.take(3));
+        let hit = mentioned_at(s, &window, i, published).filter(|&(_, used)| {
+            let end = window[i + used - 1].end;
+            !s[end..].chars().next().is_some_and(char::is_alphanumeric)
+        });
         match hit {
             Some((value, used)) => {
-                found.push((tokens[i].start, tokens[i + used - 1].end, value));
-                at += used;
+                found.push((window[i].start, window[i + used - 1].end, value));
+                at = window[i + used - 1].end;
             }
-            None => at += 1,
+            None => at = run_end,
         }
     }
     found
 }
 
-/// The date written at token `i`, with the number of tokens it uses.
+/// The token of [`tokenize`] that ends last before byte `at`, if any: the
+/// run of digits or of letters ending at the last ASCII letter or digit
+/// before `at`.
+fn token_before(s: &str, at: usize) -> Option<Token<'_>> {
+    let bytes = s.as_bytes();
+    let class = |i: usize| BYTE_CLASS[usize::from(bytes[i])];
+    let last = (0..at).rev().find(|&i| class(i) != SEPARATOR)?;
+    let mut start = last;
+    while start > 0 && class(start - 1) == class(last) {
+        start -= 1;
+    }
+    Some(token(s, start, last + 1))
+}
+
+/// The date written at token `i`, with the number of tokens it uses; reads
+/// tokens `i - 1` to `i + 2` only (`find_mentioned` gathers no more).
 fn mentioned_at(
     s: &str,
     tokens: &[Token<'_>],
@@ -683,8 +737,73 @@ mod tests {
     }
 
     #[test]
-    fn dates_found_through_the_sliding_window_equal_those_found_at_once() {
-        // Fillers of every length shift the dates across window edges.
+    fn values_render_as_the_formatter_writes_them() {
+        let day = |y: i16, m: i8, d: i8| Value::Day(Date::new(y, m, d).unwrap());
+        for (value, expected) in [
+            (day(2024, 3, 5), "2024-03-05"),
+            (day(1999, 12, 31), "1999-12-31"),
+            (day(987, 1, 2), "0987-01-02"),
+            (Value::Month(2023, 2), "2023-02"),
+            (Value::Month(12, 11), "0012-11"),
+            (Value::Year(2012, false), "2012"),
+            (Value::Year(5, true), "0005"),
+        ] {
+            assert_eq!(value.render(), expected);
+        }
+        for y in [1000i16, 1800, 2200, 9999] {
+            assert_eq!(
+                day(y, 10, 9).render(),
+                Date::new(y, 10, 9).unwrap().to_string()
+            );
+        }
+    }
+
+    #[test]
+    fn tokens_are_the_runs_of_ascii_digits_or_letters() {
+        // The definition, char by char: a token ends where a char is
+        // neither an ASCII digit nor an ASCII letter, or changes between
+        // the two.
+        fn by_chars(s: &str) -> Vec<(usize, usize)> {
+            let mut out = Vec::new();
+            let mut open: Option<(usize, bool)> = None;
+            for (i, c) in s.char_indices() {
+                let kind = c.is_ascii_alphanumeric().then(|| c.is_ascii_digit());
+                match (open, kind) {
+                    (Some((start, d)), Some(k)) if d != k => {
+                        out.push((start, i));
+                        open = Some((i, k));
+                    }
+                    (Some((start, _)), None) => {
+                        out.push((start, i));
+                        open = None;
+                    }
+                    (None, Some(k)) => open = Some((i, k)),
+                    _ => {}
+                }
+            }
+            if let Some((start, _)) = open {
+                out.push((start, s.len()));
+            }
+            out
+        }
+        for s in [
+            "",
+            " ",
+            "26-FEB-1987 15:01:01.79",
+            "2024T10x9 ",
+            "Zürich 3rd São-Paulo 東京2024",
+            "a",
+            "9",
+            "--ab12cd--",
+        ] {
+            let found: Vec<(usize, usize)> = tokenize(s).iter().map(|t| (t.start, t.end)).collect();
+            assert_eq!(found, by_chars(s), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn dates_found_from_their_openings_equal_those_found_over_all_tokens() {
+        // Fillers of every length shift the dates around.
         let mut text = String::new();
         for n in 0..3_000 {
             text.push_str(&"x ".repeat(n % 7));
@@ -700,6 +819,26 @@ mod tests {
             let window = find_mentioned(&text, published);
             assert!(window.len() > 2_000);
             assert_eq!(window, find_mentioned_whole(&text, published));
+        }
+    }
+
+    #[test]
+    fn dates_next_to_odd_text_are_found_as_over_all_tokens() {
+        let text = "In 2012, 3 March 2024 (Reuters) A320 on Monday; since 1999. \
+                    Zürich 5 May 2021 東京2020 Feb 26-FEB-1987 x2019 in February 2023 \
+                    by 2030 ÉTÉ 1 Mar. 3 2024 12 Sept 2001 ¿Tues? 2024/03/05 2024-3-5 \
+                    until Sunday 7";
+        for published in [None, Some(date("2024-03-06"))] {
+            for cut in 0..text.len() {
+                if text.is_char_boundary(cut) {
+                    let s = &text[cut..];
+                    assert_eq!(
+                        find_mentioned(s, published),
+                        find_mentioned_whole(s, published),
+                        "{s:?}"
+                    );
+                }
+            }
         }
     }
 

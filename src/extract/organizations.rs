@@ -3,8 +3,6 @@
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
-use aho_corasick::AhoCorasick;
-
 use super::gazetteer::{build_automaton, names, records, starts_upper, take};
 use super::text::{
     Text, case_compatible, is_capitalised, is_function_word, is_person_title, longest_matches,
@@ -722,60 +720,148 @@ struct Word<'a> {
     breaks_before: bool,
 }
 
-fn words_of(s: &str) -> Vec<Word<'_>> {
+/// What one whitespace-free piece of text is to the organization-word rule.
+enum Piece<'a> {
+    /// A word, punctuation around it removed.
+    Word(Word<'a>),
+    /// Punctuation standing alone (" , ", " : "), which ends a run.
+    Punctuation,
+}
+
+/// Reads the piece `raw` found at byte `start_raw`; `None` for an empty one.
+fn piece<'a>(start_raw: usize, raw: &'a str) -> Option<Piece<'a>> {
+    if raw.is_empty() {
+        return None;
+    }
+    if raw.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        // Most words: nothing to trim, no dot, no punctuation around.
+        return Some(Piece::Word(Word {
+            text: raw,
+            start: start_raw,
+            end: start_raw + raw.len(),
+            breaks_after: false,
+            breaks_before: false,
+        }));
+    }
+    let lead = raw.len() - raw.trim_start_matches(|c: char| !c.is_alphanumeric()).len();
+    let body = &raw[lead..];
+    let core = body.trim_end_matches(|c: char| !c.is_alphanumeric() && c != '.');
+    // A final dot is the word's own in an abbreviation ("Corp.",
+    // "U.S."), else it ends the sentence.
+    let abbreviation = core.ends_with('.')
+        && (COMPANY_HEADS.contains(&core.trim_end_matches('.').to_lowercase().as_str())
+            || core.matches('.').count() >= 2);
+    let core = if abbreviation {
+        core
+    } else {
+        core.trim_end_matches('.')
+    };
+    if core.is_empty() {
+        return Some(Piece::Punctuation);
+    }
+    let start = start_raw + lead;
+    let tail = &raw[lead + core.len()..];
+    Some(Piece::Word(Word {
+        text: core,
+        start,
+        end: start + core.len(),
+        breaks_after: !tail.is_empty() && !tail.starts_with('\''),
+        breaks_before: lead > 0,
+    }))
+}
+
+/// The words of `s[range]` (which starts and ends at white space or at an
+/// end of `s`), with byte offsets into `s`.
+fn words_of(s: &str, range: std::ops::Range<usize>) -> Vec<Word<'_>> {
+    let from = range.start;
     // About one word per six bytes of news text; reserving up front saves
     // most of the regrowing, capped so a huge body reserves no more than
     // it needs.
-    let mut out: Vec<Word<'_>> = Vec::with_capacity((s.len() / 6).min(1 << 16));
-    for (start_raw, trimmed) in whitespace_separated(s) {
-        if trimmed.is_empty() {
-            continue;
-        }
-        if trimmed.bytes().all(|b| b.is_ascii_alphanumeric()) {
-            // Most words: nothing to trim, no dot, no punctuation around.
-            out.push(Word {
-                text: trimmed,
-                start: start_raw,
-                end: start_raw + trimmed.len(),
-                breaks_after: false,
-                breaks_before: false,
-            });
-            continue;
-        }
-        let lead = trimmed.len()
-            - trimmed
-                .trim_start_matches(|c: char| !c.is_alphanumeric())
-                .len();
-        let body = &trimmed[lead..];
-        let core = body.trim_end_matches(|c: char| !c.is_alphanumeric() && c != '.');
-        // A final dot is the word's own in an abbreviation ("Corp.",
-        // "U.S."), else it ends the sentence.
-        let abbreviation = core.ends_with('.')
-            && (COMPANY_HEADS.contains(&core.trim_end_matches('.').to_lowercase().as_str())
-                || core.matches('.').count() >= 2);
-        let core = if abbreviation {
-            core
-        } else {
-            core.trim_end_matches('.')
-        };
-        if core.is_empty() {
-            // Punctuation standing alone (" , ", " : ") ends the run too.
-            if let Some(previous) = out.last_mut() {
-                previous.breaks_after = true;
+    let mut out: Vec<Word<'_>> = Vec::with_capacity((range.len() / 6).min(1 << 16));
+    for (start_raw, raw) in whitespace_separated(&s[range]) {
+        match piece(from + start_raw, raw) {
+            Some(Piece::Word(word)) => out.push(word),
+            Some(Piece::Punctuation) => {
+                // Punctuation standing alone ends the run too.
+                if let Some(previous) = out.last_mut() {
+                    previous.breaks_after = true;
+                }
             }
-            continue;
+            None => {}
         }
-        let start = start_raw + lead;
-        let tail = &trimmed[lead + core.len()..];
-        out.push(Word {
-            text: core,
-            start,
-            end: start + core.len(),
-            breaks_after: !tail.is_empty() && !tail.starts_with('\''),
-            breaks_before: lead > 0,
-        });
     }
     out
+}
+
+/// True if the piece is a word that no run of the organization-word rule
+/// holds or steps over: it is not capitalised, so it neither starts nor
+/// continues a run, and is no connector nor "the" in any case (nor
+/// anything non-ASCII, to be safe), so no run joins across it. The rule's
+/// scan passes such a word on its own, so what it finds between two of
+/// them depends only on the words between them.
+fn ends_runs(piece: &Option<Piece<'_>>) -> bool {
+    let Some(Piece::Word(word)) = piece else {
+        return false;
+    };
+    let w = word.text;
+    !is_capitalised(w)
+        && w.is_ascii()
+        && !w.eq_ignore_ascii_case("the")
+        && !CONNECTORS.iter().any(|c| c.eq_ignore_ascii_case(w))
+}
+
+/// The byte range of the words around the piece holding byte `at` that
+/// the organization-word rule reads together: from the word after the
+/// last word before it that [`ends_runs`] to the first one after it that
+/// does. `None` when the piece at `at` is such a word.
+fn segment_around(s: &str, at: usize) -> Option<std::ops::Range<usize>> {
+    let piece_start = |end: usize| {
+        s[..end]
+            .char_indices()
+            .rev()
+            .find(|&(_, c)| c.is_whitespace())
+            .map_or(0, |(i, c)| i + c.len_utf8())
+    };
+    let piece_end = |start: usize| {
+        s[start..]
+            .char_indices()
+            .find(|&(_, c)| c.is_whitespace())
+            .map_or(s.len(), |(i, _)| start + i)
+    };
+    let (start, end) = (piece_start(at), piece_end(at));
+    if ends_runs(&piece(start, &s[start..end])) {
+        return None;
+    }
+    let mut from = start;
+    loop {
+        let before = s[..from].trim_end_matches(char::is_whitespace);
+        if before.is_empty() {
+            from = 0;
+            break;
+        }
+        let (a, b) = (piece_start(before.len()), before.len());
+        if ends_runs(&piece(a, &s[a..b])) {
+            from = b;
+            break;
+        }
+        from = a;
+    }
+    let mut to = end;
+    loop {
+        let after = s[to..].trim_start_matches(char::is_whitespace);
+        if after.is_empty() {
+            to = s.len();
+            break;
+        }
+        let a = s.len() - after.len();
+        let b = piece_end(a);
+        if ends_runs(&piece(a, &s[a..b])) {
+            to = a;
+            break;
+        }
+        to = b;
+    }
+    Some(from..to)
 }
 
 /// The pieces of `s` between whitespace characters (`char::is_whitespace`),
@@ -830,11 +916,36 @@ fn organization_word_runs(
     taken: &[OrgHit],
     is_place: &dyn Fn(&str) -> bool,
 ) -> Vec<OrgHit> {
-    if text.caps_uninformative() || !mentions_a_head(text.s) {
+    if text.caps_uninformative() {
         return Vec::new();
     }
-    let words = words_of(text.s);
+    // Only the words around a head word can make a name: each stretch of
+    // text between two words that end runs (see `ends_runs`) is read on
+    // its own, and only those holding a head are read at all.
     let mut hits = Vec::new();
+    let mut read_to = 0;
+    for at in head_starts(text) {
+        if at < read_to {
+            continue;
+        }
+        let Some(segment) = segment_around(text.s, at) else {
+            continue;
+        };
+        read_to = segment.end;
+        let words = words_of(text.s, segment);
+        runs_in(text, &words, taken, is_place, &mut hits);
+    }
+    hits
+}
+
+/// The organization-word rule over `words`, pushing what it finds to `hits`.
+fn runs_in(
+    text: &Text<'_>,
+    words: &[Word<'_>],
+    taken: &[OrgHit],
+    is_place: &dyn Fn(&str) -> bool,
+    hits: &mut Vec<OrgHit>,
+) {
     let mut lower = String::new();
     let mut i = 0;
     while i < words.len() {
@@ -845,7 +956,7 @@ fn organization_word_runs(
         // Most capitalised stretches name no organization; the checks
         // below are costly, so a stretch with no head word in it (a
         // superset of any run found in it) is skipped whole.
-        let stretch_end = stretch_end(&words, i);
+        let stretch_end = stretch_end(words, i);
         let has_head = words[i..stretch_end].iter().any(|w| {
             lower.clear();
             lower.push_str(w.text.trim_end_matches('.'));
@@ -917,7 +1028,6 @@ fn organization_word_runs(
         }
         i = j + 1;
     }
-    hits
 }
 
 /// True if `word` lower-cased is in `list` (a list written in lower case):
@@ -958,25 +1068,48 @@ fn head_words() -> &'static HashSet<&'static str> {
     })
 }
 
-/// True if a capitalised head word ("Corp", "Ministry") stands in `s` as a
-/// whole word: a fast test that spares most texts the word-by-word rule.
-fn mentions_a_head(s: &str) -> bool {
-    static HEADS: std::sync::OnceLock<AhoCorasick> = std::sync::OnceLock::new();
-    let automaton = HEADS.get_or_init(|| {
-        let mut heads: Vec<&str> = head_words().iter().copied().collect();
-        heads.sort_unstable();
-        AhoCorasick::builder()
-            .ascii_case_insensitive(true)
-            .build(heads)
-            .expect("head words build an automaton")
+/// Where a head word ("Corp", "Ministry") may stand in the text as a
+/// capitalised whole word, in order: every place the rule may build a name
+/// around, and a few more (a word such as "Bankü" whose ASCII letters make
+/// a head). Read from the word starts the name tables walk, without
+/// splitting the text into words: a start qualifies when its ASCII letters
+/// and digits, lower-cased, open a head word the way "co" opens
+/// "co-operation".
+fn head_starts(text: &Text<'_>) -> Vec<usize> {
+    /// Head words are ASCII and at most this long (a test checks), so a
+    /// word's lower-case bytes, one per byte of a `u128`, are its key.
+    const LONGEST: usize = 16;
+    let key = |bytes: &[u8]| {
+        bytes
+            .iter()
+            .fold(0u128, |k, b| (k << 8) | u128::from(b.to_ascii_lowercase()))
+    };
+    static OPENINGS: std::sync::OnceLock<HashSet<u128>> = std::sync::OnceLock::new();
+    let openings = OPENINGS.get_or_init(|| {
+        head_words()
+            .iter()
+            .map(|h| {
+                let opening = h.split(|c: char| !c.is_ascii_alphanumeric()).next();
+                key(opening.unwrap_or(h).as_bytes())
+            })
+            .collect()
     });
-    automaton.find_overlapping_iter(s).any(|m| {
-        let before = s[..m.start()].chars().next_back();
-        let after = s[m.end()..].chars().next();
-        s[m.start()..].starts_with(|c: char| c.is_uppercase())
-            && !before.is_some_and(char::is_alphanumeric)
-            && !after.is_some_and(char::is_alphanumeric)
-    })
+    let bytes = text.s.as_bytes();
+    let mut starts = Vec::new();
+    text.each_match_start(|at| {
+        if !bytes[at].is_ascii_uppercase() {
+            return;
+        }
+        let len = bytes[at..]
+            .iter()
+            .take(LONGEST + 1)
+            .take_while(|b| b.is_ascii_alphanumeric())
+            .count();
+        if len <= LONGEST && openings.contains(&key(&bytes[at..at + len])) {
+            starts.push(at);
+        }
+    });
+    starts
 }
 
 /// The end (exclusive) of the stretch of words from `i` that a run could
@@ -1417,6 +1550,32 @@ mod tests {
             }
         }
         assert!(in_list(OF_HEADS, "MINISTRY") && !in_list(CONNECTORS, "Ministry"));
+    }
+
+    #[test]
+    fn head_words_are_ascii_and_fit_the_stack_lower_casing() {
+        assert!(head_words().iter().all(|h| h.is_ascii() && h.len() <= 16));
+    }
+
+    #[test]
+    fn head_starts_include_every_capitalised_whole_word_head() {
+        let s = "The Co-operation Council, ACME CORP. and Bankü met; bank Ministry-of (Trust)";
+        let text = Text::new(s, Part::Body, false);
+        let starts = head_starts(&text);
+        for word in [
+            "Co-operation",
+            "Council",
+            "CORP",
+            "Bankü",
+            "Ministry",
+            "Trust",
+        ] {
+            assert!(
+                starts.contains(&s.find(word).unwrap()),
+                "{word}: {starts:?}"
+            );
+        }
+        assert!(!starts.contains(&s.find("bank").unwrap()));
     }
 
     #[test]

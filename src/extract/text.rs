@@ -424,24 +424,71 @@ pub(crate) struct Match {
 /// Texts up to this many bytes keep their match starts (4 bytes each).
 const LISTED_STARTS_MAX_BYTES: usize = 1 << 20;
 
+/// [`SCAN_CLASS`] values.
+const SCAN_OTHER: u8 = 0;
+const SCAN_ALPHANUMERIC: u8 = 1;
+const SCAN_SPACE: u8 = 2;
+const SCAN_NON_ASCII: u8 = 3;
+
+/// What [`scan_match_starts`] needs to know of each byte: an ASCII letter
+/// or digit, ASCII white space, another ASCII char, or part of a non-ASCII
+/// char (decoded).
+const SCAN_CLASS: [u8; 256] = {
+    let mut table = [SCAN_NON_ASCII; 256];
+    let mut b = 0;
+    while b < 128 {
+        let byte = b as u8;
+        table[b] = if byte.is_ascii_alphanumeric() {
+            SCAN_ALPHANUMERIC
+        } else if byte.is_ascii_whitespace() {
+            SCAN_SPACE
+        } else {
+            SCAN_OTHER
+        };
+        b += 1;
+    }
+    table
+};
+
 /// The scan behind [`Text::each_match_start`].
 fn scan_match_starts(s: &str, mut f: impl FnMut(usize)) {
     let bytes = s.as_bytes();
+    let class = |i: usize| SCAN_CLASS[usize::from(bytes[i])];
     let mut previous_alphanumeric = false;
     let mut i = 0;
     while i < bytes.len() {
-        let (alphanumeric, len) = if bytes[i].is_ascii() {
-            (bytes[i].is_ascii_alphanumeric(), 1)
-        } else {
-            let c = s[i..].chars().next().expect("a char starts here");
-            (c.is_alphanumeric(), c.len_utf8())
-        };
-        let inside_word = previous_alphanumeric && alphanumeric;
-        if !inside_word && !bytes[i].is_ascii_whitespace() {
-            f(i);
+        match class(i) {
+            SCAN_ALPHANUMERIC => {
+                if !previous_alphanumeric {
+                    f(i);
+                }
+                // The rest of an ASCII word starts nothing: most bytes of
+                // a text are read by this loop alone.
+                i += 1;
+                while i < bytes.len() && class(i) == SCAN_ALPHANUMERIC {
+                    i += 1;
+                }
+                previous_alphanumeric = true;
+            }
+            SCAN_SPACE => {
+                previous_alphanumeric = false;
+                i += 1;
+            }
+            SCAN_OTHER => {
+                f(i);
+                previous_alphanumeric = false;
+                i += 1;
+            }
+            _ => {
+                let c = s[i..].chars().next().expect("a char starts here");
+                let alphanumeric = c.is_alphanumeric();
+                if !(previous_alphanumeric && alphanumeric) {
+                    f(i);
+                }
+                previous_alphanumeric = alphanumeric;
+                i += c.len_utf8();
+            }
         }
-        previous_alphanumeric = alphanumeric;
-        i += len;
     }
 }
 
@@ -596,6 +643,29 @@ mod tests {
         for byte in 0..=s.len() + 2 {
             let expected = s.char_indices().filter(|&(i, _)| i < byte).count();
             assert_eq!(text.char_offset(byte), expected, "byte {byte}");
+        }
+    }
+
+    #[test]
+    fn match_starts_are_the_chars_that_neither_continue_a_word_nor_are_ascii_space() {
+        for s in [
+            "",
+            "Acme Corp. (ACME) said: \"no\" -- 3.5% in Zürich, São Paulo's 東京 x\u{a0}y",
+            "ab1 \t\n\r\u{c}z \u{b}q é1 1é ü",
+        ] {
+            let mut expected = Vec::new();
+            let mut previous: Option<char> = None;
+            for (i, c) in s.char_indices() {
+                let inside_word =
+                    previous.is_some_and(char::is_alphanumeric) && c.is_alphanumeric();
+                if !inside_word && !c.is_ascii_whitespace() {
+                    expected.push(i);
+                }
+                previous = Some(c);
+            }
+            let mut found = Vec::new();
+            scan_match_starts(s, |i| found.push(i));
+            assert_eq!(found, expected, "{s:?}");
         }
     }
 

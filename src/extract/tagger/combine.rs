@@ -36,7 +36,7 @@
 //! Derived mentions (demonyms), datelines and metadata are the rules' and
 //! are kept as they are.
 
-use std::collections::HashMap;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use super::{NameKind, TaggedName};
 use crate::article::Origin;
@@ -383,11 +383,11 @@ pub(crate) fn combine(
     };
     // How often the tagger read each string as an organization, and the
     // strings it or the rules read as places.
-    let mut org_counts: HashMap<&str, usize> = HashMap::new();
+    let mut org_counts: HashMap<&str, usize> = HashMap::default();
     for n in names.iter().filter(|n| n.kind == NameKind::Organization) {
         *org_counts.entry(surface_of(n)).or_default() += 1;
     }
-    let place_strings: std::collections::HashSet<String> = locations
+    let place_strings: HashSet<String> = locations
         .iter()
         .filter(|l| !l.spans.is_empty())
         .flat_map(|l| l.mentions.iter().cloned())

@@ -33,7 +33,9 @@ pub use train::{DevScores, TrainOptions, TrainReport, train};
 
 use std::borrow::Cow;
 
-use features::{TokenInfo, features, is_shouted, token_infos};
+use features::{
+    SequenceCache, TokenInfo, each_feature, is_shouted, token_infos, token_infos_cached,
+};
 use lexicon::Lexicon;
 use tokens::{Token, tokenize};
 
@@ -204,9 +206,8 @@ impl Model {
     ) {
         scratch.emissions.clear();
         for i in from..to {
-            scratch.hashes.clear();
-            features(&scratch.infos, i - offset, &mut scratch.hashes);
-            scratch.emissions.push(self.emission(&scratch.hashes));
+            let emission = self.emission(&scratch.infos, i - offset);
+            scratch.emissions.push(emission);
         }
         viterbi(
             &scratch.emissions,
@@ -218,30 +219,38 @@ impl Model {
         );
     }
 
-    /// The emission scores of one token's features.
-    fn emission(&self, hashes: &[u64]) -> [f32; LABELS] {
+    /// The emission scores of token `i` of `infos`: the sums of its
+    /// features' weights, added as the features are hashed.
+    fn emission(&self, infos: &[TokenInfo], i: usize) -> [f32; LABELS] {
         let mut out = [0f32; LABELS];
         match &self.emissions {
             Emissions::Quantised { bytes, at, scale } => {
                 let weights = &bytes[*at..];
-                let mut acc = [0i32; LABELS];
-                for &h in hashes {
-                    let row = &weights[self.bucket(h) * LABELS..][..LABELS];
+                // Sums of `i8` weights in `i16` lanes, which the compiler
+                // adds as one vector per feature: a token has fewer than
+                // 90 features (22 plus two per lexicon class of its own and
+                // one per class of each neighbour), so |sum| <= 90 * 127
+                // fits, and the sums are the exact integers `i32` gave.
+                let mut acc = [0i16; LABELS];
+                each_feature(infos, i, |h| {
+                    let row: &[u8; LABELS] = weights[self.bucket(h) * LABELS..][..LABELS]
+                        .try_into()
+                        .expect("a row of LABELS weights");
                     for (a, &w) in acc.iter_mut().zip(row) {
-                        *a += i32::from(w as i8);
+                        *a += i16::from(w as i8);
                     }
-                }
+                });
                 for (o, a) in out.iter_mut().zip(acc) {
-                    *o = a as f32 * scale;
+                    *o = f32::from(a) * scale;
                 }
             }
             Emissions::Float(weights) => {
-                for &h in hashes {
+                each_feature(infos, i, |h| {
                     let row = &weights[self.bucket(h) * LABELS..][..LABELS];
                     for (o, &w) in out.iter_mut().zip(row) {
                         *o += w;
                     }
-                }
+                });
             }
         }
         out
@@ -319,7 +328,7 @@ fn viterbi(
     };
     let mut score = [f32::NEG_INFINITY; LABELS];
     for (to, s) in score.iter_mut().enumerate() {
-        if allowed(start, to) {
+        if ALLOWED[start][to] {
             *s = first[to] + transitions[start][to];
         }
     }
@@ -345,7 +354,7 @@ fn viterbi(
     }
     if let Some(next) = then {
         for (from, s) in score.iter_mut().enumerate() {
-            *s += if allowed(from, next) {
+            *s += if ALLOWED[from][next] {
                 transitions[from][next]
             } else {
                 f32::NEG_INFINITY
@@ -367,7 +376,8 @@ fn viterbi(
 pub(crate) struct Scratch {
     tokens: Vec<Token>,
     infos: Vec<TokenInfo>,
-    hashes: Vec<u64>,
+    /// The token infos of the line being tagged.
+    cache: SequenceCache,
     emissions: Vec<[f32; LABELS]>,
     back: Vec<[u8; LABELS]>,
     labels: Vec<u8>,
@@ -541,12 +551,17 @@ impl Tagger {
         for line in text.split('\n') {
             let base = line_start;
             line_start += line.len() + 1;
-            if !line.chars().any(char::is_uppercase) {
+            // A line with no capital has no name to find. ASCII capitals
+            // are seen without decoding; a non-ASCII line is decoded.
+            let capital = line.bytes().any(|b| b.is_ascii_uppercase())
+                || (!line.is_ascii() && line.chars().any(char::is_uppercase));
+            if !capital {
                 continue;
             }
             scratch.tokens.clear();
             tokenize(line, &mut scratch.tokens);
             let tokens = std::mem::take(&mut scratch.tokens);
+            scratch.cache.reset(tokens.len());
             let word = |i: usize| &line[tokens[i].start as usize..tokens[i].end as usize];
             let shouted = is_shouted((0..tokens.len()).map(word));
             let mut emit = |from: usize, labels: &[u8], emissions: &[[f32; LABELS]]| {
@@ -583,13 +598,14 @@ impl Tagger {
             };
             if full || shouted {
                 scratch.infos.clear();
-                token_infos(
+                token_infos_cached(
                     line,
                     &tokens,
                     (0, tokens.len()),
                     0..tokens.len(),
                     shouted,
                     &self.lexicon,
+                    &mut scratch.cache,
                     &mut scratch.infos,
                 );
                 self.model
@@ -631,13 +647,14 @@ impl Tagger {
                     let lo = start.saturating_sub(2);
                     let hi = (end + 2).min(tokens.len());
                     scratch.infos.clear();
-                    token_infos(
+                    token_infos_cached(
                         line,
                         &tokens,
                         (lo, hi),
                         start..end,
                         shouted,
                         &self.lexicon,
+                        &mut scratch.cache,
                         &mut scratch.infos,
                     );
                     let before = if start == 0 { LABELS } else { 0 };

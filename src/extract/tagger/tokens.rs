@@ -46,8 +46,8 @@ fn keeps_period(word: &str) -> bool {
 /// Appends the tokens of `text` to `out`.
 pub(crate) fn tokenize(text: &str, out: &mut Vec<Token>) {
     let bytes = text.as_bytes();
-    // Length of the whitespace character at `i`, or 0; ASCII bytes are
-    // decided without decoding.
+    // Length of the character at `i` if it is white space, else 0; an
+    // ASCII byte is decided without decoding.
     let space_at = |i: usize| -> usize {
         let b = bytes[i];
         if b < 0x80 {
@@ -57,13 +57,6 @@ pub(crate) fn tokenize(text: &str, out: &mut Vec<Token>) {
             if c.is_whitespace() { c.len_utf8() } else { 0 }
         }
     };
-    let step = |i: usize| -> usize {
-        if bytes[i] < 0x80 {
-            1
-        } else {
-            text[i..].chars().next().map_or(1, char::len_utf8)
-        }
-    };
     let mut i = 0;
     while i < bytes.len() {
         let space = space_at(i);
@@ -71,10 +64,25 @@ pub(crate) fn tokenize(text: &str, out: &mut Vec<Token>) {
             i += space;
             continue;
         }
+        // The chunk runs to the next white space: ASCII bytes that are not
+        // white space are stepped over in a loop of their own, anything
+        // else is decoded.
         let start = i;
         let mut end = i;
-        while end < bytes.len() && space_at(end) == 0 {
-            end += step(end);
+        while end < bytes.len() {
+            let b = bytes[end];
+            if b < 0x80 {
+                if b.is_ascii_whitespace() {
+                    break;
+                }
+                end += 1;
+            } else {
+                let c = text[end..].chars().next().expect("a character starts here");
+                if c.is_whitespace() {
+                    break;
+                }
+                end += c.len_utf8();
+            }
         }
         split_chunk(text, start, end, out);
         i = end;
