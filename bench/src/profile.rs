@@ -36,15 +36,8 @@ pub struct ProfileArgs {
     /// Passes over the queries inside `timed`, after the warm-up pass
     #[arg(long, default_value_t = 1)]
     rounds: usize,
-    /// Location filter of case (c)
-    #[arg(long, default_value = "United States")]
-    location: String,
-    /// Date filter of case (c), inclusive start
-    #[arg(long)]
-    from: Option<String>,
-    /// Date filter of case (c), inclusive end
-    #[arg(long)]
-    to: Option<String>,
+    #[command(flatten)]
+    filter: CaseFilter,
     /// Write the warm-up pass's full results here, one JSON line per query and case
     #[arg(long)]
     dump: Option<PathBuf>,
@@ -53,11 +46,7 @@ pub struct ProfileArgs {
 pub fn run(args: &ProfileArgs) -> Result<()> {
     let queries = corpus::read_queries(&args.queries)?;
     let index = NewsIndex::open_in_dir(&args.index)?;
-    let filter = CaseFilter {
-        location: &args.location,
-        from: args.from.as_deref(),
-        to: args.to.as_deref(),
-    };
+    let filter = &args.filter;
     let mut dump = String::new();
     for case in &args.case {
         if !matches!(case.as_str(), "a" | "b" | "c") {
@@ -65,7 +54,7 @@ pub fn run(args: &ProfileArgs) -> Result<()> {
         }
         let requests: Vec<(&Query, SearchRequest)> = queries
             .iter()
-            .map(|q| (q, case_request(case, q, &filter)))
+            .map(|q| (q, case_request(case, q, filter)))
             .collect();
         for (query, request) in &requests {
             let results = index.search(request)?;

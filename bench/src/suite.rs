@@ -40,15 +40,8 @@ pub struct RunArgs {
     /// How many queries to run as one-shot `dateline search` processes
     #[arg(long, default_value_t = 50)]
     oneshot: usize,
-    /// Location filter of case (c)
-    #[arg(long, default_value = "United States")]
-    location: String,
-    /// Date filter of case (c), inclusive start
-    #[arg(long)]
-    from: Option<String>,
-    /// Date filter of case (c), inclusive end
-    #[arg(long)]
-    to: Option<String>,
+    #[command(flatten)]
+    filter: CaseFilter,
     /// Growth curve: also run on this many unique copies of the corpus (e.g. `1,3,10`)
     #[arg(long, value_delimiter = ',')]
     scale: Vec<usize>,
@@ -271,12 +264,7 @@ fn suite(
     for case in ["a", "b", "c"] {
         let mut total = 0usize;
         let row = time_queries(queries, args.rounds, |q| {
-            let filter = CaseFilter {
-                location: &args.location,
-                from: args.from.as_deref(),
-                to: args.to.as_deref(),
-            };
-            let results = dateline.search(&case_request(case, q, &filter))?;
+            let results = dateline.search(&case_request(case, q, &args.filter))?;
             total += results.total_articles;
             Ok(results.hits.len())
         });
@@ -401,11 +389,18 @@ impl Timed {
     }
 }
 
-/// The filter of case (c).
-pub struct CaseFilter<'a> {
-    pub location: &'a str,
-    pub from: Option<&'a str>,
-    pub to: Option<&'a str>,
+/// The filter of case (c), as `run` and `profile` take it.
+#[derive(Args)]
+pub struct CaseFilter {
+    /// Location filter of case (c)
+    #[arg(long, default_value = "United States")]
+    pub location: String,
+    /// Date filter of case (c), inclusive start
+    #[arg(long)]
+    pub from: Option<String>,
+    /// Date filter of case (c), inclusive end
+    #[arg(long)]
+    pub to: Option<String>,
 }
 
 /// Dateline's request for `query` in `case` (`a`, `b` or `c`): the one the
@@ -418,9 +413,9 @@ pub fn case_request(case: &str, query: &Query, filter: &CaseFilter) -> SearchReq
         request.facet_limit = 0;
     }
     if case == "c" {
-        request = request.filter("location", filter.location);
-        request.from = filter.from.map(str::to_string);
-        request.to = filter.to.map(str::to_string);
+        request = request.filter("location", filter.location.as_str());
+        request.from = filter.from.clone();
+        request.to = filter.to.clone();
     }
     request
 }
@@ -468,9 +463,9 @@ fn markdown(report: &Report, args: &RunArgs) -> String {
         "{} queries, {} timed rounds each after one warm-up; case (c) filter: location `{}`, from {}, to {}\n",
         report.queries,
         report.rounds,
-        args.location,
-        args.from.as_deref().unwrap_or("-"),
-        args.to.as_deref().unwrap_or("-"),
+        args.filter.location,
+        args.filter.from.as_deref().unwrap_or("-"),
+        args.filter.to.as_deref().unwrap_or("-"),
     );
     for suite in &report.suites {
         let _ = writeln!(

@@ -157,7 +157,7 @@ struct Walk {
     roots: VecDeque<PathBuf>,
     current: Option<walkdir::IntoIter>,
     exclude: HashSet<PathBuf>,
-    /// [`path_key`] of each canonical path yielded.
+    /// [`path_digest`] of each canonical path yielded.
     seen: HashSet<u128>,
 }
 
@@ -166,7 +166,7 @@ struct Walk {
 /// walk's memory (12 MB for 190,000 files). Two SipHash digests under
 /// different prefixes; a collision, which would skip a file, is about as
 /// likely as guessing a 128-bit key.
-fn path_key(path: &Path) -> u128 {
+fn path_digest(path: &Path) -> u128 {
     use std::hash::{DefaultHasher, Hash, Hasher};
     let digest = |prefix: u8| {
         let mut hasher = DefaultHasher::new();
@@ -185,7 +185,7 @@ impl Walk {
     /// Says whether this is the first time the file is met.
     fn first_time(&mut self, path: &Path) -> bool {
         let canonical = fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
-        self.seen.insert(path_key(&canonical))
+        self.seen.insert(path_digest(&canonical))
     }
 
     /// Starts walking a root, or returns what to yield for it instead.

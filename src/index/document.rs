@@ -628,14 +628,12 @@ pub(crate) fn article_block(
     // The publication date is the `date` facet's; as a mention (the
     // dateline's "March 3", "today") it would put nearly every article
     // under its own year.
-    let published = entities
-        .published
-        .map(|d| format!("{:04}-{:02}-{:02}", d.year, d.month, d.day));
+    let published = entities.published.map(|d| d.to_string());
     let mut mentioned: Vec<String> = entities
         .dates
         .iter()
         .filter(|date| published.as_deref() != Some(date.value.as_str()))
-        .filter_map(|date| mentioned_path(&date.value))
+        .filter_map(|date| crate::search::date_path(&date.value).ok())
         .collect();
     mentioned.sort_unstable();
     mentioned.dedup();
@@ -787,18 +785,6 @@ pub(crate) fn duplicate_doc(
     doc.add_text(fields.dup_of, primary);
     doc.add_u64(fields.parent, 0);
     doc
-}
-
-/// The `mentioned` facet path of a mentioned date's value (`2008-03-01`,
-/// `2008-03` or `2008`): `/2008/03/01`, `/2008/03`, `/2008`; `None` for
-/// anything else.
-fn mentioned_path(value: &str) -> Option<String> {
-    let parts: Vec<&str> = value.split('-').collect();
-    let widths_fit = parts.len() <= 3
-        && parts.iter().enumerate().all(|(i, part)| {
-            part.len() == if i == 0 { 4 } else { 2 } && part.bytes().all(|b| b.is_ascii_digit())
-        });
-    widths_fit.then(|| format!("/{}", parts.join("/")))
 }
 
 fn text_of(doc: &TantivyDocument, field: tantivy::schema::Field) -> Option<String> {

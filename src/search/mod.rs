@@ -9,6 +9,8 @@
 
 mod cache;
 mod filter;
+
+pub(crate) use filter::date_path;
 mod highlight;
 mod query;
 mod rank;
