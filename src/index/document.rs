@@ -144,7 +144,7 @@ pub(crate) struct PassageDoc {
 struct SharedBlock {
     kind: Field,
     block: Field,
-    path: Field,
+    passage_path: Field,
     parent: Field,
     passage: Field,
     body: Field,
@@ -218,7 +218,7 @@ impl<'a> Iterator for BlockDocValues<'a> {
         let value = match *next {
             0 => (shared.kind, BlockValue::Text(KIND_PASSAGE)),
             1 => (shared.block, BlockValue::Text(&shared.id)),
-            2 => (shared.path, BlockValue::Text(&shared.path_key)),
+            2 => (shared.passage_path, BlockValue::Text(&shared.path_key)),
             3 => (
                 shared.passage,
                 BlockValue::Text(&doc.chunk[doc.passage.clone()]),
@@ -657,7 +657,7 @@ pub(crate) fn article_block(
     let shared = Arc::new(SharedBlock {
         kind: fields.kind,
         block: fields.block,
-        path: fields.path,
+        passage_path: fields.passage_path,
         parent: fields.parent,
         passage: fields.passage,
         body: fields.body,
@@ -972,6 +972,20 @@ mod tests {
             assert_eq!(next, ends.len());
             assert_eq!(joined, body);
         }
+    }
+
+    #[test]
+    fn passage_documents_carry_their_path_in_the_unstored_field_only() {
+        let (fields, _, block) = block_of("Rain in Accra.\n\nRoads closed.".to_string());
+        let (article, passage_docs) = block.split_last().unwrap();
+        assert_eq!(texts(article, fields.path), ["big.txt"]);
+        assert!(!passage_docs.is_empty());
+        for doc in passage_docs {
+            assert_eq!(texts(doc, fields.passage_path), ["big.txt"]);
+            assert!(texts(doc, fields.path).is_empty());
+        }
+        let (schema, _) = crate::schema::Schema::default().build();
+        assert!(!schema.get_field_entry(fields.passage_path).is_stored());
     }
 
     #[test]

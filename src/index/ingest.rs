@@ -377,7 +377,9 @@ impl NewsIndex {
                     .any(|root| canonical.starts_with(root));
                 let shielded = seen.shielded.iter().any(|p| canonical.starts_with(p));
                 if in_scope && !shielded && !seen.files.contains(canonical) {
-                    writer.delete_term(Term::from_field_text(self.fields.path, &entry.path));
+                    for term in self.fields.path_terms(&entry.path) {
+                        writer.delete_term(term);
+                    }
                     writer.delete_term(Term::from_field_text(
                         self.fields.block,
                         &file_block(canonical),
@@ -556,9 +558,13 @@ impl NewsIndex {
                 report.files_changed += 1;
                 // Whatever the file held before is replaced by what it holds
                 // now, also when it was indexed under another spelling.
-                batch.delete_earlier(Term::from_field_text(self.fields.path, &entry.path));
+                for term in self.fields.path_terms(&entry.path) {
+                    batch.delete_earlier(term);
+                }
                 if let Some(old) = old_path.filter(|old| *old != entry.path) {
-                    batch.delete_earlier(Term::from_field_text(self.fields.path, &old));
+                    for term in self.fields.path_terms(&old) {
+                        batch.delete_earlier(term);
+                    }
                 }
                 for prepared in work.articles {
                     report.articles_read += 1;
