@@ -23,7 +23,7 @@ use crate::error::{Error, Result};
 pub const DEFAULT_SCHEMA: &str = include_str!("../index-schema/news.toml");
 
 /// The schema version this build reads and writes.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// The facets every Dateline schema has, in display order.
 pub const FACETS: [&str; 5] = ["location", "organization", "source", "date", "mentioned"];
@@ -343,6 +343,10 @@ impl Schema {
             id: b.add_text_field("id", key() | STORED),
             block: b.add_text_field("block", key()),
             path: b.add_text_field("path", key() | STORED),
+            // Passages need their file's path only to be deleted with it;
+            // stored on each of them it made a twentieth of the doc store,
+            // inside the blocks searches decompress.
+            passage_path: b.add_text_field("passage_path", key()),
             title: b.add_text_field("title", text(&self.text.title, self.text.title.stored)),
             body: b.add_text_field("body", STORED),
             passage: b.add_text_field("passage", text(&self.text.body, false)),
@@ -474,7 +478,10 @@ pub(crate) struct Fields {
     pub id: Field,
     /// The article id on every document of its block, for deleting the block.
     pub block: Field,
+    /// The file's path on article, duplicate and manifest documents.
     pub path: Field,
+    /// The file's path on passage documents: indexed, not stored.
+    pub passage_path: Field,
     pub title: Field,
     /// Stored on the article document; a body over
     /// `index::document::PIECED_BODY_BYTES` is stored in pieces on its
@@ -507,6 +514,7 @@ impl Fields {
             id: get("id")?,
             block: get("block")?,
             path: get("path")?,
+            passage_path: get("passage_path")?,
             title: get("title")?,
             body: get("body")?,
             passage: get("passage")?,
@@ -521,6 +529,16 @@ impl Fields {
             date: get("date")?,
             mentioned: get("mentioned")?,
         })
+    }
+
+    /// The terms that delete every document of a file by its path (as
+    /// stored): its articles, duplicates and manifest entry, and its
+    /// articles' passages.
+    pub(crate) fn path_terms(&self, path: &str) -> [tantivy::Term; 2] {
+        [
+            tantivy::Term::from_field_text(self.path, path),
+            tantivy::Term::from_field_text(self.passage_path, path),
+        ]
     }
 
     /// Returns the facet field of a canonical facet name.

@@ -167,6 +167,27 @@ fn a_deleted_file_loses_its_articles_unless_keep_deleted_is_given() {
 }
 
 #[test]
+fn a_files_passages_go_with_it_when_it_is_edited_deleted_or_removed() {
+    let ws = Workspace::new();
+    ws.index(&["news"]);
+    let passages = |ws: &Workspace| ws.stats()["passages"].as_u64().unwrap();
+    let per_file = passages(&ws) / 4;
+    assert!(per_file > 0);
+    ws.write("news/b.txt", &story("brandnewnonce"));
+    ws.index(&["news"]);
+    assert_eq!(
+        passages(&ws),
+        4 * per_file,
+        "the edited file's old passages are gone"
+    );
+    std::fs::remove_file(ws.path("news/a.txt")).unwrap();
+    ws.index(&["news"]);
+    assert_eq!(passages(&ws), 3 * per_file);
+    run(&mut ws.command(&["remove", "./news/wire"]), 0);
+    assert_eq!(passages(&ws), 2 * per_file);
+}
+
+#[test]
 fn files_indexed_from_other_roots_are_never_touched() {
     let ws = Workspace::new();
     ws.write("other/e.txt", &story("echononce"));

@@ -144,7 +144,7 @@ pub(crate) struct PassageDoc {
 struct SharedBlock {
     kind: Field,
     block: Field,
-    path: Field,
+    passage_path: Field,
     parent: Field,
     passage: Field,
     body: Field,
@@ -218,7 +218,7 @@ impl<'a> Iterator for BlockDocValues<'a> {
         let value = match *next {
             0 => (shared.kind, BlockValue::Text(KIND_PASSAGE)),
             1 => (shared.block, BlockValue::Text(&shared.id)),
-            2 => (shared.path, BlockValue::Text(&shared.path_key)),
+            2 => (shared.passage_path, BlockValue::Text(&shared.path_key)),
             3 => (
                 shared.passage,
                 BlockValue::Text(&doc.chunk[doc.passage.clone()]),
@@ -235,10 +235,14 @@ impl<'a> Iterator for BlockDocValues<'a> {
 }
 
 /// [`Meta`] as stored: a JSON array with no key names, entity names left
-/// out when they equal their facet's last step, and offsets as differences.
+/// out when they equal their facet's last step, mentions left out (empty)
+/// when they equal the name, sources as one letter each (see
+/// [`encode_origins`]) and offsets as differences.
 /// The metadata of an article with its entities' spans was about as long
 /// as its body as a JSON object, and the key names repeated per span and
-/// entity were most of it.
+/// entity were most of it. Since schema version 3, the mentions and
+/// sources are shorter too: on Reuters-21578 the metadata went from 541 to
+/// about 440 bytes per article, read with every hit.
 #[derive(Serialize, Deserialize)]
 struct CompactMeta(
     Option<usize>,
@@ -256,20 +260,68 @@ struct CompactMeta(
 );
 
 /// A [`Location`]: name (empty when it is the facet's last step), facet,
-/// mentions, derived mentions, sources, spans (see [`encode_spans`]).
+/// mentions (see [`stored_mentions`]), derived mentions, sources (see
+/// [`encode_origins`]), spans (see [`encode_spans`]).
 #[derive(Serialize, Deserialize)]
-struct CompactLocation(
-    String,
-    String,
-    Vec<String>,
-    Vec<String>,
-    Vec<Origin>,
-    Vec<i64>,
-);
+struct CompactLocation(String, String, Vec<String>, Vec<String>, String, Vec<i64>);
 
 /// An [`Organization`], as [`CompactLocation`] without derived mentions.
 #[derive(Serialize, Deserialize)]
-struct CompactOrganization(String, String, Vec<String>, Vec<Origin>, Vec<i64>);
+struct CompactOrganization(String, String, Vec<String>, String, Vec<i64>);
+
+/// Mentions to store: each one equal to the entity's name is left empty
+/// (`Switzerland` for Switzerland, most organizations' only mention).
+fn stored_mentions(mentions: &[String], name: &str) -> Vec<String> {
+    mentions
+        .iter()
+        .map(|m| if m == name { String::new() } else { m.clone() })
+        .collect()
+}
+
+/// The mentions back from [`stored_mentions`], given the full name.
+fn full_mentions(mentions: Vec<String>, name: &str) -> Vec<String> {
+    mentions
+        .into_iter()
+        .map(|m| if m.is_empty() { name.to_string() } else { m })
+        .collect()
+}
+
+/// The letter of an [`Origin`] in stored sources (a match, so that a new
+/// origin cannot be added without a letter).
+fn origin_letter(origin: Origin) -> char {
+    match origin {
+        Origin::Text => 't',
+        Origin::Title => 'h',
+        Origin::Dateline => 'd',
+        Origin::Metadata => 'm',
+        Origin::Demonym => 'n',
+        Origin::Filename => 'f',
+    }
+}
+
+/// Sources as one letter each (`["text","dateline"]` becomes `"td"`).
+fn encode_origins(origins: &[Origin]) -> String {
+    origins.iter().map(|o| origin_letter(*o)).collect()
+}
+
+/// Sources back from [`encode_origins`]; a letter that names none (from a
+/// damaged store) is left out.
+fn decode_origins(letters: &str) -> Vec<Origin> {
+    letters
+        .chars()
+        .filter_map(|c| {
+            Some(match c {
+                't' => Origin::Text,
+                'h' => Origin::Title,
+                'd' => Origin::Dateline,
+                'm' => Origin::Metadata,
+                'n' => Origin::Demonym,
+                'f' => Origin::Filename,
+                _ => return None,
+            })
+        })
+        .collect()
+}
 
 /// The name to store: empty when the facet's last step already says it.
 fn stored_name(name: &str, facet: &str) -> String {
@@ -352,9 +404,9 @@ impl Meta {
                     CompactLocation(
                         stored_name(&l.name, &l.facet),
                         l.facet.clone(),
-                        l.mentions.clone(),
+                        stored_mentions(&l.mentions, &l.name),
                         l.derived.clone(),
-                        l.sources.clone(),
+                        encode_origins(&l.sources),
                         encode_spans(&l.spans),
                     )
                 })
@@ -365,8 +417,8 @@ impl Meta {
                     CompactOrganization(
                         stored_name(&o.name, &o.facet),
                         o.facet.clone(),
-                        o.mentions.clone(),
-                        o.sources.clone(),
+                        stored_mentions(&o.mentions, &o.name),
+                        encode_origins(&o.sources),
                         encode_spans(&o.spans),
                     )
                 })
@@ -395,25 +447,31 @@ impl Meta {
             locations: l
                 .into_iter()
                 .map(
-                    |CompactLocation(name, facet, mentions, derived, sources, spans)| Location {
-                        name: full_name(name, &facet),
-                        facet,
-                        mentions,
-                        derived,
-                        sources,
-                        spans: decode_spans(&spans),
+                    |CompactLocation(name, facet, mentions, derived, sources, spans)| {
+                        let name = full_name(name, &facet);
+                        Location {
+                            mentions: full_mentions(mentions, &name),
+                            name,
+                            facet,
+                            derived,
+                            sources: decode_origins(&sources),
+                            spans: decode_spans(&spans),
+                        }
                     },
                 )
                 .collect(),
             organizations: o
                 .into_iter()
                 .map(
-                    |CompactOrganization(name, facet, mentions, sources, spans)| Organization {
-                        name: full_name(name, &facet),
-                        facet,
-                        mentions,
-                        sources,
-                        spans: decode_spans(&spans),
+                    |CompactOrganization(name, facet, mentions, sources, spans)| {
+                        let name = full_name(name, &facet);
+                        Organization {
+                            mentions: full_mentions(mentions, &name),
+                            name,
+                            facet,
+                            sources: decode_origins(&sources),
+                            spans: decode_spans(&spans),
+                        }
                     },
                 )
                 .collect(),
@@ -657,7 +715,7 @@ pub(crate) fn article_block(
     let shared = Arc::new(SharedBlock {
         kind: fields.kind,
         block: fields.block,
-        path: fields.path,
+        passage_path: fields.passage_path,
         parent: fields.parent,
         passage: fields.passage,
         body: fields.body,
@@ -975,6 +1033,20 @@ mod tests {
     }
 
     #[test]
+    fn passage_documents_carry_their_path_in_the_unstored_field_only() {
+        let (fields, _, block) = block_of("Rain in Accra.\n\nRoads closed.".to_string());
+        let (article, passage_docs) = block.split_last().unwrap();
+        assert_eq!(texts(article, fields.path), ["big.txt"]);
+        assert!(!passage_docs.is_empty());
+        for doc in passage_docs {
+            assert_eq!(texts(doc, fields.passage_path), ["big.txt"]);
+            assert!(texts(doc, fields.path).is_empty());
+        }
+        let (schema, _) = crate::schema::Schema::default().build();
+        assert!(!schema.get_field_entry(fields.passage_path).is_stored());
+    }
+
+    #[test]
     fn a_body_under_the_threshold_is_stored_whole_on_the_article() {
         let body = "Rain in Accra.\n\nRoads closed.".to_string();
         let (fields, passages, block) = block_of(body.clone());
@@ -1145,6 +1217,30 @@ mod tests {
         let meta = Meta::from_stored(negative).expect("well-formed");
         assert!(meta.passages.is_empty());
         assert_eq!(decode_spans(&[0, -1, 5]), Vec::new());
+    }
+
+    #[test]
+    fn every_origin_reads_back_from_its_letter_and_unknown_letters_are_dropped() {
+        let all = [
+            Origin::Text,
+            Origin::Title,
+            Origin::Dateline,
+            Origin::Metadata,
+            Origin::Demonym,
+            Origin::Filename,
+        ];
+        let letters = encode_origins(&all);
+        assert_eq!(letters.chars().count(), all.len());
+        assert_eq!(decode_origins(&letters), all);
+        assert_eq!(decode_origins("t?d"), [Origin::Text, Origin::Dateline]);
+    }
+
+    #[test]
+    fn mentions_equal_to_the_name_are_stored_empty_and_read_back_whole() {
+        let mentions = vec!["Mali".to_string(), "MALI".to_string()];
+        let stored = stored_mentions(&mentions, "Mali");
+        assert_eq!(stored, ["", "MALI"]);
+        assert_eq!(full_mentions(stored, "Mali"), mentions);
     }
 
     #[test]

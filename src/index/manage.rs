@@ -122,7 +122,7 @@ impl NewsIndex {
                         .strip_prefix(&key)
                         .is_some_and(|rest| rest.starts_with('/'));
                 if entry.canonical.starts_with(&canonical) || as_typed {
-                    terms.push(Term::from_field_text(self.fields.path, &entry.path));
+                    terms.extend(self.fields.path_terms(&entry.path));
                     terms.push(Term::from_field_text(
                         self.fields.block,
                         &file_block(&entry.canonical),
@@ -134,7 +134,7 @@ impl NewsIndex {
             // Articles written before the index had a manifest.
             let path = Term::from_field_text(self.fields.path, &key);
             if !matched && count_term(&searcher, &path)? > 0 {
-                terms.push(path);
+                terms.extend(self.fields.path_terms(&key));
                 matched = true;
             }
             if !matched {

@@ -37,20 +37,22 @@ fn index_settings() -> tantivy::IndexSettings {
 }
 
 /// zstd level 4. Decompressing a block is most of what a search spends on
-/// the articles it shows (each one not in the cache costs a block), and that
-/// cost follows the block's size; level 4 packs small blocks well enough to
-/// afford them: on Reuters-21578, 12 KiB blocks at level 4 make about the
-/// store that 32 KiB blocks at level 1 made, for a fifth fewer instructions
-/// per search, for three times level 1's compression work (11% more
-/// instructions for the whole of `dateline index`). Level 6 in 10 KiB blocks
-/// saved another 5% of a search, but level 6 compresses with about 1.4
-/// times level 4's work (BENCHMARKS.md, "Search latency, round 4").
+/// the articles it shows (each one not in the cache costs a whole block),
+/// and that cost follows the block's size, so blocks are small; zstd packs
+/// small blocks worse, which the store affords because it holds little
+/// that searches do not read (manifest documents in blocks of their own,
+/// no path on passages, compact metadata). Level 4 in 5.5 KiB blocks on
+/// Reuters-21578: 14% fewer instructions per search than 12 KiB blocks,
+/// the index 1.28x its input (the target is 1.3x). Levels 5 and 6 packed
+/// the same blocks 0.5% and 0.6% smaller and saved under 1% of a search
+/// for 3% and 5% more instructions for the whole of `dateline index`
+/// (BENCHMARKS.md, "The doc store, round 5").
 const DOCSTORE_ZSTD_LEVEL: i32 = 4;
 
 /// Doc-store block size in bytes (see `DOCSTORE_ZSTD_LEVEL`). An index
 /// written with another block size or level reads as before: tantivy keeps
 /// both in the index.
-const DOCSTORE_BLOCK: usize = 12 * 1024;
+const DOCSTORE_BLOCK: usize = 5632;
 
 /// The file, beside tantivy's own, that records the schema an index was built with.
 const SCHEMA_FILE: &str = "dateline-schema.toml";
