@@ -763,7 +763,7 @@ impl NewsIndex {
         let mut pending = weights;
         // Most frequent last, to pop; ties in any order (all are scored
         // before the bound can stop on them).
-        pending.sort_by(|a, b| a.0.total_cmp(&b.0));
+        pending.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
         let mut scored: Vec<(f32, &str, Term)> = Vec::with_capacity(pending.len());
         let mut two: FxHashMap<Term, bool> = FxHashMap::default();
         let mut batch = 32;
@@ -776,7 +776,9 @@ impl NewsIndex {
                 let df = searcher.doc_freq(&term)?;
                 scored.push((weight * rank::idf(df, passages), surface, term));
             }
-            scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1)));
+            // A total order (distinct words have distinct surface forms), so
+            // an unstable sort gives the stable one's order.
+            scored.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1)));
             // A word found in one article only (repeated in its passages)
             // says nothing about what the top articles share; it is dropped.
             let mut kept = Vec::new();
@@ -1124,13 +1126,20 @@ impl NewsIndex {
             let mut tallies = Vec::new();
             for facet in FACETS.iter().filter(|_| request.facet_limit > 0) {
                 let reader = segment.facet_reader(facet)?;
-                let docs = matched.iter().map(|m| m.doc);
+                let own = mask(&|g| g.facet == *facet);
+                // Only the articles this facet counts (those passing the
+                // other facets' filters) have their ordinals resolved.
+                let docs: Vec<DocId> = matched
+                    .iter()
+                    .zip(&group_passes)
+                    .filter(|(_, passes)| **passes | own == all)
+                    .map(|(m, _)| m.doc)
+                    .collect();
                 let nodes = &active[facet];
                 let names = self
                     .cache
                     .facet_names(searcher, segment.segment_id(), facet, nodes);
-                let own = mask(&|g| g.facet == *facet);
-                tallies.push((*facet, own, FacetTally::new(reader, docs, nodes, names)?));
+                tallies.push((*facet, own, FacetTally::new(reader, &docs, nodes, names)?));
             }
             candidates.reserve(matched.len());
             for (m, passes) in matched.into_iter().zip(group_passes) {
@@ -2071,19 +2080,21 @@ impl FacetTally {
     /// instructions of a one-term query); sorted, each block is read once.
     fn new(
         reader: tantivy::fastfield::FacetReader,
-        docs: impl Iterator<Item = DocId>,
+        docs: &[DocId],
         nodes: &[String; 2],
         names: Arc<Mutex<FacetNames>>,
     ) -> Result<FacetTally> {
         // Ordinals already resolved (by this search or an earlier one) are
         // looked up one by one; only the others are collected and sorted.
-        let mut local: FxHashMap<u64, [Option<u32>; 2]> = FxHashMap::default();
+        // Sized for an ordinal or so per article, so that it rarely grows.
+        let mut local: FxHashMap<u64, [Option<u32>; 2]> =
+            FxHashMap::with_capacity_and_hasher(docs.len(), Default::default());
         let mut shared_of = [Vec::new(), Vec::new()];
         let mut dense_of = [FxHashMap::default(), FxHashMap::default()];
         let mut counts = [Vec::new(), Vec::new()];
         let mut shared = names.lock().unwrap_or_else(|e| e.into_inner());
         let mut missing: Vec<u64> = Vec::new();
-        for doc in docs {
+        for &doc in docs {
             for ord in reader.facet_ords(doc) {
                 if local.contains_key(&ord) {
                     continue;
