@@ -766,7 +766,7 @@ impl NewsIndex {
         pending.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
         let mut scored: Vec<(f32, &str, Term)> = Vec::with_capacity(pending.len());
         let mut two: FxHashMap<Term, bool> = FxHashMap::default();
-        let mut batch = 32;
+        let mut batch = 16;
         loop {
             for _ in 0..batch {
                 let Some((weight, surface, term)) = pending.pop() else {
@@ -1651,14 +1651,13 @@ impl SegmentScan<'_> {
         }
         events.sort_by_key(|e| e.doc);
 
-        // Buffers reused across articles.
-        let mut title = vec![0.0f32; n];
-        let mut title_tf = vec![0.0f32; n];
-        let mut body = vec![0.0f32; n];
+        // Buffers reused across articles: an article's sums per clause
+        // (headline score, headline tf, body, best passage score) in one
+        // vector, so that starting an article zeroes it in one call.
+        let mut sums = vec![0.0f32; 4 * n];
         let mut matched = vec![false; n];
         let mut tf = vec![0.0f32; n];
         let mut scores = vec![0.0f32; n];
-        let mut best = vec![0.0f32; n];
         let mut totals: Vec<f32> = Vec::new();
         let mut found: Vec<f32> = Vec::new();
         let pairs_norm = n.saturating_sub(1).max(1) as f32;
@@ -1675,11 +1674,11 @@ impl SegmentScan<'_> {
             if excluded.contains(&article) {
                 continue;
             }
-            title.fill(0.0);
-            title_tf.fill(0.0);
-            body.fill(0.0);
+            sums.fill(0.0);
+            let (title, rest) = sums.split_at_mut(n);
+            let (title_tf, rest) = rest.split_at_mut(n);
+            let (body, best) = rest.split_at_mut(n);
             matched.fill(false);
-            best.fill(0.0);
             totals.clear();
             let start = pool.len() as u32;
             let mut proximity: f32 = 0.0;
@@ -1782,7 +1781,7 @@ impl SegmentScan<'_> {
             parts.article = self
                 .plans
                 .iter()
-                .zip(body.iter().zip(&title_tf))
+                .zip(body.iter().zip(title_tf.iter()))
                 .map(|(plan, (&value, &title_tf))| match &plan.body {
                     Some(BodyWeight::Term { idf_article, .. }) => {
                         idf_article * rank::tf_part(self.ranking, value + w * title_tf, length, avg)
