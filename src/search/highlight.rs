@@ -237,7 +237,9 @@ impl Highlighter {
                     .collect()
             })
             .collect();
-        let mut tokens: Vec<(usize, usize, usize)> = Vec::new();
+        // News words with their separators average over four bytes, so
+        // this is room for a passage's tokens at once (it grows if not).
+        let mut tokens: Vec<(usize, usize, usize)> = Vec::with_capacity(text.len() / 4 + 1);
         analyzer.each(text, |token, from, to| {
             let id = words.iter().position(|w| *w == token).unwrap_or(usize::MAX);
             tokens.push((id, from, to));

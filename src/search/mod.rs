@@ -23,13 +23,13 @@ pub use related::RelatedRequest;
 pub(crate) use cache::SearchCache;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::ops::Bound;
+use std::ops::Range;
 use std::sync::{Arc, Mutex};
 
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 use tantivy::query::{
-    BooleanQuery, BoostQuery, EnableScoring, PhraseQuery, Query, RangeQuery, TermQuery, Weight,
+    BooleanQuery, BoostQuery, EnableScoring, PhraseQuery, Query, TermQuery, Weight,
 };
 use tantivy::schema::{Facet, IndexRecordOption, Value};
 use tantivy::{
@@ -290,17 +290,25 @@ struct Candidate {
     doc: DocId,
     score: f32,
     published: Option<i64>,
-    /// Matched passages: (passage doc, score).
-    passages: Vec<(DocId, f32)>,
+    /// Matched passages, as (passage doc, score): a range of the search's
+    /// passage pool (one vector for all candidates, not one each).
+    passages: Range<u32>,
+    /// The article's first passage document.
+    first: DocId,
+    /// The article's length for the whole-article score (its passages'
+    /// lengths and the weighted headline's), for re-scoring.
+    length: f32,
     parts: ScoreParts,
 }
 
 /// Facet counts per (facet, counted at the parent of the active node).
-type Counts = BTreeMap<(&'static str, bool), HashMap<String, usize>>;
+type Counts = BTreeMap<(&'static str, bool), FxHashMap<Arc<str>, usize>>;
 
 /// Every matching article of a request, sorted, and what hits need.
 struct Found {
     candidates: Vec<Candidate>,
+    /// The candidates' scored passages (see [`Candidate::passages`]).
+    passages: ScoredPassages,
     counts: Counts,
     resolved_filters: Vec<ResolvedFilter>,
     highlighter: Highlighter,
@@ -315,8 +323,16 @@ struct Found {
 /// One group of filters that must all hold: one facet's filters.
 struct FilterGroup {
     facet: &'static str,
-    weight: Box<dyn Weight>,
+    /// The facet values (ORed), when the group has any.
+    weight: Option<Box<dyn Weight>>,
+    /// Publication date bounds (inclusive), checked on the article's
+    /// `published` column: a lookup per matched article, where a range
+    /// query's doc set scans the column block by block to seek to it.
+    dates: Option<DateBounds>,
 }
+
+/// Inclusive publication date bounds; `None` is open.
+type DateBounds = (Option<DateTime>, Option<DateTime>);
 
 impl NewsIndex {
     /// Runs a search.
@@ -324,6 +340,7 @@ impl NewsIndex {
         let searcher = self.reader.searcher();
         let Found {
             candidates,
+            mut passages,
             counts,
             resolved_filters,
             highlighter,
@@ -343,9 +360,11 @@ impl NewsIndex {
             .take(request.limit)
             .enumerate()
         {
+            let range = candidate.passages.start as usize..candidate.passages.end as usize;
             hits.push(self.hit(
                 &searcher,
                 candidate,
+                &mut passages[range],
                 request,
                 &highlighter,
                 &mut body_analyzer,
@@ -355,26 +374,37 @@ impl NewsIndex {
         self.cache.give_back(body_analyzer);
         let top = |facet: &str| -> Vec<FacetCount> {
             let own = counts.get(&(facet, false)).filter(|m| !m.is_empty());
-            let mut list: Vec<FacetCount> = own
-                .or_else(|| counts.get(&(facet, true)))
-                .map(|m| {
-                    m.iter()
-                        .map(|(v, c)| FacetCount {
-                            value: v.clone(),
-                            count: *c,
-                        })
-                        .collect()
-                })
-                .unwrap_or_default();
+            let Some(all) = own.or_else(|| counts.get(&(facet, true))) else {
+                return Vec::new();
+            };
             // The places the gazetteer could not put in the hierarchy are
             // no continent: the location root lists the continents only,
             // and `--location /Unplaced` (or a name) reaches them.
-            if facet == "location" {
-                list.retain(|c| c.value != crate::extract::tagger::UNPLACED);
+            let mut list: Vec<(&str, usize)> = all
+                .iter()
+                .map(|(v, c)| (v.as_ref(), *c))
+                .filter(|(v, _)| facet != "location" || *v != crate::extract::tagger::UNPLACED)
+                .collect();
+            // Most articles first, then by value: a total order (values are
+            // distinct), so selecting the first `facet_limit` and sorting
+            // those gives what sorting them all would.
+            let order =
+                |a: &(&str, usize), b: &(&str, usize)| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0));
+            let limit = request.facet_limit;
+            if limit == 0 {
+                return Vec::new();
             }
-            list.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
-            list.truncate(request.facet_limit);
-            list
+            if limit < list.len() {
+                list.select_nth_unstable_by(limit - 1, order);
+                list.truncate(limit);
+            }
+            list.sort_unstable_by(order);
+            list.into_iter()
+                .map(|(value, count)| FacetCount {
+                    value: value.to_string(),
+                    count,
+                })
+                .collect()
         };
         Ok(SearchResults {
             total_articles,
@@ -466,7 +496,13 @@ impl NewsIndex {
             // feedback word cannot match on its own, so nothing matches).
             if quick
                 && !found.unscored
-                && self.rerank(searcher, request, &mut found.candidates, &extra)?
+                && self.rerank(
+                    searcher,
+                    request,
+                    &mut found.candidates,
+                    &mut found.passages,
+                    &extra,
+                )?
             {
                 found.feedback = extra.iter().map(|c| (c.text.clone(), c.weight)).collect();
                 return Ok(found);
@@ -572,42 +608,70 @@ impl NewsIndex {
             .iter()
             .flat_map(|c| analyze(&mut analyzer, &c.text))
             .collect();
+        // The articles, read once, then their headlines and bodies (a body
+        // stored in pieces, a huge article's, is joined; any other is
+        // borrowed from its document). Only those two fields are looked at:
+        // the stored metadata is not parsed.
+        let mut docs = Vec::with_capacity(top.len());
+        for candidate in top {
+            let address = DocAddress::new(candidate.segment, candidate.doc);
+            docs.push((address, searcher.doc::<TantivyDocument>(address)?));
+        }
+        let mut texts: Vec<std::borrow::Cow<str>> = Vec::with_capacity(2 * docs.len());
+        for (address, doc) in &docs {
+            let title = doc.get_first(self.fields.title).and_then(|v| v.as_str());
+            texts.push(std::borrow::Cow::Borrowed(title.unwrap_or_default()));
+            texts.push(article_body(searcher, *address, &self.fields, doc)?);
+        }
         // One slot per distinct word of the top articles: its summed
-        // normalized frequency, its count in the article being read, and a
-        // surface form (the first seen). Each word's key and surface are
-        // copied once for all the articles, not once per article.
-        // Fx hashing: the map takes every word of the top articles, and its
-        // order never reaches the result (the words are sorted).
-        let mut slots: FxHashMap<String, u32> = FxHashMap::default();
+        // normalized frequency, its count in the article being read, its
+        // key and a surface form (the first seen). Keys are copied once
+        // into one buffer and surfaces are places in `texts`, so a new word
+        // costs no allocation of its own. A word is found by its hash, the
+        // key compared; a different word of the same hash (rare) goes to a
+        // map of its own.
+        let mut keys = String::new();
+        let mut by_hash: FxHashMap<u64, u32> = FxHashMap::default();
+        let mut collided: FxHashMap<String, u32> = FxHashMap::default();
         let mut words: Vec<FeedbackWord> = Vec::new();
         // Slots met in the current article, in order of first occurrence.
         let mut met: Vec<u32> = Vec::new();
-        for candidate in top {
-            let address = DocAddress::new(candidate.segment, candidate.doc);
-            let doc: TantivyDocument = searcher.doc(address)?;
-            // Headline and body only: the stored metadata is not parsed.
-            let field = |f| {
-                doc.get_first(f)
-                    .and_then(|v| v.as_str())
-                    .unwrap_or_default()
-            };
-            // A body stored in pieces (a huge article) is joined; any
-            // other is borrowed from the document.
-            let body = article_body(searcher, address, &self.fields, &doc)?;
+        for (article, pair) in texts.chunks(2).enumerate() {
             let mut len: f32 = 0.0;
             // Headline then body: no word spans the two.
-            for text in [field(self.fields.title), body.as_ref()] {
+            for (part, text) in pair.iter().enumerate() {
+                let at = (2 * article + part) as u32;
                 tokens.each(text, |token, from, to| {
                     len += 1.0;
-                    let slot = match slots.get(token) {
-                        Some(&slot) => slot,
+                    let hash = {
+                        use std::hash::{Hash, Hasher};
+                        let mut hasher = rustc_hash::FxHasher::default();
+                        token.hash(&mut hasher);
+                        hasher.finish()
+                    };
+                    let found = match by_hash.get(&hash) {
+                        Some(&slot) if words[slot as usize].key(&keys) == token => Some(slot),
+                        Some(_) => collided.get(token).copied(),
+                        None => None,
+                    };
+                    let slot = match found {
+                        Some(slot) => slot,
                         None => {
                             let slot = words.len() as u32;
-                            slots.insert(token.to_string(), slot);
+                            if let std::collections::hash_map::Entry::Vacant(e) =
+                                by_hash.entry(hash)
+                            {
+                                e.insert(slot);
+                            } else {
+                                collided.insert(token.to_string(), slot);
+                            }
+                            let start = keys.len() as u32;
+                            keys.push_str(token);
                             words.push(FeedbackWord {
                                 weight: 0.0,
                                 tf: 0.0,
-                                surface: text[from..to].to_string(),
+                                key: (start, keys.len() as u32),
+                                surface: (at, from as u32, to as u32),
                                 asked: asked.contains(token),
                             });
                             slot
@@ -628,11 +692,15 @@ impl NewsIndex {
                 word.tf = 0.0;
             }
         }
-        let weights: Vec<(f32, String, String)> = slots
-            .into_iter()
-            .filter_map(|(term, slot)| {
-                let word = &mut words[slot as usize];
-                (!word.asked).then(|| (word.weight, std::mem::take(&mut word.surface), term))
+        // In slot order: the order of the candidates does not change which
+        // words `top_feedback_words` keeps.
+        let weights: Vec<(f32, &str, &str)> = words
+            .iter()
+            .filter(|word| !word.asked)
+            .map(|word| {
+                let (at, from, to) = word.surface;
+                let surface = &texts[at as usize][from as usize..to as usize];
+                (word.weight, surface, word.key(&keys))
             })
             .collect();
         self.cache.give_back(tokens);
@@ -676,37 +744,41 @@ impl NewsIndex {
     ///
     /// Exactly the words a full ranking of every candidate would keep, with
     /// far fewer document frequency lookups: candidates are scored in order
-    /// of frequency, and since no idf exceeds that of an absent word, once
-    /// the next frequency times that bound is below the last kept score, no
-    /// unscored word can enter the list.
+    /// of frequency, and since a kept word's idf is at most that of a word
+    /// in two passages, once the next frequency times that bound is below
+    /// the last kept score, no unscored word can enter the list.
     fn top_feedback_words(
         &self,
         searcher: &Searcher,
-        weights: Vec<(f32, String, String)>,
+        weights: Vec<(f32, &str, &str)>,
         passages: u64,
         wanted: usize,
     ) -> Result<Vec<(f32, String)>> {
         if wanted == 0 {
             return Ok(Vec::new());
         }
-        let ceiling = rank::idf(0, passages);
+        // A kept word is in two articles, so in two passage documents at
+        // least: its idf is at most that of a word in two.
+        let ceiling = rank::idf(2, passages);
         let mut pending = weights;
         // Most frequent last, to pop; ties in any order (all are scored
         // before the bound can stop on them).
-        pending.sort_by(|a, b| a.0.total_cmp(&b.0));
-        let mut scored: Vec<(f32, String, Term)> = Vec::new();
+        pending.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
+        let mut scored: Vec<(f32, &str, Term)> = Vec::with_capacity(pending.len());
         let mut two: FxHashMap<Term, bool> = FxHashMap::default();
-        let mut batch = 32;
+        let mut batch = 16;
         loop {
             for _ in 0..batch {
                 let Some((weight, surface, term)) = pending.pop() else {
                     break;
                 };
-                let term = Term::from_field_text(self.fields.passage, &term);
+                let term = Term::from_field_text(self.fields.passage, term);
                 let df = searcher.doc_freq(&term)?;
                 scored.push((weight * rank::idf(df, passages), surface, term));
             }
-            scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+            // A total order (distinct words have distinct surface forms), so
+            // an unstable sort gives the stable one's order.
+            scored.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1)));
             // A word found in one article only (repeated in its passages)
             // says nothing about what the top articles share; it is dropped.
             let mut kept = Vec::new();
@@ -723,7 +795,7 @@ impl NewsIndex {
                     }
                 };
                 if shared {
-                    kept.push((*score, surface.clone()));
+                    kept.push((*score, surface.to_string()));
                 }
             }
             let done = match (pending.last(), kept.last()) {
@@ -791,6 +863,8 @@ impl NewsIndex {
         }
 
         let disabled = || EnableScoring::disabled_from_searcher(searcher);
+        let dates =
+            (from.is_some() || to.is_some()).then(|| (from.map(date_time), to.map(date_time)));
         let mut groups = Vec::new();
         for (facet, paths) in &by_facet {
             let field = self.fields.facet(facet);
@@ -804,22 +878,18 @@ impl NewsIndex {
                     ))
                 })
                 .collect();
-            let mut query: Box<dyn Query> = Box::new(BooleanQuery::union(terms));
-            if *facet == "date" && (from.is_some() || to.is_some()) {
-                query = Box::new(BooleanQuery::intersection(vec![
-                    query,
-                    self.date_range(from, to),
-                ]));
-            }
+            let query: Box<dyn Query> = Box::new(BooleanQuery::union(terms));
             groups.push(FilterGroup {
                 facet,
-                weight: query.weight(disabled())?,
+                weight: Some(query.weight(disabled())?),
+                dates: if *facet == "date" { dates } else { None },
             });
         }
-        if !by_facet.contains_key("date") && (from.is_some() || to.is_some()) {
+        if !by_facet.contains_key("date") && dates.is_some() {
             groups.push(FilterGroup {
                 facet: "date",
-                weight: self.date_range(from, to).weight(disabled())?,
+                weight: None,
+                dates,
             });
         }
 
@@ -1005,6 +1075,7 @@ impl NewsIndex {
 
         // Scan every segment.
         let mut candidates = Vec::new();
+        let mut pool = ScoredPassages::new();
         // Counts for each facet's active node and, for when a selected
         // leaf has no children, for its parent (so its siblings show).
         let mut counts: Counts = BTreeMap::new();
@@ -1039,47 +1110,62 @@ impl NewsIndex {
                 title_weight,
                 explain: request.explain,
             };
-            let matched = scan.matches()?;
-            let group_passes = filter_passes(&groups, segment, &matched.articles)?;
+            let matched = scan.matches(&mut pool)?;
             let published = segment.fast_fields().date("published").ok();
+            let group_passes = filter_passes(&groups, segment, published.as_ref(), &matched)?;
+            // The masks of all groups, and of each facet's own groups (which
+            // its counts ignore).
+            let mask = |keep: &dyn Fn(&FilterGroup) -> bool| {
+                groups
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, g)| keep(g))
+                    .fold(0u32, |m, (i, _)| m | 1 << i)
+            };
+            let all = mask(&|_| true);
             let mut tallies = Vec::new();
             for facet in FACETS.iter().filter(|_| request.facet_limit > 0) {
                 let reader = segment.facet_reader(facet)?;
-                let docs = matched.articles.iter().map(|(doc, _, _)| *doc);
+                let own = mask(&|g| g.facet == *facet);
+                // Only the articles this facet counts (those passing the
+                // other facets' filters) have their ordinals resolved.
+                let docs: Vec<DocId> = matched
+                    .iter()
+                    .zip(&group_passes)
+                    .filter(|(_, passes)| **passes | own == all)
+                    .map(|(m, _)| m.doc)
+                    .collect();
                 let nodes = &active[facet];
                 let names = self
                     .cache
                     .facet_names(searcher, segment.segment_id(), facet, nodes);
-                tallies.push((*facet, FacetTally::new(reader, docs, nodes, names)?));
+                tallies.push((*facet, own, FacetTally::new(reader, &docs, nodes, names)?));
             }
-            for ((doc, parts, passages), passes) in matched.articles.into_iter().zip(group_passes) {
-                if passes.iter().all(|&p| p) {
+            candidates.reserve(matched.len());
+            for (m, passes) in matched.into_iter().zip(group_passes) {
+                let doc = m.doc;
+                if passes == all {
                     candidates.push(Candidate {
                         segment: segment_ord as u32,
                         doc,
-                        score: parts.total(ranking),
-                        parts,
+                        score: m.parts.total(ranking),
+                        parts: m.parts,
                         published: published
                             .as_ref()
                             .and_then(|c| c.first(doc))
                             .map(|d: DateTime| d.into_timestamp_secs()),
-                        passages,
+                        passages: m.passages,
+                        first: m.first,
+                        length: m.length,
                     });
                 }
-                if request.facet_limit == 0 {
-                    continue;
-                }
-                for (facet, tally) in &mut tallies {
-                    let others_pass = groups
-                        .iter()
-                        .zip(&passes)
-                        .all(|(g, &p)| p || g.facet == *facet);
-                    if others_pass {
+                for (facet, own, tally) in &mut tallies {
+                    if passes | *own == all {
                         tally.count(doc, &active[*facet])?;
                     }
                 }
             }
-            for (facet, tally) in tallies {
+            for (facet, _, tally) in tallies {
                 tally.add_to(facet, &mut counts);
             }
         }
@@ -1098,6 +1184,7 @@ impl NewsIndex {
         }
         Ok(Found {
             candidates,
+            passages: pool,
             counts,
             resolved_filters,
             highlighter,
@@ -1226,18 +1313,14 @@ impl NewsIndex {
             .collect()
     }
 
-    fn date_range(&self, from: Option<Date>, to: Option<Date>) -> Box<dyn Query> {
-        let bound = |date: Option<Date>| match date {
-            Some(d) => Bound::Included(Term::from_field_date(self.fields.published, date_time(d))),
-            None => Bound::Unbounded,
-        };
-        Box::new(RangeQuery::new(bound(from), bound(to)))
-    }
-
+    /// The hit for `candidate`, whose scored passages are `matched`.
+    // What every hit of a page shares is passed as it is, not bundled.
+    #[allow(clippy::too_many_arguments)]
     fn hit(
         &self,
         searcher: &Searcher,
         candidate: Candidate,
+        matched: &mut [(DocId, f32)],
         request: &SearchRequest,
         highlighter: &Highlighter,
         analyzer: &mut Tokens,
@@ -1256,7 +1339,6 @@ impl NewsIndex {
         let body = body.as_ref();
         let also_at = self.also_at(searcher, &id)?;
         let count = meta.passages.len();
-        let mut matched = candidate.passages;
         matched.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         let mut chosen: Vec<usize> = matched
             .iter()
@@ -1318,19 +1400,32 @@ struct FeedbackWord {
     weight: f32,
     /// Occurrences in the article being read.
     tf: f32,
-    /// The word as first written.
-    surface: String,
+    /// The analyzed word: a byte range of the keys' buffer.
+    key: (u32, u32),
+    /// The word as first written: (text, start byte, end byte).
+    surface: (u32, u32, u32),
     /// A word of the query, which feedback does not add.
     asked: bool,
 }
 
-/// Scored passages of an article: (passage doc, summed score).
+impl FeedbackWord {
+    fn key<'a>(&self, keys: &'a str) -> &'a str {
+        &keys[self.key.0 as usize..self.key.1 as usize]
+    }
+}
+
+/// Scored passages: (passage doc, summed score).
 type ScoredPassages = Vec<(DocId, f32)>;
 
-/// Matches of one segment: article docs with their score parts and
-/// their scored passages.
-struct SegmentMatches {
-    articles: Vec<(DocId, ScoreParts, ScoredPassages)>,
+/// A matched article of one segment.
+struct Matched {
+    doc: DocId,
+    parts: ScoreParts,
+    /// Its scored passages: a range of the passage pool.
+    passages: Range<u32>,
+    /// See [`Candidate`].
+    first: DocId,
+    length: f32,
 }
 
 /// Corpus-wide statistics of the body, per passage and per article.
@@ -1415,7 +1510,9 @@ enum What {
 }
 
 impl SegmentScan<'_> {
-    fn matches(&self) -> Result<SegmentMatches> {
+    /// The matched articles of the segment, in document order; their scored
+    /// passages are appended to `pool`.
+    fn matches(&self, pool: &mut ScoredPassages) -> Result<Vec<Matched>> {
         use tantivy::DocSet;
         use tantivy::postings::Postings;
 
@@ -1437,11 +1534,18 @@ impl SegmentScan<'_> {
             let mut doc = scorer.doc();
             while doc != TERMINATED {
                 if is_alive(doc) && !excluded.contains(&doc) {
-                    articles.push((doc, ScoreParts::default(), Vec::new()));
+                    // Unscored: never re-scored, so no length is needed.
+                    articles.push(Matched {
+                        doc,
+                        parts: ScoreParts::default(),
+                        passages: 0..0,
+                        first: doc,
+                        length: 0.0,
+                    });
                 }
                 doc = scorer.advance();
             }
-            return Ok(SegmentMatches { articles });
+            return Ok(articles);
         }
         let n = self.plans.len();
         let fieldnorms = self.segment.get_fieldnorms_reader(self.passage_field)?;
@@ -1479,6 +1583,7 @@ impl SegmentScan<'_> {
                                 .read_postings(title_term, IndexRecordOption::WithFreqs)
                                 .map_err(engine_io)?
                         {
+                            events.reserve(postings.doc_freq() as usize);
                             let mut doc = postings.doc();
                             while doc != TERMINATED {
                                 if is_alive(doc) && article_of(doc) == doc {
@@ -1499,9 +1604,19 @@ impl SegmentScan<'_> {
                         else {
                             continue;
                         };
+                        // One event per posting at most: grown once per list.
+                        events.reserve(postings.doc_freq() as usize);
+                        // An article's documents are consecutive, its own
+                        // last, so a posting at or before the article of the
+                        // previous one belongs to it too (no column read).
+                        let mut last = None;
                         let mut doc = postings.doc();
                         while doc != TERMINATED {
-                            let article = article_of(doc);
+                            let article = match last {
+                                Some(article) if doc <= article => article,
+                                _ => article_of(doc),
+                            };
+                            last = Some(article);
                             if article != doc && is_alive(doc) && is_alive(article) {
                                 events.push(Event {
                                     doc,
@@ -1536,14 +1651,13 @@ impl SegmentScan<'_> {
         }
         events.sort_by_key(|e| e.doc);
 
-        // Buffers reused across articles.
-        let mut title = vec![0.0f32; n];
-        let mut title_tf = vec![0.0f32; n];
-        let mut body = vec![0.0f32; n];
+        // Buffers reused across articles: an article's sums per clause
+        // (headline score, headline tf, body, best passage score) in one
+        // vector, so that starting an article zeroes it in one call.
+        let mut sums = vec![0.0f32; 4 * n];
         let mut matched = vec![false; n];
         let mut tf = vec![0.0f32; n];
         let mut scores = vec![0.0f32; n];
-        let mut best = vec![0.0f32; n];
         let mut totals: Vec<f32> = Vec::new();
         let mut found: Vec<f32> = Vec::new();
         let pairs_norm = n.saturating_sub(1).max(1) as f32;
@@ -1560,13 +1674,13 @@ impl SegmentScan<'_> {
             if excluded.contains(&article) {
                 continue;
             }
-            title.fill(0.0);
-            title_tf.fill(0.0);
-            body.fill(0.0);
+            sums.fill(0.0);
+            let (title, rest) = sums.split_at_mut(n);
+            let (title_tf, rest) = rest.split_at_mut(n);
+            let (body, best) = rest.split_at_mut(n);
             matched.fill(false);
-            best.fill(0.0);
             totals.clear();
-            let mut passages = Vec::new();
+            let start = pool.len() as u32;
             let mut proximity: f32 = 0.0;
             let mut any_passage = false;
             for one in group.chunk_by(|a, b| a.doc == b.doc) {
@@ -1582,9 +1696,9 @@ impl SegmentScan<'_> {
                     }
                     continue;
                 }
-                // A passage: its score for each clause.
-                tf.fill(0.0);
-                scores.fill(0.0);
+                // A passage: its score for each clause (`tf` and `scores`
+                // are all zero here: each passage resets what it used, in the
+                // loops it makes anyway, rather than in calls to fill them).
                 for e in one {
                     let i = e.clause as usize;
                     match e.what {
@@ -1607,6 +1721,7 @@ impl SegmentScan<'_> {
                         scores[i] += idf_passage
                             * rank::tf_part(self.ranking, tf[i], length, self.stats.avg_passage);
                     }
+                    tf[i] = 0.0;
                 }
                 let total: f32 = scores.iter().sum();
                 any_passage = true;
@@ -1620,10 +1735,11 @@ impl SegmentScan<'_> {
                     let pairs: f32 = found.iter().enumerate().map(|(i, s)| i as f32 * s).sum();
                     proximity = proximity.max(pairs / pairs_norm);
                 }
-                for (b, s) in best.iter_mut().zip(&scores) {
+                for (b, s) in best.iter_mut().zip(scores.iter_mut()) {
                     *b = b.max(*s);
+                    *s = 0.0;
                 }
-                passages.push((doc, total));
+                pool.push((doc, total));
             }
             let ok = self
                 .plans
@@ -1636,6 +1752,7 @@ impl SegmentScan<'_> {
                 .zip(&matched)
                 .any(|(plan, &m)| m && !plan.rerank_only);
             if !ok || !any {
+                pool.truncate(start as usize);
                 continue;
             }
             let mut parts = ScoreParts {
@@ -1652,10 +1769,10 @@ impl SegmentScan<'_> {
             }
             // Whole-article BM25 from the passages' statistics.
             let mut length = 0.0;
-            let mut doc = article;
-            while doc > 0 && article_of(doc - 1) == article {
-                doc -= 1;
-                length += fieldnorms.fieldnorm(doc) as f32;
+            let mut first = article;
+            while first > 0 && article_of(first - 1) == article {
+                first -= 1;
+                length += fieldnorms.fieldnorm(first) as f32;
             }
             // The headline counts as `title_weight` copies of itself (BM25F).
             let w = self.title_weight;
@@ -1664,7 +1781,7 @@ impl SegmentScan<'_> {
             parts.article = self
                 .plans
                 .iter()
-                .zip(body.iter().zip(&title_tf))
+                .zip(body.iter().zip(title_tf.iter()))
                 .map(|(plan, (&value, &title_tf))| match &plan.body {
                     Some(BodyWeight::Term { idf_article, .. }) => {
                         idf_article * rank::tf_part(self.ranking, value + w * title_tf, length, avg)
@@ -1673,9 +1790,15 @@ impl SegmentScan<'_> {
                     None => 0.0,
                 })
                 .sum();
-            articles.push((article, parts, passages));
+            articles.push(Matched {
+                doc: article,
+                parts,
+                passages: start..pool.len() as u32,
+                first,
+                length,
+            });
         }
-        Ok(SegmentMatches { articles })
+        Ok(articles)
     }
 }
 
@@ -1819,27 +1942,47 @@ impl tantivy::query::Bm25StatisticsProvider for KindStats<'_> {
     }
 }
 
-/// For each article of `articles` (in document order), whether it passes
-/// each filter group. Each group's matches are sought at the articles
-/// only, so the cost follows the query's matches, not the size of the
-/// filter (`location:"United States"` matches most of an archive).
+/// For each article of `articles` (in document order), which filter groups
+/// it passes: bit `g` of its mask is set when it passes `groups[g]` (there
+/// is at most one group per facet). Each group's facet values are sought at
+/// the articles only, so the cost follows the query's matches, not the size
+/// of the filter (`location:"United States"` matches most of an archive).
 fn filter_passes(
     groups: &[FilterGroup],
     segment: &SegmentReader,
-    articles: &[(DocId, ScoreParts, ScoredPassages)],
-) -> Result<Vec<Vec<bool>>> {
+    published: Option<&tantivy::columnar::Column<DateTime>>,
+    articles: &[Matched],
+) -> Result<Vec<u32>> {
     use tantivy::DocSet;
 
-    let mut passes = vec![Vec::with_capacity(groups.len()); articles.len()];
-    for group in groups {
-        let mut scorer = group.weight.scorer(segment, 1.0)?;
-        for ((doc, _, _), pass) in articles.iter().zip(passes.iter_mut()) {
-            let at = if scorer.doc() < *doc {
-                scorer.seek(*doc)
-            } else {
-                scorer.doc()
-            };
-            pass.push(at == *doc);
+    let mut passes = vec![0u32; articles.len()];
+    for (g, group) in groups.iter().enumerate() {
+        let bit = 1u32 << g;
+        let mut scorer = match &group.weight {
+            Some(weight) => Some(weight.scorer(segment, 1.0)?),
+            None => None,
+        };
+        for (Matched { doc, .. }, pass) in articles.iter().zip(passes.iter_mut()) {
+            if let Some(scorer) = &mut scorer {
+                let at = if scorer.doc() < *doc {
+                    scorer.seek(*doc)
+                } else {
+                    scorer.doc()
+                };
+                if at != *doc {
+                    continue;
+                }
+            }
+            if let Some((from, to)) = group.dates {
+                let date = published.and_then(|c| c.first(*doc));
+                let within = date.is_some_and(|d| {
+                    from.is_none_or(|from| d >= from) && to.is_none_or(|to| d <= to)
+                });
+                if !within {
+                    continue;
+                }
+            }
+            *pass |= bit;
         }
     }
     Ok(passes)
@@ -1851,16 +1994,42 @@ fn filter_passes(
 /// article touches no strings.
 struct FacetTally {
     reader: tantivy::fastfield::FacetReader,
-    /// Ordinal → child index, for the ordinals of the matched articles.
-    ords: HashMap<u64, [Option<u32>; 2]>,
+    /// Ordinal → child, for the ordinals of the matched articles: a dense
+    /// index of this tally's, so that `counts` holds only the children met
+    /// (the shared indices grow with every search's children).
+    ords: FxHashMap<u64, [Option<u32>; 2]>,
+    /// Per level, the shared child index of each dense one, and back.
+    shared_of: [Vec<u32>; 2],
+    dense_of: [FxHashMap<u32, u32>; 2],
     /// The children met so far in this segment for these nodes, shared by
     /// the searches of one index generation.
     names: Arc<Mutex<FacetNames>>,
     counts: [Vec<usize>; 2],
-    /// An article's children, counted once each.
-    seen: Vec<u32>,
-    /// An article's facet ordinals.
-    doc_ords: Vec<u64>,
+    /// An article's children at each level, counted once each.
+    seen: [Vec<u32>; 2],
+}
+
+/// The dense indices of a tally for shared child indices `children`,
+/// made (with a zero count) for those not met before.
+fn dense_children(
+    children: [Option<u32>; 2],
+    shared_of: &mut [Vec<u32>; 2],
+    dense_of: &mut [FxHashMap<u32, u32>; 2],
+    counts: &mut [Vec<usize>; 2],
+) -> [Option<u32>; 2] {
+    let mut out = [None, None];
+    for level in 0..2 {
+        if let Some(child) = children[level] {
+            let next = shared_of[level].len() as u32;
+            let dense = *dense_of[level].entry(child).or_insert(next);
+            if dense == next {
+                shared_of[level].push(child);
+                counts[level].push(0);
+            }
+            out[level] = Some(dense);
+        }
+    }
+    out
 }
 
 /// What a segment's facet ordinals count for under two nodes (see
@@ -1869,10 +2038,12 @@ struct FacetTally {
 /// the instructions of a filtered search with facet counts.
 #[derive(Default)]
 pub(crate) struct FacetNames {
-    ords: HashMap<u64, [Option<u32>; 2]>,
-    children: [Vec<String>; 2],
+    ords: FxHashMap<u64, [Option<u32>; 2]>,
+    /// Shared with the counts made from them, so adding a segment's counts
+    /// copies no path.
+    children: [Vec<Arc<str>>; 2],
     /// Child path → its index in `children`, per level.
-    index: [HashMap<String, u32>; 2],
+    index: [FxHashMap<Arc<str>, u32>; 2],
 }
 
 impl FacetNames {
@@ -1886,8 +2057,9 @@ impl FacetNames {
                     Some(&at) => at,
                     None => {
                         let at = self.children[level].len() as u32;
-                        self.index[level].insert(child.to_string(), at);
-                        self.children[level].push(child.to_string());
+                        let child: Arc<str> = Arc::from(child);
+                        self.index[level].insert(Arc::clone(&child), at);
+                        self.children[level].push(child);
                         at
                     }
                 };
@@ -1907,91 +2079,110 @@ impl FacetTally {
     /// instructions of a one-term query); sorted, each block is read once.
     fn new(
         reader: tantivy::fastfield::FacetReader,
-        docs: impl Iterator<Item = DocId>,
+        docs: &[DocId],
         nodes: &[String; 2],
         names: Arc<Mutex<FacetNames>>,
     ) -> Result<FacetTally> {
-        let mut ords: Vec<u64> = docs.flat_map(|doc| reader.facet_ords(doc)).collect();
-        ords.sort_unstable();
-        ords.dedup();
-        let mut local = HashMap::with_capacity(ords.len());
-        {
-            let mut shared = names.lock().unwrap_or_else(|e| e.into_inner());
-            let missing: Vec<u64> = ords
-                .iter()
-                .copied()
-                .filter(|ord| !shared.ords.contains_key(ord))
-                .collect();
+        // Ordinals already resolved (by this search or an earlier one) are
+        // looked up one by one; only the others are collected and sorted.
+        // Sized for an ordinal or so per article, so that it rarely grows.
+        let mut local: FxHashMap<u64, [Option<u32>; 2]> =
+            FxHashMap::with_capacity_and_hasher(docs.len(), Default::default());
+        let mut shared_of = [Vec::new(), Vec::new()];
+        let mut dense_of = [FxHashMap::default(), FxHashMap::default()];
+        let mut counts = [Vec::new(), Vec::new()];
+        let mut shared = names.lock().unwrap_or_else(|e| e.into_inner());
+        let mut missing: Vec<u64> = Vec::new();
+        for &doc in docs {
+            for ord in reader.facet_ords(doc) {
+                if local.contains_key(&ord) {
+                    continue;
+                }
+                match shared.ords.get(&ord) {
+                    Some(&children) => {
+                        let dense =
+                            dense_children(children, &mut shared_of, &mut dense_of, &mut counts);
+                        local.insert(ord, dense);
+                    }
+                    None => missing.push(ord),
+                }
+            }
+        }
+        if !missing.is_empty() {
+            missing.sort_unstable();
+            missing.dedup();
             let mut paths = Vec::with_capacity(missing.len());
             let mut bad = None;
-            if !missing.is_empty() {
-                reader
-                    .facet_dict()
-                    .sorted_ords_to_term_cb(&missing, |bytes| match std::str::from_utf8(bytes) {
-                        Ok(encoded) => paths.push(filter::facet_text(encoded)),
-                        Err(err) => bad = Some(err),
-                    })
-                    .map_err(|e| Error::Engine(Box::new(e)))?;
-            }
+            reader
+                .facet_dict()
+                .sorted_ords_to_term_cb(&missing, |bytes| match std::str::from_utf8(bytes) {
+                    Ok(encoded) => paths.push(filter::facet_text(encoded)),
+                    Err(err) => bad = Some(err),
+                })
+                .map_err(|e| Error::Engine(Box::new(e)))?;
             if let Some(err) = bad {
                 return Err(Error::Engine(Box::new(err)));
             }
             for (&ord, path) in missing.iter().zip(&paths) {
                 let children = shared.children_of(nodes, path);
                 shared.ords.insert(ord, children);
-            }
-            for ord in ords {
-                if let Some(&children) = shared.ords.get(&ord) {
-                    local.insert(ord, children);
-                }
+                let dense = dense_children(children, &mut shared_of, &mut dense_of, &mut counts);
+                local.insert(ord, dense);
             }
         }
+        drop(shared);
         Ok(FacetTally {
             reader,
             ords: local,
+            shared_of,
+            dense_of,
             names,
-            counts: [Vec::new(), Vec::new()],
-            seen: Vec::new(),
-            doc_ords: Vec::new(),
+            counts,
+            seen: [Vec::new(), Vec::new()],
         })
     }
 
     /// Counts, once per article, the children of each level's node among
     /// the facets of `doc`.
     fn count(&mut self, doc: DocId, nodes: &[String; 2]) -> Result<()> {
-        let mut doc_ords = std::mem::take(&mut self.doc_ords);
-        doc_ords.clear();
-        doc_ords.extend(self.reader.facet_ords(doc));
-        for level in 0..2 {
-            self.seen.clear();
-            for &ord in &doc_ords {
-                let children = match self.ords.get(&ord) {
-                    Some(children) => *children,
-                    None => {
-                        let mut facet = Facet::root();
-                        self.reader.facet_from_ord(ord, &mut facet)?;
-                        let mut shared = self.names.lock().unwrap_or_else(|e| e.into_inner());
-                        let children = shared.children_of(nodes, &facet.to_string());
-                        shared.ords.insert(ord, children);
-                        self.ords.insert(ord, children);
-                        children
-                    }
-                };
-                if let Some(child) = children[level]
-                    && !self.seen.contains(&child)
+        let FacetTally {
+            reader,
+            ords,
+            shared_of,
+            dense_of,
+            names,
+            counts,
+            seen,
+        } = self;
+        seen[0].clear();
+        seen[1].clear();
+        for ord in reader.facet_ords(doc) {
+            let children = match ords.get(&ord) {
+                Some(children) => *children,
+                None => {
+                    let mut facet = Facet::root();
+                    reader.facet_from_ord(ord, &mut facet)?;
+                    let mut shared = names.lock().unwrap_or_else(|e| e.into_inner());
+                    let children = shared.children_of(nodes, &facet.to_string());
+                    shared.ords.insert(ord, children);
+                    let dense = dense_children(children, shared_of, dense_of, counts);
+                    ords.insert(ord, dense);
+                    dense
+                }
+            };
+            for (seen, child) in seen.iter_mut().zip(children) {
+                if let Some(child) = child
+                    && !seen.contains(&child)
                 {
-                    self.seen.push(child);
+                    seen.push(child);
                 }
             }
-            for &child in &self.seen {
-                let counts = &mut self.counts[level];
-                if counts.len() <= child as usize {
-                    counts.resize(child as usize + 1, 0);
-                }
+        }
+        for (seen, counts) in seen.iter().zip(counts.iter_mut()) {
+            for &child in seen {
                 counts[child as usize] += 1;
             }
         }
-        self.doc_ords = doc_ords;
         Ok(())
     }
 
@@ -1999,13 +2190,14 @@ impl FacetTally {
     fn add_to(self, facet: &'static str, counts: &mut Counts) {
         let names = self.names.lock().unwrap_or_else(|e| e.into_inner());
         for (level, tallies) in self.counts.iter().enumerate() {
-            for (child, &n) in names.children[level].iter().zip(tallies) {
+            if tallies.iter().all(|&n| n == 0) {
+                continue;
+            }
+            let counts = counts.entry((facet, level == 1)).or_default();
+            for (&child, &n) in self.shared_of[level].iter().zip(tallies) {
                 if n > 0 {
-                    *counts
-                        .entry((facet, level == 1))
-                        .or_default()
-                        .entry(child.clone())
-                        .or_default() += n;
+                    let child = &names.children[level][child as usize];
+                    *counts.entry(Arc::clone(child)).or_default() += n;
                 }
             }
         }
@@ -2130,14 +2322,24 @@ fn edit_distance(a: &str, b: &str, max: usize) -> Option<usize> {
 /// Slices a string by increasing code point offsets.
 struct ByteIndex<'a> {
     text: &'a str,
+    /// In ASCII text (most news text) code points are bytes, and no
+    /// character walk is needed.
+    ascii: bool,
 }
 
 impl<'a> ByteIndex<'a> {
     fn new(text: &'a str) -> ByteIndex<'a> {
-        ByteIndex { text }
+        ByteIndex {
+            text,
+            ascii: text.is_ascii(),
+        }
     }
 
     fn slice(&mut self, start: usize, end: usize) -> &'a str {
+        if self.ascii {
+            let end = end.min(self.text.len());
+            return &self.text[start.min(end)..end];
+        }
         let from = crate::passage::byte_offset(self.text, start);
         let to = from + crate::passage::byte_offset(&self.text[from..], end - start);
         &self.text[from..to]

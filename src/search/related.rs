@@ -156,9 +156,11 @@ impl NewsIndex {
         let total_articles = matching - skipped;
         let mut hits = Vec::new();
         for (i, candidate) in rescored.into_iter().take(request.limit).enumerate() {
+            let range = candidate.passages.start as usize..candidate.passages.end as usize;
             hits.push(self.hit(
                 &searcher,
                 candidate,
+                &mut found.passages[range],
                 &search,
                 &found.highlighter,
                 &mut found.body_analyzer,

@@ -19,7 +19,7 @@ use tantivy::{DocId, DocSet, Searcher, Term};
 use super::highlight::analyze;
 use super::query::Clause;
 use super::rank::{self, Aggregation};
-use super::{BodyStats, Candidate, KindStats, SearchRequest, engine_io};
+use super::{BodyStats, Candidate, KindStats, ScoredPassages, SearchRequest, engine_io};
 use crate::error::Result;
 use crate::index::NewsIndex;
 use crate::index::document::{KIND_ARTICLE, KIND_PASSAGE};
@@ -64,6 +64,7 @@ impl NewsIndex {
         searcher: &Searcher,
         request: &SearchRequest,
         candidates: &mut [Candidate],
+        pool: &mut ScoredPassages,
         extra: &[Clause],
     ) -> Result<bool> {
         let ranking = &request.ranking;
@@ -120,10 +121,10 @@ impl NewsIndex {
             self.rescore(
                 searcher,
                 &mut candidates[done..end],
+                pool,
                 &words,
                 &stats,
                 request,
-                title_weight,
             )?;
             done = end;
             if done == candidates.len() {
@@ -157,23 +158,21 @@ impl NewsIndex {
         &self,
         searcher: &Searcher,
         batch: &mut [Candidate],
+        pool: &mut ScoredPassages,
         words: &[Word],
         stats: &BodyStats,
         request: &SearchRequest,
-        title_weight: f32,
     ) -> Result<()> {
         let ranking = &request.ranking;
+        let title_weight = ranking.title_weight.unwrap_or(self.schema.text.title.boost);
         let mut order: Vec<(u32, usize)> =
             (0..batch.len()).map(|i| (batch[i].segment, i)).collect();
         order.sort_by_key(|&(segment, i)| (segment, batch[i].doc));
         for group in order.chunk_by(|a, b| a.0 == b.0) {
             let segment = searcher.segment_reader(group[0].0);
-            let parents = self.cache.parents(searcher, segment)?;
-            let article_of = |doc: DocId| parents.article_of(doc);
             let alive = segment.alive_bitset();
             let is_alive = |doc: DocId| alive.is_none_or(|a| a.is_alive(doc));
             let fieldnorms = segment.get_fieldnorms_reader(self.fields.passage)?;
-            let title_norms = segment.get_fieldnorms_reader(self.fields.title)?;
             let inverted = segment.inverted_index(self.fields.passage)?;
             let title_inverted = segment.inverted_index(self.fields.title)?;
             let mut postings: Vec<(Option<SegmentPostings>, Option<SegmentPostings>)> =
@@ -195,17 +194,12 @@ impl NewsIndex {
             for &(_, i) in group {
                 let candidate = &mut batch[i];
                 let article = candidate.doc;
-                // Walked as the full pass walks it, so the sums round alike.
-                let mut length = 0.0;
-                let mut first = article;
-                while first > 0 && article_of(first - 1) == article {
-                    first -= 1;
-                    length += fieldnorms.fieldnorm(first) as f32;
-                }
-                let length = length + title_weight * title_norms.fieldnorm(article) as f32;
+                // Measured by the first pass.
+                let (first, length) = (candidate.first, candidate.length);
                 totals.clear();
                 totals.resize((article - first) as usize, None);
-                for &(doc, score) in &candidate.passages {
+                let matched = candidate.passages.start as usize..candidate.passages.end as usize;
+                for &(doc, score) in &pool[matched] {
                     if (first..article).contains(&doc) {
                         totals[(doc - first) as usize] = Some(score);
                     }
@@ -242,11 +236,14 @@ impl NewsIndex {
                     candidate.parts.article += word.idf_article
                         * rank::tf_part(ranking, body_tf + title_weight * title_tf, length, avg);
                 }
-                candidate.passages = totals
-                    .iter()
-                    .enumerate()
-                    .filter_map(|(j, t)| t.map(|t| (first + j as DocId, t)))
-                    .collect();
+                let start = pool.len() as u32;
+                pool.extend(
+                    totals
+                        .iter()
+                        .enumerate()
+                        .filter_map(|(j, t)| t.map(|t| (first + j as DocId, t))),
+                );
+                candidate.passages = start..pool.len() as u32;
                 candidate.score = candidate.parts.total(ranking);
             }
         }
