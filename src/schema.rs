@@ -344,8 +344,8 @@ impl Schema {
             block: b.add_text_field("block", key()),
             path: b.add_text_field("path", key() | STORED),
             // Passages need their file's path only to be deleted with it;
-            // stored on each of them it made a twentieth of the doc store,
-            // inside the blocks searches decompress.
+            // stored on each of them it made a twentieth of the stored
+            // bytes, inside the blocks searches decompress.
             passage_path: b.add_text_field("passage_path", key()),
             title: b.add_text_field("title", text(&self.text.title, self.text.title.stored)),
             body: b.add_text_field("body", STORED),

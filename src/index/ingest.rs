@@ -150,11 +150,11 @@ struct Prepared {
 /// group that never straddles two segments, as an article's block must not.
 struct Batch {
     ops: Vec<UserOperation<BlockDoc>>,
-    /// Manifest documents, by their `block` term, added after `ops` when
-    /// the batch is handed over. Searches never read them, and written
-    /// after each file's articles they sat inside the doc-store blocks
-    /// that searches decompress (a fifth of Reuters' stored bytes); kept
-    /// together they fill blocks of their own. Each one's delete stays in
+    /// Manifest documents, added after `ops` when the batch is handed over
+    /// (`None` where a later one for the same file replaced it). Searches
+    /// never read them, and written after each file's articles they sat
+    /// inside the doc-store blocks that searches decompress (an eighth of
+    /// Reuters' stored bytes); kept together they fill blocks of their own. Each one's delete stays in
     /// `ops`, in its place, so it still removes the entry of an earlier
     /// run and never the new one.
     files: Vec<Option<TantivyDocument>>,

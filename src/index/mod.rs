@@ -43,9 +43,9 @@ fn index_settings() -> tantivy::IndexSettings {
 /// that searches do not read (manifest documents in blocks of their own,
 /// no path on passages, compact metadata). Level 4 in 5.5 KiB blocks on
 /// Reuters-21578: 14% fewer instructions per search than 12 KiB blocks,
-/// the index 1.28x its input (the target is 1.3x). Levels 5 and 6 packed
-/// the same blocks 0.5% and 0.6% smaller and saved under 1% of a search
-/// for 3% and 5% more instructions for the whole of `dateline index`
+/// the index 1.28x its input (the target is 1.3x). Levels 5 and 6 made
+/// that index 0.4% and 0.6% smaller and saved under 1% of a search, for
+/// about 3% and 5% more instructions for the whole of `dateline index`
 /// (BENCHMARKS.md, "The doc store, round 5").
 const DOCSTORE_ZSTD_LEVEL: i32 = 4;
 
