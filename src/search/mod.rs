@@ -26,7 +26,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::Range;
 use std::sync::{Arc, Mutex};
 
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{Deserialize, Serialize};
 use tantivy::query::{
     BooleanQuery, BoostQuery, EnableScoring, PhraseQuery, Query, TermQuery, Weight,
@@ -604,7 +604,8 @@ impl NewsIndex {
     ) -> Result<Vec<query::Clause>> {
         let mut analyzer = self.schema.analyzer(&self.schema.text.body.analyzer);
         let mut tokens = self.tokens();
-        let asked: HashSet<String> = clauses
+        // Fx hashing: every new word of the articles is looked up here.
+        let asked: FxHashSet<String> = clauses
             .iter()
             .flat_map(|c| analyze(&mut analyzer, &c.text))
             .collect();
@@ -1339,7 +1340,8 @@ impl NewsIndex {
         let body = body.as_ref();
         let also_at = self.also_at(searcher, &id)?;
         let count = meta.passages.len();
-        matched.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        // Passage docs are distinct: a total order, so unstable is exact.
+        matched.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         let mut chosen: Vec<usize> = matched
             .iter()
             .filter_map(|(passage_doc, _)| {
@@ -2194,6 +2196,7 @@ impl FacetTally {
                 continue;
             }
             let counts = counts.entry((facet, level == 1)).or_default();
+            counts.reserve(tallies.iter().filter(|&&n| n > 0).count());
             for (&child, &n) in self.shared_of[level].iter().zip(tallies) {
                 if n > 0 {
                     let child = &names.children[level][child as usize];

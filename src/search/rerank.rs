@@ -16,7 +16,6 @@ use tantivy::postings::{Postings, SegmentPostings};
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocId, DocSet, Searcher, Term};
 
-use super::highlight::analyze;
 use super::query::Clause;
 use super::rank::{self, Aggregation};
 use super::{BodyStats, Candidate, KindStats, ScoredPassages, SearchRequest, engine_io};
@@ -73,10 +72,20 @@ impl NewsIndex {
         let articles_stats = KindStats::new(searcher, self.fields.kind, KIND_ARTICLE)?;
         let passages_stats = KindStats::new(searcher, self.fields.kind, KIND_PASSAGE)?;
         let stats = self.body_stats(searcher, &articles_stats, &passages_stats)?;
-        let mut analyzer = self.schema.analyzer(&self.schema.text.body.analyzer);
+        // The body analyzer with its stems remembered (the same tokens as
+        // the index's chain, without stemming each word again).
+        let mut analyzer = self.tokens();
+        let analyzed: Vec<Vec<String>> = extra
+            .iter()
+            .map(|clause| {
+                let mut tokens = Vec::new();
+                analyzer.each(&clause.text, |token, _, _| tokens.push(token.to_string()));
+                tokens
+            })
+            .collect();
+        self.cache.give_back(analyzer);
         let mut words = Vec::new();
-        for clause in extra {
-            let tokens = analyze(&mut analyzer, &clause.text);
+        for (clause, tokens) in extra.iter().zip(&analyzed) {
             let [token] = tokens.as_slice() else {
                 return Ok(false);
             };
@@ -167,7 +176,8 @@ impl NewsIndex {
         let title_weight = ranking.title_weight.unwrap_or(self.schema.text.title.boost);
         let mut order: Vec<(u32, usize)> =
             (0..batch.len()).map(|i| (batch[i].segment, i)).collect();
-        order.sort_by_key(|&(segment, i)| (segment, batch[i].doc));
+        // (segment, doc) is distinct per candidate: unstable is exact.
+        order.sort_unstable_by_key(|&(segment, i)| (segment, batch[i].doc));
         for group in order.chunk_by(|a, b| a.0 == b.0) {
             let segment = searcher.segment_reader(group[0].0);
             let alive = segment.alive_bitset();
