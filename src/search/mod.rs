@@ -2106,13 +2106,18 @@ impl FacetTally {
                             dense_children(children, &mut shared_of, &mut dense_of, &mut counts);
                         local.insert(ord, dense);
                     }
-                    None => missing.push(ord),
+                    None => {
+                        // Held until resolved below, so that an ordinal
+                        // shared by many articles is resolved (and sorted)
+                        // once, not once per article.
+                        local.insert(ord, [None, None]);
+                        missing.push(ord);
+                    }
                 }
             }
         }
         if !missing.is_empty() {
             missing.sort_unstable();
-            missing.dedup();
             let mut paths = Vec::with_capacity(missing.len());
             let mut bad = None;
             reader
