@@ -41,18 +41,13 @@ impl<'a> Words<'a> {
         Words { text, at: 0 }
     }
 
-    /// Whether the character at byte `i` is alphanumeric, and its width.
-    /// ASCII, nearly all of news text, is classified without decoding.
-    #[inline]
-    fn class(&self, i: usize) -> (bool, usize) {
-        match self.text.as_bytes()[i] {
-            b if b < 0x80 => (b.is_ascii_alphanumeric(), 1),
-            _ => {
-                // `i` is always on a character boundary.
-                let c = self.text[i..].chars().next().unwrap_or_default();
-                (c.is_alphanumeric(), c.len_utf8())
-            }
-        }
+    /// Whether the non-ASCII character at byte `i` is alphanumeric, and
+    /// its width in bytes.
+    #[inline(never)]
+    fn wide(&self, i: usize) -> (bool, usize) {
+        // `i` is always on a character boundary.
+        let c = self.text[i..].chars().next().unwrap_or_default();
+        (c.is_alphanumeric(), c.len_utf8())
     }
 }
 
@@ -60,14 +55,24 @@ impl Iterator for Words<'_> {
     type Item = Word;
 
     fn next(&mut self) -> Option<Word> {
-        let len = self.text.len();
+        // ASCII, nearly all of news text, is classified byte by byte
+        // without decoding.
+        let bytes = self.text.as_bytes();
+        let len = bytes.len();
         let mut i = self.at;
         loop {
-            if i >= len {
+            let Some(&b) = bytes.get(i) else {
                 self.at = len;
                 return None;
+            };
+            if b < 0x80 {
+                if b.is_ascii_alphanumeric() {
+                    break;
+                }
+                i += 1;
+                continue;
             }
-            let (alphanumeric, width) = self.class(i);
+            let (alphanumeric, width) = self.wide(i);
             if alphanumeric {
                 break;
             }
@@ -75,12 +80,19 @@ impl Iterator for Words<'_> {
         }
         let start = i;
         let mut ascii = true;
-        while i < len {
-            let (alphanumeric, width) = self.class(i);
+        while let Some(&b) = bytes.get(i) {
+            if b < 0x80 {
+                if !b.is_ascii_alphanumeric() {
+                    break;
+                }
+                i += 1;
+                continue;
+            }
+            let (alphanumeric, width) = self.wide(i);
             if !alphanumeric {
                 break;
             }
-            ascii &= width == 1;
+            ascii = false;
             i += width;
         }
         // The separator that ended the word is skipped by the next call.
@@ -219,7 +231,21 @@ impl TokenStream for OnePassStream<'_> {
                     token.text.make_ascii_lowercase();
                 }
                 if *stem {
-                    let stemmed = english_stem(&token.text);
+                    // "Oil" new but "oil" known: an ASCII word as written and
+                    // lowercased normalize alike, so the memo's key for one
+                    // holds the stem of the other.
+                    let lowered = token.text != raw;
+                    let known = lowered
+                        .then(|| ascii_stems.get(token.text.as_str()))
+                        .flatten()
+                        .map(|known| known.to_string());
+                    let stemmed = known.unwrap_or_else(|| {
+                        let stemmed = english_stem(&token.text);
+                        if lowered {
+                            remember(ascii_stems, &token.text, &stemmed);
+                        }
+                        stemmed
+                    });
                     remember(ascii_stems, raw, &stemmed);
                     token.text = stemmed;
                 }
@@ -322,6 +348,17 @@ mod tests {
         assert_eq!(tokens(&mut one, text), expected);
         let positions: Vec<usize> = expected.iter().map(|t| t.position).collect();
         assert_eq!(positions, [0, 1, 2, 3, 4, 6, 7]);
+    }
+
+    #[test]
+    fn a_word_as_written_and_lowercased_share_a_stem_in_either_order() {
+        for lowercase in [true, false] {
+            let (mut one, mut chain) = both(&spec(lowercase, true, "english", 40));
+            let text = "Meetings MEETINGS meetings Meetings running Running RUNNING";
+            let expected = tokens(&mut chain, text);
+            assert_eq!(tokens(&mut one, text), expected);
+            assert_eq!(tokens(&mut one, text), expected);
+        }
     }
 
     #[test]
