@@ -231,21 +231,7 @@ impl TokenStream for OnePassStream<'_> {
                     token.text.make_ascii_lowercase();
                 }
                 if *stem {
-                    // "Oil" new but "oil" known: an ASCII word as written and
-                    // lowercased normalize alike, so the memo's key for one
-                    // holds the stem of the other.
-                    let lowered = token.text != raw;
-                    let known = lowered
-                        .then(|| ascii_stems.get(token.text.as_str()))
-                        .flatten()
-                        .map(|known| known.to_string());
-                    let stemmed = known.unwrap_or_else(|| {
-                        let stemmed = english_stem(&token.text);
-                        if lowered {
-                            remember(ascii_stems, &token.text, &stemmed);
-                        }
-                        stemmed
-                    });
+                    let stemmed = english_stem(&token.text);
                     remember(ascii_stems, raw, &stemmed);
                     token.text = stemmed;
                 }
