@@ -65,7 +65,8 @@ pub struct AnalyzerSpec {
     /// `english` or `none`.
     #[serde(default = "none")]
     pub stop_words: String,
-    /// Tokens longer than this many bytes are dropped.
+    /// Tokens of this many bytes or more are dropped (tantivy's
+    /// `RemoveLongFilter` keeps only shorter ones).
     #[serde(default = "default_max_token_length")]
     pub max_token_length: usize,
 }
