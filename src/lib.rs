@@ -80,6 +80,7 @@
 #![warn(missing_docs)]
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
+mod analysis;
 mod article;
 mod corpus;
 mod error;

@@ -17,6 +17,7 @@ use tantivy::tokenizer::{
     TextAnalyzer, Token, TokenFilter, TokenStream, Tokenizer, WhitespaceTokenizer,
 };
 
+use crate::analysis::{OnePass, STEM_MEMO_WORDS, english_stem};
 use crate::error::{Error, Result};
 
 /// The shipped schema file, the default for every new index.
@@ -64,7 +65,8 @@ pub struct AnalyzerSpec {
     /// `english` or `none`.
     #[serde(default = "none")]
     pub stop_words: String,
-    /// Tokens longer than this many bytes are dropped.
+    /// Tokens of this many bytes or more are dropped (tantivy's
+    /// `RemoveLongFilter` keeps only shorter ones).
     #[serde(default = "default_max_token_length")]
     pub max_token_length: usize,
 }
@@ -290,28 +292,15 @@ impl Schema {
         toml::to_string(self).expect("a schema always serializes")
     }
 
-    /// Builds the analyzer registered under `name`.
+    /// Builds the analyzer registered under `name`: the one-pass analyzer
+    /// when the spec has its shape (the shipped one does), else the chain;
+    /// both give the same tokens.
     pub(crate) fn analyzer(&self, name: &str) -> TextAnalyzer {
         let spec = &self.analyzers[name];
-        let mut builder = match spec.tokenizer.as_str() {
-            "whitespace" => TextAnalyzer::builder(WhitespaceTokenizer::default()).dynamic(),
-            _ => TextAnalyzer::builder(SimpleTokenizer::default()).dynamic(),
-        };
-        builder = builder.filter_dynamic(RemoveLongFilter::limit(spec.max_token_length));
-        if spec.lowercase {
-            builder = builder.filter_dynamic(LowerCaser);
+        match OnePass::new(spec) {
+            Some(one) => TextAnalyzer::from(one),
+            None => chain(spec),
         }
-        if spec.ascii_folding {
-            builder = builder.filter_dynamic(AsciiFoldingFilter);
-        }
-        if spec.stop_words == "english" {
-            let filter = StopWordFilter::new(Language::English).expect("english stop words ship");
-            builder = builder.filter_dynamic(filter);
-        }
-        if spec.stemmer == "english" {
-            builder = builder.filter_dynamic(CachedStemmer);
-        }
-        builder.build()
     }
 
     /// Builds the tantivy schema and the field handles.
@@ -382,6 +371,30 @@ impl Schema {
     }
 }
 
+/// The analyzer of `spec` as a chain of tantivy's filters, one boxed
+/// stage per step.
+pub(crate) fn chain(spec: &AnalyzerSpec) -> TextAnalyzer {
+    let mut builder = match spec.tokenizer.as_str() {
+        "whitespace" => TextAnalyzer::builder(WhitespaceTokenizer::default()).dynamic(),
+        _ => TextAnalyzer::builder(SimpleTokenizer::default()).dynamic(),
+    };
+    builder = builder.filter_dynamic(RemoveLongFilter::limit(spec.max_token_length));
+    if spec.lowercase {
+        builder = builder.filter_dynamic(LowerCaser);
+    }
+    if spec.ascii_folding {
+        builder = builder.filter_dynamic(AsciiFoldingFilter);
+    }
+    if spec.stop_words == "english" {
+        let filter = StopWordFilter::new(Language::English).expect("english stop words ship");
+        builder = builder.filter_dynamic(filter);
+    }
+    if spec.stemmer == "english" {
+        builder = builder.filter_dynamic(CachedStemmer);
+    }
+    builder.build()
+}
+
 /// The English Snowball stemmer (the one tantivy's `Stemmer` runs) with a
 /// memo from word to stem.
 ///
@@ -393,9 +406,6 @@ impl Schema {
 /// emptied when full, so its memory stays bounded.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct CachedStemmer;
-
-/// Words remembered per analyzer before the memo starts over (a few MB).
-const STEM_MEMO_WORDS: usize = 50_000;
 
 impl TokenFilter for CachedStemmer {
     type Tokenizer<T: Tokenizer> = CachedStemFilter<T>;
@@ -442,9 +452,7 @@ impl<S: TokenStream> TokenStream for CachedStemStream<'_, S> {
             token.text.push_str(stem);
             return true;
         }
-        let stem = frostem::Stemmer::new(frostem::Algorithm::English)
-            .stem(&token.text)
-            .into_owned();
+        let stem = english_stem(&token.text);
         if self.memo.len() >= STEM_MEMO_WORDS {
             self.memo.clear();
         }
@@ -603,22 +611,28 @@ mod tests {
     fn cached_stems_equal_tantivys_stemmer_on_first_and_repeated_words() {
         let text = "Ministers were meeting; the ministers met, meetings running \
                     and rallies rallied again. Ministers were meeting.";
-        let mut ours = Schema::default().analyzer("english");
+        let schema = Schema::default();
         let mut theirs = TextAnalyzer::builder(SimpleTokenizer::default())
             .filter(LowerCaser)
             .filter(AsciiFoldingFilter)
             .filter(tantivy::tokenizer::Stemmer::new(Language::English))
             .build();
         let expected = terms(&mut theirs, text);
-        assert_eq!(terms(&mut ours, text), expected);
-        // The second pass is served from the memo.
-        assert_eq!(terms(&mut ours, text), expected);
+        // The one-pass analyzer and the chain with the memoized stemmer.
+        for mut ours in [
+            schema.analyzer("english"),
+            chain(&schema.analyzers["english"]),
+        ] {
+            assert_eq!(terms(&mut ours, text), expected);
+            // The second pass is served from the memo.
+            assert_eq!(terms(&mut ours, text), expected);
+        }
         assert!(expected.contains(&"minist".to_string()));
     }
 
     #[test]
     fn stems_stay_right_after_the_memo_starts_over() {
-        let mut ours = Schema::default().analyzer("english");
+        let mut ours = chain(&Schema::default().analyzers["english"]);
         let mut theirs = TextAnalyzer::builder(SimpleTokenizer::default())
             .filter(LowerCaser)
             .filter(tantivy::tokenizer::Stemmer::new(Language::English))

@@ -50,6 +50,7 @@ mod text;
 mod walk;
 
 pub use walk::{Format, walk};
+pub(crate) use walk::{Found, walk_canonical};
 
 /// Why a file, or part of one, was not indexed (or what was odd about it).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]

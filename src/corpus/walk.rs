@@ -123,6 +123,23 @@ pub fn walk(
     roots: &[PathBuf],
     exclude: &[PathBuf],
 ) -> impl Iterator<Item = Result<PathBuf, Problem>> + use<> {
+    walk_canonical(roots, exclude).map(|item| item.map(|found| found.path))
+}
+
+/// A file the walk yields: its path as walked and its canonical path, when
+/// it could be resolved.
+pub(crate) struct Found {
+    pub path: PathBuf,
+    pub canonical: Option<PathBuf>,
+}
+
+/// [`walk`], with each file's canonical path, which the walk resolves
+/// anyway to yield a file once: resolving it again costs a system call per
+/// component of the path, for every file.
+pub(crate) fn walk_canonical(
+    roots: &[PathBuf],
+    exclude: &[PathBuf],
+) -> impl Iterator<Item = Result<Found, Problem>> + use<> {
     let exclude = exclude
         .iter()
         .map(|path| {
@@ -182,17 +199,20 @@ impl Walk {
         is_excluded(&self.exclude, dir)
     }
 
-    /// Says whether this is the first time the file is met.
-    fn first_time(&mut self, path: &Path) -> bool {
-        let canonical = fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
-        self.seen.insert(path_digest(&canonical))
+    /// The file as found, if this is the first time it is met.
+    fn first_time(&mut self, path: PathBuf) -> Option<Found> {
+        let canonical = fs::canonicalize(&path).ok();
+        let first = self
+            .seen
+            .insert(path_digest(canonical.as_deref().unwrap_or(&path)));
+        first.then_some(Found { path, canonical })
     }
 
     /// Starts walking a root, or returns what to yield for it instead.
-    fn start(&mut self, root: PathBuf) -> Option<Result<PathBuf, Problem>> {
+    fn start(&mut self, root: PathBuf) -> Option<Result<Found, Problem>> {
         match fs::metadata(&root) {
             Err(err) => Some(Err(root_error(&root, &err))),
-            Ok(metadata) if metadata.is_file() => self.first_time(&root).then_some(Ok(root)),
+            Ok(metadata) if metadata.is_file() => self.first_time(root).map(Ok),
             Ok(metadata) if metadata.is_dir() => {
                 if self.is_excluded(&root) {
                     return Some(Err(Problem::new(
@@ -255,7 +275,7 @@ fn walk_error(err: &walkdir::Error, fallback: &Path) -> Problem {
 }
 
 impl Iterator for Walk {
-    type Item = Result<PathBuf, Problem>;
+    type Item = Result<Found, Problem>;
 
     fn next(&mut self) -> Option<Self::Item> {
         loop {
@@ -311,8 +331,8 @@ impl Iterator for Walk {
                     reason,
                 )));
             }
-            if self.first_time(entry.path()) {
-                return Some(Ok(entry.into_path()));
+            if let Some(found) = self.first_time(entry.into_path()) {
+                return Some(Ok(found));
             }
         }
     }

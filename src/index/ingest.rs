@@ -326,7 +326,7 @@ impl NewsIndex {
         let outcome = std::thread::scope(|scope| {
             scope.spawn(move || {
                 let mut chunk = Vec::with_capacity(PATH_CHUNK);
-                for walked in corpus::walk(&roots, &exclude).enumerate() {
+                for walked in corpus::walk_canonical(&roots, &exclude).enumerate() {
                     chunk.push(walked);
                     if chunk.len() == PATH_CHUNK
                         && path_tx
@@ -656,13 +656,16 @@ impl NewsIndex {
             // Read as first walked, so ids stay the same, unless that
             // spelling no longer leads to the file (another working dir).
             let walked = PathBuf::from(&path);
+            let resolved = std::fs::canonicalize(&walked).ok();
             let target = match old {
-                Some(old)
-                    if std::fs::canonicalize(&walked).ok().as_ref() != Some(&old.canonical) =>
-                {
-                    old.canonical.clone()
-                }
-                _ => walked,
+                Some(old) if resolved.as_ref() != Some(&old.canonical) => corpus::Found {
+                    path: old.canonical.clone(),
+                    canonical: std::fs::canonicalize(&old.canonical).ok(),
+                },
+                _ => corpus::Found {
+                    path: walked,
+                    canonical: resolved,
+                },
             };
             let mut work = read_one(seq, target, &reader);
             if let FileState::Changed { entry, old_path } = &mut work.file {
@@ -916,7 +919,7 @@ pub(crate) fn canonical_or_absolute(path: &Path) -> PathBuf {
 }
 
 /// A walk item with its number in walk order.
-type Walked = (usize, std::result::Result<PathBuf, Problem>);
+type Walked = (usize, std::result::Result<corpus::Found, Problem>);
 
 /// Walk items per chunk handed to a reader thread.
 const PATH_CHUNK: usize = 16;
@@ -949,7 +952,7 @@ fn read_worker(
                     articles: Vec::new(),
                     problems: vec![problem],
                 },
-                Ok(path) => read_one(seq, path, reader),
+                Ok(found) => read_one(seq, found, reader),
             };
             bytes += work.bytes;
             done.push(work);
@@ -971,9 +974,10 @@ fn read_worker(
 /// whatever the file holds when it is read again will differ from it.
 const UNREAD_HASH: u64 = 0;
 
-fn read_one(seq: usize, path: PathBuf, reader: &Reader) -> Work {
+fn read_one(seq: usize, found: corpus::Found, reader: &Reader) -> Work {
+    // The walk resolved the canonical path already.
+    let corpus::Found { path, canonical } = found;
     let metadata = std::fs::metadata(&path).ok();
-    let canonical = std::fs::canonicalize(&path).ok();
     let known = canonical.as_ref().and_then(|c| reader.known.get(c));
     let (size, mtime) = metadata.as_ref().map_or((0, 0), |m| (m.len(), mtime_ns(m)));
     let mut work = Work {

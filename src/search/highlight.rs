@@ -10,6 +10,7 @@ use rustc_hash::FxHashMap;
 
 use tantivy::tokenizer::{Language, RawTokenizer, Stemmer, TextAnalyzer};
 
+use crate::analysis::{Word, Words, splits_simply};
 use crate::passage::CharOffsets;
 use crate::schema::Schema;
 
@@ -38,10 +39,10 @@ pub(crate) struct Tokens {
     /// reads whole articles, where most words repeat).
     seen: FxHashMap<String, String>,
     /// For the `simple` tokenizer without stop words: its token length
-    /// limit and whether it lowercases. Words are then split here and
-    /// ASCII words normalized here (folding leaves ASCII as it is), which
-    /// costs a fraction of a trip through the boxed chain per token; other
-    /// words still take the chain.
+    /// limit and whether it lowercases. Words are then split by
+    /// `analysis::Words` and ASCII words normalized here (folding leaves
+    /// ASCII as it is), which costs a fraction of a trip through the
+    /// boxed chain per token; other words still take the chain.
     simple: Option<(usize, bool)>,
 }
 
@@ -54,7 +55,7 @@ impl Tokens {
         let simple = schema
             .analyzers
             .get(name)
-            .filter(|spec| spec.tokenizer == "simple" && spec.stop_words == "none")
+            .filter(|spec| splits_simply(spec))
             .map(|spec| (spec.max_token_length, spec.lowercase));
         match schema.analyzers.get(name).map(|spec| spec.stemmer.as_str()) {
             Some("english") => {
@@ -99,35 +100,13 @@ impl Tokens {
             }
             return;
         };
-        // The simple tokenizer's words: runs of alphanumeric characters.
-        let bytes = text.as_bytes();
-        let char_at = |i: usize| -> (bool, usize) {
-            match bytes[i] {
-                b if b < 0x80 => (b.is_ascii_alphanumeric(), 1),
-                _ => {
-                    let c = text[i..].chars().next().unwrap_or_default();
-                    (c.is_alphanumeric(), c.len_utf8())
-                }
-            }
-        };
         let mut word = String::new();
-        let mut i = 0;
-        while i < bytes.len() {
-            let (alphanumeric, width) = char_at(i);
-            if !alphanumeric {
-                i += width;
-                continue;
-            }
-            let start = i;
-            let mut ascii = true;
-            while i < bytes.len() {
-                let (alphanumeric, width) = char_at(i);
-                if !alphanumeric {
-                    break;
-                }
-                ascii &= width == 1;
-                i += width;
-            }
+        for Word {
+            start,
+            end: i,
+            ascii,
+        } in Words::new(text)
+        {
             // The chain's `RemoveLongFilter`, on the word as written.
             if i - start >= limit {
                 continue;
@@ -324,9 +303,10 @@ mod tests {
         }
     }
 
-    /// Each analyzer of the schema run whole, as (token, from, to).
+    /// Each analyzer of the schema run as the chain of tantivy filters, as
+    /// (token, from, to).
     fn whole_chain(schema: &Schema, name: &str, text: &str) -> Vec<(String, usize, usize)> {
-        let mut whole = schema.analyzer(name);
+        let mut whole = crate::schema::chain(&schema.analyzers[name]);
         let mut expected = Vec::new();
         let mut stream = whole.token_stream(text);
         while stream.advance() {
