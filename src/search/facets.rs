@@ -68,8 +68,8 @@ pub(crate) struct FacetNames {
     /// Child paths, shared with the counts made from them so that adding
     /// a segment's counts copies no path.
     children: Vec<Arc<str>>,
-    /// Child step → its index in `children`.
-    index: FxHashMap<Box<str>, u32>,
+    /// Child path → its index in `children`.
+    index: FxHashMap<Arc<str>, u32>,
 }
 
 impl FacetNames {
@@ -86,21 +86,23 @@ impl FacetNames {
         self.sought >= FLAT_AFTER && self.narrow * 4 >= self.sought * 3
     }
 
-    /// The index of child `step` of `node`, interned.
-    fn child(&mut self, node: &str, step: &str) -> u32 {
+    /// The index of child `step` of `node`, interned (`path` is room for
+    /// its path, so that only a new child allocates).
+    fn child(&mut self, node: &str, step: &str, path: &mut String) -> u32 {
         // `/a//b` has an empty step, which counts for no child.
         if step.is_empty() {
             return NONE;
         }
-        if let Some(&at) = self.index.get(step) {
+        path.clear();
+        path.push_str(node);
+        super::filter::push_step(path, step);
+        if let Some(&at) = self.index.get(path.as_str()) {
             return at;
         }
-        let mut path = String::with_capacity(node.len() + 1 + step.len());
-        path.push_str(node);
-        super::filter::push_step(&mut path, step);
         let at = self.children.len() as u32;
-        self.children.push(Arc::from(path));
-        self.index.insert(Box::from(step), at);
+        let shared: Arc<str> = Arc::from(path.as_str());
+        self.index.insert(Arc::clone(&shared), at);
+        self.children.push(shared);
         at
     }
 
@@ -144,6 +146,7 @@ impl FacetNames {
             }
         }
         let mut term = Vec::new();
+        let mut path = String::new();
         let mut next = 0;
         while next < missing.len() && !self.is_flat() {
             let ord = missing[next];
@@ -162,16 +165,28 @@ impl FacetNames {
             let step_len = below.iter().position(|&b| b == 0).unwrap_or(below.len());
             let step =
                 std::str::from_utf8(&below[..step_len]).map_err(|e| Error::Engine(Box::new(e)))?;
+            // The child's span is known from `ord` on: its first ordinal
+            // would cost one more seek, and a later search meeting an
+            // earlier ordinal of it extends the span down.
             let mut key = term[..prefix.len() + step_len].to_vec();
-            let start = first_from(dict, &key)?;
             key.push(1);
             let end = first_from(dict, &key)?.min(hi);
-            debug_assert!(start <= ord && ord < end, "{start} <= {ord} < {end}");
-            let child = self.child(node, step);
-            let at = self.spans.partition_point(|s| s.start < start);
-            self.spans.insert(at, Span { start, end, child });
+            debug_assert!(ord < end, "{ord} < {end}");
+            let child = self.child(node, step, &mut path);
+            let at = self.spans.partition_point(|s| s.start < ord);
+            match self.spans.get_mut(at) {
+                Some(span) if span.end == end => span.start = ord,
+                _ => self.spans.insert(
+                    at,
+                    Span {
+                        start: ord,
+                        end,
+                        child,
+                    },
+                ),
+            }
             self.sought += 1;
-            if end - start <= 1 {
+            if end - ord <= 1 {
                 self.narrow += 1;
             }
             put(ord, child);
@@ -190,7 +205,7 @@ impl FacetNames {
                 let below = bytes.get(prefix.len()..).unwrap_or_default();
                 let step = below.split(|&b| b == 0).next().unwrap_or_default();
                 match std::str::from_utf8(step) {
-                    Ok(step) => children.push(self.child(node, step)),
+                    Ok(step) => children.push(self.child(node, step, &mut path)),
                     Err(err) => {
                         bad = Some(err);
                         children.push(NONE);
@@ -310,10 +325,9 @@ impl FacetTally {
             let Some(pair) = self.pairs.get(s as usize) else {
                 continue;
             };
-            for level in 0..levels {
-                let child = pair[level];
-                if child != NONE && !self.seen[level].contains(&child) {
-                    self.seen[level].push(child);
+            for (&child, seen) in pair.iter().zip(&mut self.seen).take(levels) {
+                if child != NONE && !seen.contains(&child) {
+                    seen.push(child);
                 }
             }
         }

@@ -43,6 +43,10 @@ pub(crate) fn facet_text(encoded: &str) -> String {
 /// `Facet` displays it.
 pub(crate) fn push_step(text: &mut String, step: &str) {
     text.push('/');
+    if !step.contains(['/', '\\']) {
+        text.push_str(step);
+        return;
+    }
     for c in step.chars() {
         if c == '/' || c == '\\' {
             text.push_str("\\/");
