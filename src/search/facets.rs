@@ -359,3 +359,145 @@ impl FacetTally {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::{BTreeMap, BTreeSet};
+    use std::sync::{Arc, Mutex};
+
+    use tantivy::indexer::NoMergePolicy;
+    use tantivy::schema::{FAST, Facet, FacetOptions, Schema};
+    use tantivy::{DocId, Index, IndexWriter, TantivyDocument};
+
+    use super::{FacetNames, FacetTally};
+
+    /// The child of `node` a facet counts for, from its steps: the plain
+    /// way the tally must agree with.
+    fn child_of(node: &str, facet: &Facet) -> Option<String> {
+        let node: Vec<String> = if node.is_empty() {
+            Vec::new()
+        } else {
+            let node = Facet::from_text(node).unwrap();
+            node.to_path().into_iter().map(String::from).collect()
+        };
+        let path = facet.to_path();
+        if path.len() <= node.len() || path[..node.len()] != node[..] || path[node.len()].is_empty()
+        {
+            return None;
+        }
+        Some(Facet::from_path(&path[..=node.len()]).to_string())
+    }
+
+    /// Articles' facets: a few continents over many places (a node with
+    /// few children) and many organizations at the root (a flat node, some
+    /// with a step below them, one with a slash in its name).
+    fn article_facets(i: usize) -> Vec<Facet> {
+        let continents = ["Africa", "Asia", "Europe"];
+        let continent = continents[i % 3];
+        let mut facets = vec![
+            Facet::from_path([continent, &format!("Region {}", i % 5)]),
+            Facet::from_path([
+                continent,
+                &format!("Region {}", i % 5),
+                &format!("Town {}", i % 37),
+            ]),
+            Facet::from_path([format!("Org {}", i % 41)]),
+        ];
+        // A few organizations have a unit below them; most hold one
+        // ordinal, so the node turns flat.
+        if i % 41 < 3 {
+            facets.push(Facet::from_path([
+                format!("Org {}", i % 41),
+                "Unit".to_string(),
+            ]));
+        }
+        if i % 9 == 0 {
+            facets.push(Facet::from_path(["A/B Corp"]));
+        }
+        facets
+    }
+
+    #[test]
+    fn tallies_on_several_segments_match_a_plain_count_of_the_paths() {
+        let mut builder = Schema::builder();
+        let field = builder.add_facet_field("place", FacetOptions::default());
+        // Which article a document is (segments need not be listed in
+        // the order they were committed).
+        let number = builder.add_u64_field("n", FAST);
+        let index = Index::create_in_ram(builder.build());
+        let mut writer: IndexWriter = index.writer_with_num_threads(1, 15_000_000).unwrap();
+        writer.set_merge_policy(Box::new(NoMergePolicy));
+        let mut all = Vec::new();
+        // Each commit a segment, each with its own dictionary.
+        for (commit, size) in [120, 7, 300, 55].into_iter().enumerate() {
+            for j in 0..size {
+                let facets = article_facets(commit * 1_000 + j * 7);
+                let mut doc = TantivyDocument::new();
+                doc.add_u64(number, all.len() as u64);
+                for facet in &facets {
+                    doc.add_facet(field, facet.clone());
+                }
+                writer.add_document(doc).unwrap();
+                all.push(facets);
+            }
+            writer.commit().unwrap();
+        }
+        let searcher = index.reader().unwrap().searcher();
+        assert_eq!(searcher.segment_readers().len(), 4);
+
+        let nodes = ["", "/Asia", "/Asia/Region 2", "/Org 3", "/Nowhere"];
+        for node in nodes {
+            let parent = node
+                .rsplit_once('/')
+                .map(|(p, _)| p)
+                .unwrap_or("")
+                .to_string();
+            let pair = [node.to_string(), parent];
+            // One `FacetNames` per segment and node, reused by the two
+            // passes as by successive searches of one generation.
+            let mut shared: BTreeMap<(usize, String), Arc<Mutex<FacetNames>>> = BTreeMap::new();
+            // The articles of the later regions first, then all: the second
+            // pass meets ordinals below the spans the first one sought.
+            for first in [true, false] {
+                let mut got = super::super::Counts::new();
+                let mut want: [BTreeMap<String, usize>; 2] = Default::default();
+                for (s, segment) in searcher.segment_readers().iter().enumerate() {
+                    let numbers = segment.fast_fields().u64("n").unwrap();
+                    let article = |doc: DocId| numbers.first(doc).unwrap() as usize;
+                    let docs: Vec<DocId> = (0..segment.max_doc())
+                        .filter(|&doc| {
+                            let region = all[article(doc)][0].to_string();
+                            !first || region.ends_with('3') || region.ends_with('4')
+                        })
+                        .collect();
+                    let names = pair
+                        .clone()
+                        .map(|n| Arc::clone(shared.entry((s, n)).or_default()));
+                    let reader = segment.facet_reader("place").unwrap();
+                    let mut tally = FacetTally::new(reader, &docs, &pair, names).unwrap();
+                    for &doc in &docs {
+                        tally.count(doc);
+                        let n = article(doc);
+                        for (level, want) in want.iter_mut().enumerate() {
+                            let children: BTreeSet<String> = all[n]
+                                .iter()
+                                .filter_map(|f| child_of(&pair[level], f))
+                                .collect();
+                            for child in children {
+                                *want.entry(child).or_default() += 1;
+                            }
+                        }
+                    }
+                    tally.add_to("place", &mut got);
+                }
+                for (level, want) in want.iter().enumerate() {
+                    let got: BTreeMap<String, usize> = got
+                        .get(&("place", level == 1))
+                        .map(|m| m.iter().map(|(k, v)| (k.to_string(), *v)).collect())
+                        .unwrap_or_default();
+                    assert_eq!(&got, want, "node `{}`, first pass {first}", pair[level]);
+                }
+            }
+        }
+    }
+}
