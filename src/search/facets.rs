@@ -411,7 +411,7 @@ mod tests {
                 "Unit".to_string(),
             ]));
         }
-        if i % 9 == 0 {
+        if i.is_multiple_of(9) {
             facets.push(Facet::from_path(["A/B Corp"]));
         }
         facets
