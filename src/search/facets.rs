@@ -256,24 +256,30 @@ impl FacetTally {
         names: [Arc<Mutex<FacetNames>>; 2],
     ) -> Result<FacetTally> {
         let dict = reader.facet_dict();
-        // Marking the ordinals in a table by ordinal, then reading it in
-        // order, gives them sorted and distinct without sorting.
-        let mut slot = vec![NONE; dict.num_terms()];
-        let mut met = 0usize;
+        // Marking the ordinals in a bit set, then reading it in order,
+        // gives them sorted and distinct without sorting; the set is 64
+        // times smaller than the dictionary, so reading it is cheap even
+        // when few ordinals are met.
+        let terms = dict.num_terms();
+        let mut marked = vec![0u64; terms.div_ceil(64)];
         for &doc in docs {
             for ord in reader.facet_ords(doc) {
-                if let Some(s) = slot.get_mut(ord as usize)
-                    && *s == NONE
-                {
-                    *s = 0;
-                    met += 1;
+                if let Some(word) = marked.get_mut(ord as usize / 64) {
+                    *word |= 1 << (ord % 64);
                 }
             }
         }
+        let met = marked.iter().map(|w| w.count_ones() as usize).sum();
         let mut ords = Vec::with_capacity(met);
-        for (ord, s) in slot.iter_mut().enumerate() {
-            if *s != NONE {
-                *s = ords.len() as u32;
+        // Only the slots of marked ordinals are ever read (by `count`, for
+        // these same documents), so zeroed memory will do.
+        let mut slot = vec![0u32; terms];
+        for (at, &word) in marked.iter().enumerate() {
+            let mut bits = word;
+            while bits != 0 {
+                let ord = at * 64 + bits.trailing_zeros() as usize;
+                bits &= bits - 1;
+                slot[ord] = ords.len() as u32;
                 ords.push(ord as u64);
             }
         }
