@@ -18,7 +18,7 @@ use tantivy::index::SegmentId;
 use tantivy::schema::Field;
 use tantivy::{DocId, Searcher, SegmentReader, Term};
 
-use super::FacetNames;
+use super::facets::FacetNames;
 use crate::error::Result;
 
 /// Article frequencies kept per generation before the map starts over, so
@@ -40,8 +40,8 @@ pub(crate) struct SearchCache {
 /// Analyzers kept for reuse (one per search running at once is enough).
 const MAX_IDLE_TOKENS: usize = 8;
 
-/// A segment, a facet and the two nodes its children are counted under.
-type FacetKey = (SegmentId, &'static str, [String; 2]);
+/// A segment, a facet and the node its children are counted under.
+type FacetKey = (SegmentId, &'static str, String);
 
 struct Generation {
     id: u64,
@@ -50,7 +50,7 @@ struct Generation {
     facet_paths: HashMap<Field, Arc<BTreeSet<String>>>,
     /// (facet, value as given) → the paths it resolved to.
     resolved: HashMap<(&'static str, String), Vec<String>>,
-    /// (segment, facet, counted nodes) → what its ordinals count for.
+    /// (segment, facet, counted node) → what its ordinals count for.
     facet_names: HashMap<FacetKey, Arc<Mutex<FacetNames>>>,
 }
 
@@ -166,17 +166,17 @@ impl SearchCache {
 }
 
 impl SearchCache {
-    /// What the facet ordinals of `segment` count for under `nodes`
+    /// What the facet ordinals of `segment` count for under `node`
     /// (filled in by the searches that meet them).
     pub(crate) fn facet_names(
         &self,
         searcher: &Searcher,
         segment: SegmentId,
         facet: &'static str,
-        nodes: &[String; 2],
+        node: String,
     ) -> Arc<Mutex<FacetNames>> {
         self.with(searcher, |g| {
-            let key = (segment, facet, nodes.clone());
+            let key = (segment, facet, node);
             if !g.facet_names.contains_key(&key) && g.facet_names.len() >= MAX_FACET_NODES {
                 g.facet_names.clear();
             }

@@ -34,16 +34,26 @@ pub(crate) fn facet_paths(searcher: &Searcher, field: Field) -> Result<BTreeSet<
 pub(crate) fn facet_text(encoded: &str) -> String {
     let mut text = String::with_capacity(encoded.len() + 1);
     for step in encoded.split('\0') {
-        text.push('/');
-        for c in step.chars() {
-            if c == '/' || c == '\\' {
-                text.push_str("\\/");
-            } else {
-                text.push(c);
-            }
-        }
+        push_step(&mut text, step);
     }
     text
+}
+
+/// Appends `/` and one facet step to a path text, escaped as tantivy's
+/// `Facet` displays it.
+pub(crate) fn push_step(text: &mut String, step: &str) {
+    text.push('/');
+    if !step.contains(['/', '\\']) {
+        text.push_str(step);
+        return;
+    }
+    for c in step.chars() {
+        if c == '/' || c == '\\' {
+            text.push_str("\\/");
+        } else {
+            text.push(c);
+        }
+    }
 }
 
 /// Resolves a filter value to facet paths.

@@ -8,6 +8,7 @@
 //! all, and `+required` words may sit in different passages.
 
 mod cache;
+mod facets;
 mod filter;
 
 pub(crate) use filter::date_path;
@@ -24,7 +25,7 @@ pub(crate) use cache::SearchCache;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::Range;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{Deserialize, Serialize};
@@ -43,6 +44,7 @@ use crate::index::document::{
 };
 use crate::index::{NewsIndex, StoredArticle};
 use crate::schema::FACETS;
+use facets::FacetTally;
 use highlight::{Highlighter, Tokens, analyze};
 use query::{Expand, Occur, Scope};
 
@@ -1137,9 +1139,10 @@ impl NewsIndex {
                     .map(|(m, _)| m.doc)
                     .collect();
                 let nodes = &active[facet];
-                let names = self
-                    .cache
-                    .facet_names(searcher, segment.segment_id(), facet, nodes);
+                let names = nodes.clone().map(|node| {
+                    self.cache
+                        .facet_names(searcher, segment.segment_id(), facet, node)
+                });
                 tallies.push((*facet, own, FacetTally::new(reader, &docs, nodes, names)?));
             }
             candidates.reserve(matched.len());
@@ -1160,9 +1163,9 @@ impl NewsIndex {
                         length: m.length,
                     });
                 }
-                for (facet, own, tally) in &mut tallies {
+                for (_, own, tally) in &mut tallies {
                     if passes | *own == all {
-                        tally.count(doc, &active[*facet])?;
+                        tally.count(doc);
                     }
                 }
             }
@@ -1990,236 +1993,6 @@ fn filter_passes(
     Ok(passes)
 }
 
-/// Facet counts of one facet in one segment, for its active node (level
-/// 0) and that node's parent (level 1): each facet ordinal is mapped to the
-/// child it counts for, and counts are kept per child index, so counting an
-/// article touches no strings.
-struct FacetTally {
-    reader: tantivy::fastfield::FacetReader,
-    /// Ordinal → child, for the ordinals of the matched articles: a dense
-    /// index of this tally's, so that `counts` holds only the children met
-    /// (the shared indices grow with every search's children).
-    ords: FxHashMap<u64, [Option<u32>; 2]>,
-    /// Per level, the shared child index of each dense one, and back.
-    shared_of: [Vec<u32>; 2],
-    dense_of: [FxHashMap<u32, u32>; 2],
-    /// The children met so far in this segment for these nodes, shared by
-    /// the searches of one index generation.
-    names: Arc<Mutex<FacetNames>>,
-    counts: [Vec<usize>; 2],
-    /// An article's children at each level, counted once each.
-    seen: [Vec<u32>; 2],
-}
-
-/// The dense indices of a tally for shared child indices `children`,
-/// made (with a zero count) for those not met before.
-fn dense_children(
-    children: [Option<u32>; 2],
-    shared_of: &mut [Vec<u32>; 2],
-    dense_of: &mut [FxHashMap<u32, u32>; 2],
-    counts: &mut [Vec<usize>; 2],
-) -> [Option<u32>; 2] {
-    let mut out = [None, None];
-    for level in 0..2 {
-        if let Some(child) = children[level] {
-            let next = shared_of[level].len() as u32;
-            let dense = *dense_of[level].entry(child).or_insert(next);
-            if dense == next {
-                shared_of[level].push(child);
-                counts[level].push(0);
-            }
-            out[level] = Some(dense);
-        }
-    }
-    out
-}
-
-/// What a segment's facet ordinals count for under two nodes (see
-/// [`FacetTally`]): kept per index generation, since resolving ordinals
-/// reads and decompresses the facet dictionary's blocks, which was half
-/// the instructions of a filtered search with facet counts.
-#[derive(Default)]
-pub(crate) struct FacetNames {
-    ords: FxHashMap<u64, [Option<u32>; 2]>,
-    /// Shared with the counts made from them, so adding a segment's counts
-    /// copies no path.
-    children: [Vec<Arc<str>>; 2],
-    /// Child path → its index in `children`, per level.
-    index: [FxHashMap<Arc<str>, u32>; 2],
-}
-
-impl FacetNames {
-    /// The child index `path` counts for at each level, interned.
-    fn children_of(&mut self, nodes: &[String; 2], path: &str) -> [Option<u32>; 2] {
-        let mut out = [None, None];
-        for (level, node) in nodes.iter().enumerate() {
-            if let Some(child) = child_of(node, path) {
-                // Copied only the first time it is met.
-                let at = match self.index[level].get(child) {
-                    Some(&at) => at,
-                    None => {
-                        let at = self.children[level].len() as u32;
-                        let child: Arc<str> = Arc::from(child);
-                        self.index[level].insert(Arc::clone(&child), at);
-                        self.children[level].push(child);
-                        at
-                    }
-                };
-                out[level] = Some(at);
-            }
-        }
-        out
-    }
-}
-
-impl FacetTally {
-    /// Resolves every facet ordinal of `docs` at once, those not already in
-    /// `names`.
-    ///
-    /// Resolving ordinals one at a time decompresses a dictionary block per
-    /// ordinal, which dominated the search profile (two thirds of the
-    /// instructions of a one-term query); sorted, each block is read once.
-    fn new(
-        reader: tantivy::fastfield::FacetReader,
-        docs: &[DocId],
-        nodes: &[String; 2],
-        names: Arc<Mutex<FacetNames>>,
-    ) -> Result<FacetTally> {
-        // Ordinals already resolved (by this search or an earlier one) are
-        // looked up one by one; only the others are collected and sorted.
-        // Sized for an ordinal or so per article, so that it rarely grows.
-        let mut local: FxHashMap<u64, [Option<u32>; 2]> =
-            FxHashMap::with_capacity_and_hasher(docs.len(), Default::default());
-        let mut shared_of = [Vec::new(), Vec::new()];
-        let mut dense_of = [FxHashMap::default(), FxHashMap::default()];
-        let mut counts = [Vec::new(), Vec::new()];
-        let mut shared = names.lock().unwrap_or_else(|e| e.into_inner());
-        let mut missing: Vec<u64> = Vec::new();
-        for &doc in docs {
-            for ord in reader.facet_ords(doc) {
-                if local.contains_key(&ord) {
-                    continue;
-                }
-                match shared.ords.get(&ord) {
-                    Some(&children) => {
-                        let dense =
-                            dense_children(children, &mut shared_of, &mut dense_of, &mut counts);
-                        local.insert(ord, dense);
-                    }
-                    None => {
-                        // Held until resolved below, so that an ordinal
-                        // shared by many articles is resolved (and sorted)
-                        // once, not once per article.
-                        local.insert(ord, [None, None]);
-                        missing.push(ord);
-                    }
-                }
-            }
-        }
-        if !missing.is_empty() {
-            missing.sort_unstable();
-            let mut paths = Vec::with_capacity(missing.len());
-            let mut bad = None;
-            reader
-                .facet_dict()
-                .sorted_ords_to_term_cb(&missing, |bytes| match std::str::from_utf8(bytes) {
-                    Ok(encoded) => paths.push(filter::facet_text(encoded)),
-                    Err(err) => bad = Some(err),
-                })
-                .map_err(|e| Error::Engine(Box::new(e)))?;
-            if let Some(err) = bad {
-                return Err(Error::Engine(Box::new(err)));
-            }
-            for (&ord, path) in missing.iter().zip(&paths) {
-                let children = shared.children_of(nodes, path);
-                shared.ords.insert(ord, children);
-                let dense = dense_children(children, &mut shared_of, &mut dense_of, &mut counts);
-                local.insert(ord, dense);
-            }
-        }
-        drop(shared);
-        Ok(FacetTally {
-            reader,
-            ords: local,
-            shared_of,
-            dense_of,
-            names,
-            counts,
-            seen: [Vec::new(), Vec::new()],
-        })
-    }
-
-    /// Counts, once per article, the children of each level's node among
-    /// the facets of `doc`.
-    fn count(&mut self, doc: DocId, nodes: &[String; 2]) -> Result<()> {
-        let FacetTally {
-            reader,
-            ords,
-            shared_of,
-            dense_of,
-            names,
-            counts,
-            seen,
-        } = self;
-        seen[0].clear();
-        seen[1].clear();
-        for ord in reader.facet_ords(doc) {
-            let children = match ords.get(&ord) {
-                Some(children) => *children,
-                None => {
-                    let mut facet = Facet::root();
-                    reader.facet_from_ord(ord, &mut facet)?;
-                    let mut shared = names.lock().unwrap_or_else(|e| e.into_inner());
-                    let children = shared.children_of(nodes, &facet.to_string());
-                    shared.ords.insert(ord, children);
-                    let dense = dense_children(children, shared_of, dense_of, counts);
-                    ords.insert(ord, dense);
-                    dense
-                }
-            };
-            for (seen, child) in seen.iter_mut().zip(children) {
-                if let Some(child) = child
-                    && !seen.contains(&child)
-                {
-                    seen.push(child);
-                }
-            }
-        }
-        for (seen, counts) in seen.iter().zip(counts.iter_mut()) {
-            for &child in seen {
-                counts[child as usize] += 1;
-            }
-        }
-        Ok(())
-    }
-
-    /// Adds this segment's counts to `counts`.
-    fn add_to(self, facet: &'static str, counts: &mut Counts) {
-        let names = self.names.lock().unwrap_or_else(|e| e.into_inner());
-        for (level, tallies) in self.counts.iter().enumerate() {
-            if tallies.iter().all(|&n| n == 0) {
-                continue;
-            }
-            let counts = counts.entry((facet, level == 1)).or_default();
-            counts.reserve(tallies.iter().filter(|&&n| n > 0).count());
-            for (&child, &n) in self.shared_of[level].iter().zip(tallies) {
-                if n > 0 {
-                    let child = &names.children[level][child as usize];
-                    *counts.entry(Arc::clone(child)).or_default() += n;
-                }
-            }
-        }
-    }
-}
-
-/// The child of `node` on the way to `path`, if `path` lies below `node`:
-/// `node/next`, which is where `path` begins.
-fn child_of<'a>(node: &str, path: &'a str) -> Option<&'a str> {
-    let rest = path.strip_prefix(node)?.strip_prefix('/')?;
-    let next = rest.split('/').next().filter(|c| !c.is_empty())?;
-    Some(&path[..node.len() + 1 + next.len()])
-}
-
 /// A query for analyzed tokens: a term, or a phrase for several (whose
 /// words may move by `slop` positions).
 fn text_query(
@@ -2370,24 +2143,6 @@ mod tests {
         assert_eq!(super::union_len(&[1, 4, 9], &[]), 3);
         assert_eq!(super::union_len(&[1, 4, 9], &[2, 4, 10, 11]), 6);
         assert_eq!(super::union_len(&[5], &[5]), 1);
-    }
-
-    #[test]
-    fn a_facet_child_is_the_node_and_the_next_step_of_the_path() {
-        assert_eq!(
-            super::child_of("", "/Africa/Western Africa/Mali"),
-            Some("/Africa")
-        );
-        assert_eq!(
-            super::child_of("/Africa", "/Africa/Western Africa/Mali"),
-            Some("/Africa/Western Africa")
-        );
-        assert_eq!(
-            super::child_of("/Africa/Western Africa/Mali", "/Africa/Western Africa/Mali"),
-            None
-        );
-        assert_eq!(super::child_of("/Afr", "/Africa/Western Africa"), None);
-        assert_eq!(super::child_of("/Europe", "/Africa/Western Africa"), None);
     }
 
     #[test]
