@@ -8,8 +8,11 @@ use std::path::PathBuf;
 use dateline::{IngestOptions, NewsIndex, Schema, SearchRequest};
 
 fn main() -> dateline::Result<()> {
+    // `cargo test` runs this example with the test harness's flags
+    // (`cargo test -q` passes `--quiet`): those are not directories.
     let corpus = std::env::args()
-        .nth(1)
+        .skip(1)
+        .find(|arg| !arg.starts_with('-'))
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("sample-corpus"));
     let dir = std::env::temp_dir().join(format!("dateline-embed-{}", std::process::id()));
