@@ -29,8 +29,6 @@ const MAX_TERMS: usize = 100_000;
 #[derive(Default)]
 pub(crate) struct SearchCache {
     inner: Mutex<Option<Generation>>,
-    /// Stems of words, which do not depend on the index's contents.
-    pub(crate) stems: super::highlight::StemMemo,
     /// Body analyzers handed back by finished searches, with the stems
     /// they met: building one copies the schema, and a fresh one meets
     /// every word of a feedback article anew.

@@ -1204,13 +1204,9 @@ impl NewsIndex {
 
     /// The body analyzer for text read back from the index.
     fn tokens(&self) -> Tokens {
-        self.cache.take_tokens().unwrap_or_else(|| {
-            Tokens::new(
-                &self.schema,
-                &self.schema.text.body.analyzer,
-                &self.cache.stems,
-            )
-        })
+        self.cache
+            .take_tokens()
+            .unwrap_or_else(|| Tokens::new(&self.schema, &self.schema.text.body.analyzer))
     }
 
     /// Corpus-wide statistics of the body, per passage and per article.
