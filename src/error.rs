@@ -76,6 +76,15 @@ pub enum Error {
         #[source]
         source: io::Error,
     },
+    /// Stored data of the index does not read back: a damaged stored
+    /// article or a missing or damaged dictionary (environment).
+    #[error("`{}`: {message}", path.display())]
+    Damaged {
+        /// The index directory, or the damaged file.
+        path: PathBuf,
+        /// What does not read back.
+        message: String,
+    },
     /// The search engine underneath failed (engine).
     #[error("index engine failure")]
     Engine(#[source] Box<dyn std::error::Error + Send + Sync>),

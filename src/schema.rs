@@ -24,7 +24,7 @@ use crate::error::{Error, Result};
 pub const DEFAULT_SCHEMA: &str = include_str!("../index-schema/news.toml");
 
 /// The schema version this build reads and writes.
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 4;
 
 /// The facets every Dateline schema has, in display order.
 pub const FACETS: [&str; 5] = ["location", "organization", "source", "date", "mentioned"];
@@ -336,7 +336,10 @@ impl Schema {
             // stored on each of them it made a twentieth of the stored
             // bytes, inside the blocks searches decompress.
             passage_path: b.add_text_field("passage_path", key()),
-            title: b.add_text_field("title", text(&self.text.title, self.text.title.stored)),
+            // The headline is stored in the article's packed record (when
+            // the schema stores it), not by tantivy.
+            title: b.add_text_field("title", text(&self.text.title, false)),
+            // Only bodies stored in pieces are stored here, on passages.
             body: b.add_text_field("body", STORED),
             passage: b.add_text_field("passage", text(&self.text.body, false)),
             parent: b.add_u64_field("parent", FAST),
@@ -351,7 +354,9 @@ impl Schema {
                     .set_indexed()
                     .set_fast(),
             ),
+            // Manifest entries; an article's metadata is in its record.
             meta: b.add_text_field("meta", STORED),
+            packed: b.add_bytes_field("packed", STORED),
             location: b.add_facet_field("location", FacetOptions::default()),
             organization: b.add_facet_field("organization", FacetOptions::default()),
             source: b.add_facet_field("source", FacetOptions::default()),
@@ -500,7 +505,11 @@ pub(crate) struct Fields {
     pub hash: Field,
     pub dup_of: Field,
     pub published: Field,
+    /// Stored on manifest documents.
     pub meta: Field,
+    /// The article document's stored parts (title, body, metadata) in one
+    /// zstd frame: see `index::pack`.
+    pub packed: Field,
     pub location: Field,
     pub organization: Field,
     pub source: Field,
@@ -531,6 +540,7 @@ impl Fields {
             dup_of: get("dup_of")?,
             published: get("published")?,
             meta: get("meta")?,
+            packed: get("packed")?,
             location: get("location")?,
             organization: get("organization")?,
             source: get("source")?,

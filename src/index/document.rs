@@ -17,6 +17,8 @@ use crate::extract::{Entities, Location, Organization, Part, Span};
 use crate::passage::PassageSpan;
 use crate::schema::Fields;
 
+use super::pack::StoredParts;
+
 /// The instant a date field holds for `date`: its midnight, UTC.
 ///
 /// Tantivy counts nanoseconds in an `i64`, which spans 1677-09-21 to
@@ -634,6 +636,41 @@ pub(crate) fn path_key(path: &std::path::Path) -> String {
     path.to_string_lossy().replace('\\', "/")
 }
 
+/// True when the body is stored in pieces on its passage documents.
+fn is_pieced(body: &str, passages: &[PassageSpan]) -> bool {
+    body.len() > PIECED_BODY_BYTES && !passages.is_empty()
+}
+
+/// The stored parts of an article laid out as one record (see
+/// `index::pack::record`): its title (when the schema stores it), its body
+/// (empty when stored in pieces) and its metadata.
+///
+/// Built apart from [`article_block`] so that reader threads can build and
+/// compress it in parallel, before the article reaches the writer.
+pub(crate) fn stored_record(
+    article: &Article,
+    entities: &Entities,
+    passages: &[PassageSpan],
+    store_title: bool,
+) -> Vec<u8> {
+    let pieced = is_pieced(&article.body, passages);
+    let meta = Meta {
+        line: article.line,
+        url: article.url.clone(),
+        source: article.source.clone(),
+        published: entities.published,
+        published_source: entities.published_source,
+        dateline: article.dateline.clone(),
+        locations: entities.locations.clone(),
+        organizations: entities.organizations.clone(),
+        passages: passages.to_vec(),
+        body_pieces: if pieced { passages.len() } else { 0 },
+    };
+    let body = if pieced { "" } else { article.body.as_str() };
+    let title = article.title.as_deref().filter(|_| store_title);
+    super::pack::record(title, body, &meta.to_stored())
+}
+
 /// Builds the block for one article: its passages, then the article itself.
 ///
 /// The article is taken by value and its body moved, not copied, into one
@@ -643,16 +680,22 @@ pub(crate) fn path_key(path: &std::path::Path) -> String {
 /// end, the last to the end of the body, so they concatenate to the body)
 /// and not on the article document; [`stored_article_at`] joins them again.
 /// Other bodies are stored whole on the article document, as always.
+///
+/// The title, body and metadata are stored in `packed` (a record from
+/// [`stored_record`], compressed by `index::pack`); when `None`, the
+/// caller adds it to the article document (the block's last) before the
+/// block is written.
 pub(crate) fn article_block(
     fields: &Fields,
     mut article: Article,
     entities: &Entities,
     passages: &[PassageSpan],
     hash: u64,
+    packed: Option<Vec<u8>>,
 ) -> Vec<BlockDoc> {
     let path = path_key(&article.path);
     let body = std::mem::take(&mut article.body);
-    let pieced = body.len() > PIECED_BODY_BYTES && !passages.is_empty();
+    let pieced = is_pieced(&body, passages);
     let mut doc = TantivyDocument::default();
     doc.add_text(fields.kind, KIND_ARTICLE);
     doc.add_text(fields.id, &article.id);
@@ -661,8 +704,8 @@ pub(crate) fn article_block(
     if let Some(title) = &article.title {
         doc.add_text(fields.title, title);
     }
-    if !pieced {
-        doc.add_text(fields.body, &body);
+    if let Some(packed) = packed {
+        doc.add_bytes(fields.packed, &packed);
     }
     doc.add_u64(fields.parent, 0);
     doc.add_u64(fields.hash, hash);
@@ -698,19 +741,6 @@ pub(crate) fn article_block(
     for path in &mentioned {
         add_facet(&mut doc, fields.mentioned, path);
     }
-    let meta = Meta {
-        line: article.line,
-        url: article.url.take(),
-        source: article.source.take(),
-        published: entities.published,
-        published_source: entities.published_source,
-        dateline: article.dateline.take(),
-        locations: entities.locations.clone(),
-        organizations: entities.organizations.clone(),
-        passages: passages.to_vec(),
-        body_pieces: if pieced { passages.len() } else { 0 },
-    };
-    doc.add_text(fields.meta, meta.to_stored());
 
     let shared = Arc::new(SharedBlock {
         kind: fields.kind,
@@ -851,14 +881,16 @@ fn text_of(doc: &TantivyDocument, field: tantivy::schema::Field) -> Option<Strin
         .map(str::to_string)
 }
 
-/// Reads an article document back; when its body was stored in pieces,
-/// the body is left empty (see [`stored_article_at`]).
+/// Reads an article document back from its document (id, path) and its
+/// stored parts; when its body was stored in pieces, the body is left
+/// empty (see [`stored_article_at`]).
 pub(crate) fn stored_article(
     fields: &Fields,
     doc: &TantivyDocument,
+    parts: &StoredParts,
     also_at: Vec<String>,
 ) -> StoredArticle {
-    let meta = text_of(doc, fields.meta).and_then(|m| Meta::from_stored(&m));
+    let meta = Meta::from_stored(parts.meta());
     let meta = meta.unwrap_or(Meta {
         line: None,
         url: None,
@@ -875,8 +907,8 @@ pub(crate) fn stored_article(
         id: text_of(doc, fields.id).unwrap_or_default(),
         path: PathBuf::from(text_of(doc, fields.path).unwrap_or_default()),
         line: meta.line,
-        title: text_of(doc, fields.title),
-        body: text_of(doc, fields.body).unwrap_or_default(),
+        title: parts.title().map(str::to_string),
+        body: parts.body().to_string(),
         url: meta.url,
         source: meta.source,
         published: meta.published,
@@ -896,11 +928,12 @@ pub(crate) fn stored_article_at(
     address: DocAddress,
     fields: &Fields,
     doc: &TantivyDocument,
+    parts: &StoredParts,
     also_at: Vec<String>,
 ) -> tantivy::Result<StoredArticle> {
-    let mut article = stored_article(fields, doc, also_at);
-    if doc.get_first(fields.body).is_none() {
-        article.body = pieced_body(searcher, address, fields, doc)?;
+    let mut article = stored_article(fields, doc, parts, also_at);
+    if article.body.is_empty() {
+        article.body = pieced_body(searcher, address, fields, parts)?;
     }
     Ok(article)
 }
@@ -912,11 +945,13 @@ pub(crate) fn article_body<'a>(
     searcher: &Searcher,
     address: DocAddress,
     fields: &Fields,
-    doc: &'a TantivyDocument,
+    parts: &'a StoredParts,
 ) -> tantivy::Result<std::borrow::Cow<'a, str>> {
-    match doc.get_first(fields.body).and_then(|v| v.as_str()) {
-        Some(body) => Ok(std::borrow::Cow::Borrowed(body)),
-        None => pieced_body(searcher, address, fields, doc).map(std::borrow::Cow::Owned),
+    // Only an empty body can have been stored in pieces: the metadata is
+    // parsed for their count only then.
+    match parts.body() {
+        "" => pieced_body(searcher, address, fields, parts).map(std::borrow::Cow::Owned),
+        body => Ok(std::borrow::Cow::Borrowed(body)),
     }
 }
 
@@ -926,11 +961,9 @@ fn pieced_body(
     searcher: &Searcher,
     address: DocAddress,
     fields: &Fields,
-    doc: &TantivyDocument,
+    parts: &StoredParts,
 ) -> tantivy::Result<String> {
-    let pieces = text_of(doc, fields.meta)
-        .and_then(|m| Meta::from_stored(&m))
-        .map_or(0, |m| m.body_pieces);
+    let pieces = Meta::from_stored(parts.meta()).map_or(0, |m| m.body_pieces);
     // A block's passage documents sit right before its article document,
     // in the same segment; a corrupt count is cut at the segment's start.
     let first = address.doc_id.saturating_sub(pieces as u32);
@@ -958,7 +991,7 @@ mod tests {
 
     /// Builds the block of an article whose body is `body`, cut into
     /// passages as the shipped schema cuts it.
-    fn block_of(body: String) -> (Fields, Vec<PassageSpan>, Vec<BlockDoc>) {
+    fn block_of(body: String) -> (Fields, Vec<PassageSpan>, Vec<BlockDoc>, StoredParts) {
         let schema = crate::schema::Schema::default();
         let (_, fields) = schema.build();
         let passages = crate::passage::split(&body, &schema.passages);
@@ -969,8 +1002,11 @@ mod tests {
             body,
             ..Article::default()
         };
-        let block = article_block(&fields, article, &Entities::default(), &passages, 7);
-        (fields, passages, block)
+        let entities = Entities::default();
+        let record = stored_record(&article, &entities, &passages, true);
+        let parts = StoredParts::parse(record).expect("a record parses");
+        let block = article_block(&fields, article, &entities, &passages, 7, None);
+        (fields, passages, block, parts)
     }
 
     #[test]
@@ -984,10 +1020,12 @@ mod tests {
             n += 1;
         }
         body.push_str("The end.");
-        let (fields, passages, block) = block_of(body.clone());
+        let (fields, passages, block, parts) = block_of(body.clone());
         let (article, passage_docs) = block.split_last().unwrap();
         assert_eq!(passage_docs.len(), passages.len());
         assert!(texts(article, fields.body).is_empty());
+        assert_eq!(parts.body(), "");
+        assert_eq!(parts.title(), Some("Big"));
         let chars: Vec<char> = body.chars().collect();
         let mut joined = String::new();
         for (doc, span) in passage_docs.iter().zip(&passages) {
@@ -998,7 +1036,7 @@ mod tests {
             joined.push_str(&piece[0]);
         }
         assert!(joined == body, "the pieces do not join to the body");
-        let meta = Meta::from_stored(&texts(article, fields.meta)[0]).unwrap();
+        let meta = Meta::from_stored(parts.meta()).unwrap();
         assert_eq!(meta.body_pieces, passages.len());
     }
 
@@ -1034,7 +1072,7 @@ mod tests {
 
     #[test]
     fn passage_documents_carry_their_path_in_the_unstored_field_only() {
-        let (fields, _, block) = block_of("Rain in Accra.\n\nRoads closed.".to_string());
+        let (fields, _, block, _) = block_of("Rain in Accra.\n\nRoads closed.".to_string());
         let (article, passage_docs) = block.split_last().unwrap();
         assert_eq!(texts(article, fields.path), ["big.txt"]);
         assert!(!passage_docs.is_empty());
@@ -1047,12 +1085,13 @@ mod tests {
     }
 
     #[test]
-    fn a_body_under_the_threshold_is_stored_whole_on_the_article() {
+    fn a_body_under_the_threshold_is_stored_whole_in_the_article_record() {
         let body = "Rain in Accra.\n\nRoads closed.".to_string();
-        let (fields, passages, block) = block_of(body.clone());
+        let (fields, passages, block, parts) = block_of(body.clone());
         let (article, passage_docs) = block.split_last().unwrap();
-        assert_eq!(texts(article, fields.body), [body]);
-        let meta = Meta::from_stored(&texts(article, fields.meta)[0]).unwrap();
+        assert!(texts(article, fields.body).is_empty());
+        assert_eq!(parts.body(), body);
+        let meta = Meta::from_stored(parts.meta()).unwrap();
         assert_eq!(meta.body_pieces, 0);
         for (doc, span) in passage_docs.iter().zip(&passages) {
             assert!(texts(doc, fields.body).is_empty());

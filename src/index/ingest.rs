@@ -139,6 +139,16 @@ struct Prepared {
     entities: Entities,
     passages: Vec<PassageSpan>,
     hash: u64,
+    stored: Stored,
+}
+
+/// An article's stored parts as a reader thread hands them over.
+enum Stored {
+    /// Compressed with the index's dictionary.
+    Packed(Vec<u8>),
+    /// Not compressed yet: the index has no dictionary (yet), and the
+    /// writer may train one on the first of these.
+    Record(Vec<u8>),
 }
 
 /// Writer operations queued in order and handed to tantivy together.
@@ -148,8 +158,21 @@ struct Prepared {
 /// their order (tantivy numbers them in sequence), so a delete still
 /// applies to exactly the documents queued before it, and one batch is one
 /// group that never straddles two segments, as an article's block must not.
-struct Batch {
+struct Batch<'a> {
+    index: &'a NewsIndex,
     ops: Vec<UserOperation<BlockDoc>>,
+    /// Article documents in `ops` still without their packed record, with
+    /// the record: compressed when the batch is handed over, with the
+    /// dictionary trained then if the index has none.
+    records: Vec<(usize, Vec<u8>)>,
+    /// Bytes in `records`.
+    record_bytes: usize,
+    /// True until this run has tried to train a dictionary, when the index
+    /// has none: a batch is then held until its records are enough to
+    /// train on.
+    may_train: bool,
+    /// The writer thread's compression context.
+    cctx: zstd::zstd_safe::CCtx<'static>,
     /// Manifest documents, added after `ops` when the batch is handed over
     /// (`None` where a later one for the same file replaced it). Searches
     /// never read them, and written after each file's articles they sat
@@ -170,13 +193,21 @@ struct Batch {
     replaces: bool,
 }
 
-impl Batch {
+impl<'a> Batch<'a> {
     /// Operations and text bytes after which a batch is handed over.
     const MAX_OPS: usize = 1_024;
     const MAX_BYTES: usize = 4 * 1024 * 1024;
+    /// Operations after which a batch held for training is handed over
+    /// all the same (a run of duplicates brings no records).
+    const MAX_HELD_OPS: usize = 16 * Batch::MAX_OPS;
 
-    fn new() -> Batch {
+    fn new(index: &'a NewsIndex) -> Batch<'a> {
         Batch {
+            index,
+            records: Vec::new(),
+            record_bytes: 0,
+            may_train: !index.packs.current().has_encoder(),
+            cctx: zstd::zstd_safe::CCtx::create(),
             ops: Vec::new(),
             files: Vec::new(),
             file_slots: HashMap::new(),
@@ -211,8 +242,15 @@ impl Batch {
         self.files.push(Some(doc));
     }
 
-    /// Hands the batch over when it is full.
+    /// Hands the batch over when it is full, unless it is held to gather
+    /// records to train the index's dictionary on.
     fn flush_if_full(&mut self, writer: &IndexWriter<BlockDoc>) -> Result<()> {
+        let training = self.may_train
+            && self.record_bytes < super::pack::TRAINING_BYTES
+            && self.ops.len() < Batch::MAX_HELD_OPS;
+        if training {
+            return Ok(());
+        }
         if self.ops.len() + self.files.len() >= Batch::MAX_OPS || self.bytes >= Batch::MAX_BYTES {
             self.flush(writer)?;
         }
@@ -221,6 +259,7 @@ impl Batch {
 
     /// Hands every queued operation to the writer; must precede a commit.
     fn flush(&mut self, writer: &IndexWriter<BlockDoc>) -> Result<()> {
+        self.pack()?;
         self.file_slots.clear();
         let files = std::mem::take(&mut self.files);
         self.ops.extend(
@@ -233,6 +272,58 @@ impl Batch {
             writer.run(std::mem::take(&mut self.ops))?;
         }
         self.bytes = 0;
+        Ok(())
+    }
+}
+
+impl Batch<'_> {
+    /// Queues an article's block, its article document last.
+    fn add_block(&mut self, block: Vec<BlockDoc>, record: Option<Vec<u8>>) {
+        if let Some(record) = record {
+            self.record_bytes += record.len();
+            self.records
+                .push((self.ops.len() + block.len() - 1, record));
+        }
+        self.ops.extend(block.into_iter().map(UserOperation::Add));
+    }
+
+    /// Compresses the records of the batch into their article documents,
+    /// training the index's dictionary on them first when they are enough.
+    fn pack(&mut self) -> Result<()> {
+        if self.records.is_empty() {
+            return Ok(());
+        }
+        if self.may_train && self.record_bytes >= super::pack::TRAINING_BYTES {
+            self.may_train = false;
+            // Each record counts up to a cap, so that one long article
+            // does not make the training slow or the dictionary its own.
+            const SAMPLE_CAP: usize = 32 * 1024;
+            let mut samples =
+                Vec::with_capacity(self.record_bytes.min(2 * super::pack::TRAINING_BYTES));
+            let mut sizes = Vec::with_capacity(self.records.len());
+            for (_, record) in &self.records {
+                if samples.len() >= super::pack::TRAINING_BYTES {
+                    break;
+                }
+                let sample = &record[..record.len().min(SAMPLE_CAP)];
+                samples.extend_from_slice(sample);
+                sizes.push(sample.len());
+            }
+            self.index
+                .packs
+                .train(self.index.index.directory(), &samples, &sizes)?;
+        }
+        let dictionaries = self.index.packs.current();
+        for (at, record) in std::mem::take(&mut self.records) {
+            let packed = dictionaries.pack(&mut self.cctx, &record);
+            match &mut self.ops[at] {
+                UserOperation::Add(BlockDoc::Whole(doc)) => {
+                    doc.add_bytes(self.index.fields.packed, &packed);
+                }
+                _ => debug_assert!(false, "a record's place holds its article document"),
+            }
+        }
+        self.record_bytes = 0;
         Ok(())
     }
 }
@@ -359,7 +450,7 @@ impl NewsIndex {
                         known,
                         roots,
                     };
-                    read_worker(&path_rx, &work_tx, &reader);
+                    read_worker(&path_rx, &work_tx, &reader, &mut Packing::new(self));
                 });
             }
             drop(work_tx);
@@ -413,11 +504,12 @@ impl NewsIndex {
         let extractor = self.extractor();
         let mut report = IngestReport::default();
         let mut primaries = self.existing_hashes()?;
-        let mut batch = Batch::new();
+        let mut batch = Batch::new(self);
+        let mut packing = Packing::new(self);
         for article in articles {
             report.articles_read += 1;
             report.bytes_read += article.body.len() as u64;
-            let prepared = prepare(article, &extractor, &self.schema.passages);
+            let prepared = prepare(article, &extractor, &self.schema.passages, &mut packing);
             batch.delete(Term::from_field_text(
                 self.fields.block,
                 &prepared.article.id,
@@ -468,7 +560,7 @@ impl NewsIndex {
             self.existing_hashes()?
         };
         let mut pending: BTreeMap<usize, Work> = BTreeMap::new();
-        let mut batch = Batch::new();
+        let mut batch = Batch::new(self);
         // The walk yields each file once, so in an index that starts empty
         // (or is rebuilt: everything before is deleted) no file of this
         // pass has documents to replace.
@@ -608,15 +700,20 @@ impl NewsIndex {
         }
         primaries.insert_if_absent(prepared.hash, &prepared.article.id, &own_path);
         batch.bytes += prepared.article.body.len();
+        let (packed, record) = match prepared.stored {
+            Stored::Packed(packed) => (Some(packed), None),
+            Stored::Record(record) => (None, Some(record)),
+        };
         let block = document::article_block(
             &self.fields,
             prepared.article,
             &prepared.entities,
             &prepared.passages,
             prepared.hash,
+            packed,
         );
         drop(prepared.entities);
-        batch.ops.extend(block.into_iter().map(UserOperation::Add));
+        batch.add_block(block, record);
         report.articles_indexed += 1;
         Ok(())
     }
@@ -650,7 +747,8 @@ impl NewsIndex {
             roots: Arc::new(Vec::new()),
         };
         let mut primaries = self.existing_hashes()?;
-        let mut batch = Batch::new();
+        let mut batch = Batch::new(self);
+        let mut packing = Packing::new(self);
         for (seq, path) in orphans.into_iter().enumerate() {
             let old = by_path.get(path.as_str()).copied();
             // Read as first walked, so ids stay the same, unless that
@@ -667,7 +765,7 @@ impl NewsIndex {
                     canonical: resolved,
                 },
             };
-            let mut work = read_one(seq, target, &reader);
+            let mut work = read_one(seq, target, &reader, &mut packing);
             if let FileState::Changed { entry, old_path } = &mut work.file {
                 *old_path = Some(path.clone());
                 if let Some(old) = old {
@@ -932,6 +1030,7 @@ fn read_worker(
     path_rx: &Mutex<Receiver<Vec<Walked>>>,
     work_tx: &SyncSender<Vec<Work>>,
     reader: &Reader,
+    packing: &mut Packing<'_>,
 ) {
     loop {
         let chunk = match path_rx.lock() {
@@ -952,7 +1051,7 @@ fn read_worker(
                     articles: Vec::new(),
                     problems: vec![problem],
                 },
-                Ok(found) => read_one(seq, found, reader),
+                Ok(found) => read_one(seq, found, reader, packing),
             };
             bytes += work.bytes;
             done.push(work);
@@ -974,7 +1073,7 @@ fn read_worker(
 /// whatever the file holds when it is read again will differ from it.
 const UNREAD_HASH: u64 = 0;
 
-fn read_one(seq: usize, found: corpus::Found, reader: &Reader) -> Work {
+fn read_one(seq: usize, found: corpus::Found, reader: &Reader, packing: &mut Packing<'_>) -> Work {
     // The walk resolved the canonical path already.
     let corpus::Found { path, canonical } = found;
     let metadata = std::fs::metadata(&path).ok();
@@ -1061,7 +1160,7 @@ fn read_one(seq: usize, found: corpus::Found, reader: &Reader) -> Work {
     work.articles = contents
         .articles
         .into_iter()
-        .map(|a| prepare(a, &reader.extractor, &reader.spec))
+        .map(|a| prepare(a, &reader.extractor, &reader.spec, packing))
         .collect();
     work.problems = contents.problems;
     work.file = FileState::Changed {
@@ -1071,7 +1170,31 @@ fn read_one(seq: usize, found: corpus::Found, reader: &Reader) -> Work {
     work
 }
 
-fn prepare(article: Article, extractor: &Extractor, spec: &crate::schema::PassageSpec) -> Prepared {
+/// What a thread needs to compress the records of the articles it prepares.
+struct Packing<'a> {
+    packs: &'a super::pack::Packs,
+    /// Whether the schema stores headlines.
+    store_title: bool,
+    /// One context per thread, reused for every article.
+    cctx: zstd::zstd_safe::CCtx<'static>,
+}
+
+impl<'a> Packing<'a> {
+    fn new(index: &'a NewsIndex) -> Packing<'a> {
+        Packing {
+            packs: &index.packs,
+            store_title: index.schema.text.title.stored,
+            cctx: zstd::zstd_safe::CCtx::create(),
+        }
+    }
+}
+
+fn prepare(
+    article: Article,
+    extractor: &Extractor,
+    spec: &crate::schema::PassageSpec,
+    packing: &mut Packing<'_>,
+) -> Prepared {
     let mut entities = extractor.extract(&article);
     // The index keeps only which dates are mentioned (the `mentioned`
     // facet), and a huge body can mention millions: one mention per value,
@@ -1084,10 +1207,20 @@ fn prepare(article: Article, extractor: &Extractor, spec: &crate::schema::Passag
     entities.dates.shrink_to_fit();
     let passages = passage::split(&article.body, spec);
     let hash = document::content_hash(article.title.as_deref(), &article.body);
+    let record = document::stored_record(&article, &entities, &passages, packing.store_title);
+    // Compressed here, in parallel, once the index has a dictionary;
+    // before, the writer compresses it (after training on it).
+    let dictionaries = packing.packs.current();
+    let stored = if dictionaries.has_encoder() {
+        Stored::Packed(dictionaries.pack(&mut packing.cctx, &record))
+    } else {
+        Stored::Record(record)
+    };
     Prepared {
         article,
         entities,
         passages,
         hash,
+        stored,
     }
 }

@@ -5,11 +5,13 @@ mod ingest;
 mod manage;
 mod manifest;
 mod merge;
+mod pack;
 
 use std::path::{Path, PathBuf};
 
 use tantivy::directory::MmapDirectory;
-use tantivy::{Index, IndexReader, ReloadPolicy};
+use tantivy::schema::Value;
+use tantivy::{Index, IndexReader, ReloadPolicy, TantivyDocument};
 
 use crate::error::{Error, Result};
 use crate::schema::{Fields, SCHEMA_VERSION, Schema};
@@ -18,6 +20,7 @@ pub use document::StoredArticle;
 pub use ingest::{IngestOptions, IngestReport, Progress};
 pub use manage::{IndexStats, RemoveReport};
 pub use manifest::FileEntry;
+pub(crate) use pack::StoredParts;
 
 /// How tantivy stores documents: zstd at level `DOCSTORE_ZSTD_LEVEL` in
 /// blocks of `DOCSTORE_BLOCK` bytes.
@@ -72,6 +75,8 @@ pub struct NewsIndex {
     extractor: std::sync::OnceLock<std::sync::Arc<crate::extract::Extractor>>,
     /// Statistics and lookups searches derive from the current generation.
     pub(crate) cache: crate::search::SearchCache,
+    /// The dictionaries stored articles are compressed with.
+    pub(crate) packs: pack::Packs,
 }
 
 impl std::fmt::Debug for NewsIndex {
@@ -218,6 +223,7 @@ impl NewsIndex {
         path: Option<PathBuf>,
     ) -> Result<NewsIndex> {
         schema.register_analyzers(&index);
+        let packs = pack::Packs::open(index.directory(), path.as_deref())?;
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::OnCommitWithDelay)
@@ -230,7 +236,41 @@ impl NewsIndex {
             path,
             extractor: std::sync::OnceLock::new(),
             cache: crate::search::SearchCache::default(),
+            packs,
         })
+    }
+
+    /// Returns the stored parts (title, body, metadata) of an article
+    /// document read from the doc store.
+    pub(crate) fn stored_parts(&self, doc: &TantivyDocument) -> Result<StoredParts> {
+        let what = || {
+            let id = doc.get_first(self.fields.id).and_then(|v| v.as_str());
+            format!("stored article `{}`", id.unwrap_or_default())
+        };
+        let Some(packed) = doc.get_first(self.fields.packed).and_then(|v| v.as_bytes()) else {
+            return Err(Error::Damaged {
+                path: self.packs_place(),
+                message: format!("{}: the document holds no stored record", what()),
+            });
+        };
+        self.packs.unpack(self.index.directory(), packed, &what)
+    }
+
+    /// Reads the article document at `address` and its stored parts.
+    pub(crate) fn read_article(
+        &self,
+        searcher: &tantivy::Searcher,
+        address: tantivy::DocAddress,
+    ) -> Result<(TantivyDocument, StoredParts)> {
+        let doc: TantivyDocument = searcher.doc(address)?;
+        let parts = self.stored_parts(&doc)?;
+        Ok((doc, parts))
+    }
+
+    fn packs_place(&self) -> PathBuf {
+        self.path
+            .clone()
+            .unwrap_or_else(|| PathBuf::from("<memory>"))
     }
 
     /// The extractor, built the first time an ingest needs it.

@@ -618,13 +618,14 @@ impl NewsIndex {
         let mut docs = Vec::with_capacity(top.len());
         for candidate in top {
             let address = DocAddress::new(candidate.segment, candidate.doc);
-            docs.push((address, searcher.doc::<TantivyDocument>(address)?));
+            docs.push((address, self.read_article(searcher, address)?.1));
         }
         let mut texts: Vec<std::borrow::Cow<str>> = Vec::with_capacity(2 * docs.len());
-        for (address, doc) in &docs {
-            let title = doc.get_first(self.fields.title).and_then(|v| v.as_str());
-            texts.push(std::borrow::Cow::Borrowed(title.unwrap_or_default()));
-            texts.push(article_body(searcher, *address, &self.fields, doc)?);
+        for (address, parts) in &docs {
+            texts.push(std::borrow::Cow::Borrowed(
+                parts.title().unwrap_or_default(),
+            ));
+            texts.push(article_body(searcher, *address, &self.fields, parts)?);
         }
         // One slot per distinct word of the top articles: its summed
         // normalized frequency, its count in the article being read, its
@@ -1247,11 +1248,13 @@ impl NewsIndex {
             return self.article(primary);
         }
         let also_at = self.also_at(&searcher, id)?;
+        let parts = self.stored_parts(&doc)?;
         Ok(stored_article_at(
             &searcher,
             address,
             &self.fields,
             &doc,
+            &parts,
             also_at,
         )?)
     }
@@ -1327,15 +1330,13 @@ impl NewsIndex {
         rank: usize,
     ) -> Result<Hit> {
         let address = DocAddress::new(candidate.segment, candidate.doc);
-        let doc: TantivyDocument = searcher.doc(address)?;
+        let (doc, parts) = self.read_article(searcher, address)?;
         let text = |field| doc.get_first(field).and_then(|v| v.as_str());
         // Only what a hit shows is parsed; unreadable metadata shows as
         // none, as in `stored_article`.
-        let meta = text(self.fields.meta)
-            .and_then(ShownMeta::from_stored)
-            .unwrap_or_default();
+        let meta = ShownMeta::from_stored(parts.meta()).unwrap_or_default();
         let id = text(self.fields.id).unwrap_or_default().to_string();
-        let body = article_body(searcher, address, &self.fields, &doc)?;
+        let body = article_body(searcher, address, &self.fields, &parts)?;
         let body = body.as_ref();
         let also_at = self.also_at(searcher, &id)?;
         let count = meta.passages.len();
@@ -1378,7 +1379,7 @@ impl NewsIndex {
             score: candidate.score,
             id,
             path: text(self.fields.path).unwrap_or_default().to_string(),
-            title: text(self.fields.title).map(str::to_string),
+            title: parts.title().map(str::to_string),
             published: meta.published,
             url: meta.url,
             source: meta.source,

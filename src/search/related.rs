@@ -139,7 +139,8 @@ impl NewsIndex {
                 continue;
             }
             if !own.is_empty() {
-                let other = stored_article(&self.fields, &doc, Vec::new());
+                let parts = self.stored_parts(&doc)?;
+                let other = stored_article(&self.fields, &doc, &parts, Vec::new());
                 let shared = other
                     .locations
                     .iter()
