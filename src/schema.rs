@@ -306,16 +306,12 @@ impl Schema {
     /// Builds the tantivy schema and the field handles.
     pub(crate) fn build(&self) -> (tantivy::schema::Schema, Fields) {
         let mut b = tantivy::schema::Schema::builder();
-        let text = |spec: &TextSpec, stored: bool| {
+        // Text is never stored by tantivy: see `packed`.
+        let text = |spec: &TextSpec| {
             let indexing = TextFieldIndexing::default()
                 .set_tokenizer(&analyzer_key(&spec.analyzer))
                 .set_index_option(IndexRecordOption::WithFreqsAndPositions);
-            let options = TextOptions::default().set_indexing_options(indexing);
-            if stored {
-                options.set_stored()
-            } else {
-                options
-            }
+            TextOptions::default().set_indexing_options(indexing)
         };
         // Keys matched whole (kind, ids, paths) are never scored, so they
         // keep no field norms: a byte per document each, saved.
@@ -338,10 +334,10 @@ impl Schema {
             passage_path: b.add_text_field("passage_path", key()),
             // The headline is stored in the article's packed record (when
             // the schema stores it), not by tantivy.
-            title: b.add_text_field("title", text(&self.text.title, false)),
+            title: b.add_text_field("title", text(&self.text.title)),
             // Only bodies stored in pieces are stored here, on passages.
             body: b.add_text_field("body", STORED),
-            passage: b.add_text_field("passage", text(&self.text.body, false)),
+            passage: b.add_text_field("passage", text(&self.text.body)),
             parent: b.add_u64_field("parent", FAST),
             // Read from its column only; never searched for as a term.
             hash: b.add_u64_field("hash", FAST),
@@ -496,9 +492,8 @@ pub(crate) struct Fields {
     /// The file's path on passage documents: indexed, not stored.
     pub passage_path: Field,
     pub title: Field,
-    /// Stored on the article document; a body over
-    /// `index::document::PIECED_BODY_BYTES` is stored in pieces on its
-    /// passage documents instead.
+    /// Pieces of a body over `index::document::PIECED_BODY_BYTES`, stored
+    /// on its passage documents; any other body is stored in `packed`.
     pub body: Field,
     pub passage: Field,
     pub parent: Field,

@@ -1356,3 +1356,282 @@ fn a_duplicate_whose_original_is_edited_or_deleted_is_indexed_again() {
     assert_eq!(steady["files_reread"], 0, "{steady}");
     assert_eq!(ws.stats()["articles"], 6);
 }
+
+// Stored articles: one zstd frame each, with a dictionary the index trains
+// on its own first articles (`.dateline-dictionary-N` in the index folder).
+
+/// Article `n` of a generated wire: about 1.4 KB of varied sentences, in
+/// normal form (single spaces, paragraphs one blank line apart), enough of
+/// them to train a dictionary on.
+fn wire_article(n: usize) -> (String, String) {
+    const WORDS: [&str; 24] = [
+        "wheat",
+        "exports",
+        "rose",
+        "ministry",
+        "tonnes",
+        "shipments",
+        "Côte",
+        "d'Ivoire",
+        "cocoa",
+        "prices",
+        "fell",
+        "analysts",
+        "said",
+        "harvest",
+        "port",
+        "Abidjan",
+        "the",
+        "season",
+        "traders",
+        "estimated",
+        "weather",
+        "crop",
+        "forecast",
+        "buyers",
+    ];
+    let mut state = n as u64 * 2_654_435_761 + 1;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    let mut paragraphs = Vec::new();
+    for p in 0..4 {
+        let mut sentences = Vec::new();
+        for _ in 0..4 {
+            let words: Vec<&str> = (0..12)
+                .map(|_| WORDS[next() as usize % WORDS.len()])
+                .collect();
+            sentences.push(format!("{} {}.", words.join(" "), next() % 1000));
+        }
+        paragraphs.push(format!(
+            "Paragraph {p} of story {n}: {}",
+            sentences.join(" ")
+        ));
+    }
+    (format!("Cocoa report {n} — Ávila"), paragraphs.join("\n\n"))
+}
+
+/// Writes articles `range` of the generated wire as one JSON Lines file.
+fn write_wire(path: &Path, range: std::ops::Range<usize>) {
+    let lines: Vec<String> = range
+        .map(|n| {
+            let (title, body) = wire_article(n);
+            serde_json::json!({"id": format!("wire-{n}"), "title": title, "body": body}).to_string()
+        })
+        .collect();
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, lines.join("\n") + "\n").unwrap();
+}
+
+fn article_of(id: &str, title: Option<&str>, body: &str) -> dateline::Article {
+    dateline::Article {
+        id: id.to_string(),
+        path: PathBuf::from(id),
+        title: title.map(str::to_string),
+        body: body.to_string(),
+        ..dateline::Article::default()
+    }
+}
+
+/// The id the JSON Lines reader gives article `n` of a wire file.
+fn wire_id(index: &dateline::NewsIndex, n: usize) -> String {
+    let request = dateline::SearchRequest {
+        query: format!("\"story {n}\""),
+        limit: 1,
+        ..dateline::SearchRequest::default()
+    };
+    let results = index.search(&request).unwrap();
+    assert_eq!(results.hits.len(), 1, "story {n}");
+    results.hits[0].id.clone()
+}
+
+const DICTIONARY: &str = ".dateline-dictionary-1";
+
+#[test]
+fn an_index_too_small_to_train_a_dictionary_still_searches_and_shows_articles() {
+    let dir = tempfile::tempdir().unwrap();
+    let index =
+        dateline::NewsIndex::create_in_dir(dir.path(), dateline::Schema::default()).unwrap();
+    let corpus = common::root().join("sample-corpus");
+    let report = index
+        .ingest_paths(&[corpus], &dateline::IngestOptions::default(), &mut |_| {})
+        .unwrap();
+    assert!(report.articles_indexed > 50, "{report:?}");
+    assert!(!dir.path().join(DICTIONARY).exists());
+    let request = dateline::SearchRequest {
+        query: "Mali".to_string(),
+        ..dateline::SearchRequest::default()
+    };
+    let results = index.search(&request).unwrap();
+    assert!(!results.hits.is_empty());
+    for hit in &results.hits {
+        let article = index.article(&hit.id).unwrap();
+        assert_eq!(article.title, hit.title);
+        assert!(!article.body.is_empty());
+        for passage in &hit.passages {
+            let text = common::slice_chars(&article.body, passage.start, passage.end);
+            assert_eq!(passage.text, text);
+        }
+    }
+}
+
+#[test]
+fn articles_written_before_and_after_the_dictionary_exists_read_back_unchanged() {
+    let dir = tempfile::tempdir().unwrap();
+    let news = tempfile::tempdir().unwrap();
+    let early = [
+        article_of(
+            "empty-title",
+            Some(""),
+            "Rain fell on Accra for a third day.",
+        ),
+        article_of(
+            "no-title",
+            None,
+            "Côte d'Ivoire: ΣΊΣΥΦΟΣ, 日本語, «quotes» — and an emoji 😀.",
+        ),
+        article_of(
+            "plain",
+            Some("Ghana votes"),
+            "ACCRA, Dec 7 - Ghanaians voted on Saturday.",
+        ),
+    ];
+    let late = [
+        article_of(
+            "late-empty",
+            Some(""),
+            "Trains stopped in Lagos after the storm.",
+        ),
+        article_of(
+            "late-accent",
+            Some("Élan à Zürich"),
+            "ZURICH - Les marchés ont ouvert.",
+        ),
+    ];
+    {
+        // Run 1: three articles, too few to train a dictionary on.
+        let index =
+            dateline::NewsIndex::create_in_dir(dir.path(), dateline::Schema::default()).unwrap();
+        index.ingest_articles(early.clone()).unwrap();
+        assert!(!dir.path().join(DICTIONARY).exists());
+        // Run 2: enough to train one; the wire's first articles are held
+        // and compressed with it, the rest compressed by reader threads.
+        write_wire(&news.path().join("one/wire.jsonl"), 0..600);
+        index
+            .ingest_paths(
+                &[news.path().join("one")],
+                &dateline::IngestOptions::default(),
+                &mut |_| {},
+            )
+            .unwrap();
+        assert!(dir.path().join(DICTIONARY).exists());
+    }
+    // Runs 3 and 4, after reopening: the dictionary is loaded, not trained again.
+    let index = dateline::NewsIndex::open_in_dir(dir.path()).unwrap();
+    index.ingest_articles(late.clone()).unwrap();
+    write_wire(&news.path().join("two/wire.jsonl"), 600..620);
+    index
+        .ingest_paths(
+            &[news.path().join("two")],
+            &dateline::IngestOptions::default(),
+            &mut |_| {},
+        )
+        .unwrap();
+    assert!(!dir.path().join(".dateline-dictionary-2").exists());
+    for expected in early.iter().chain(&late) {
+        let stored = index.article(&expected.id).unwrap();
+        assert_eq!(stored.title, expected.title, "{}", expected.id);
+        assert_eq!(stored.body, expected.body, "{}", expected.id);
+        assert_eq!(
+            stored.passages.last().map(|p| p.end),
+            Some(expected.body.chars().count())
+        );
+    }
+    for n in [0, 1, 299, 599, 600, 619] {
+        let stored = index.article(&wire_id(&index, n)).unwrap();
+        let (title, body) = wire_article(n);
+        assert_eq!(stored.title.as_deref(), Some(title.as_str()), "story {n}");
+        assert_eq!(stored.body, body, "story {n}");
+    }
+}
+
+#[test]
+fn a_damaged_stored_article_is_an_error_naming_the_index() {
+    let dir = tempfile::tempdir().unwrap();
+    let index =
+        dateline::NewsIndex::create_in_dir(dir.path(), dateline::Schema::default()).unwrap();
+    index
+        .ingest_articles([article_of("good", Some("Fine"), "Nothing wrong here.")])
+        .unwrap();
+    // An article document whose stored record is not a zstd frame, written
+    // through the escape hatch.
+    let tantivy_index = index.tantivy_index();
+    let schema = tantivy_index.schema();
+    let field = |name: &str| schema.get_field(name).unwrap();
+    let mut doc = dateline::tantivy::TantivyDocument::default();
+    doc.add_text(field("kind"), "article");
+    doc.add_text(field("id"), "bad");
+    doc.add_u64(field("parent"), 0);
+    doc.add_bytes(field("packed"), &[0u8, 1, 2, 3][..]);
+    let mut writer: dateline::tantivy::IndexWriter = tantivy_index.writer(15_000_000).unwrap();
+    writer.add_document(doc).unwrap();
+    writer.commit().unwrap();
+    drop(writer);
+    index.reload().unwrap();
+    let error = index.article("bad").unwrap_err();
+    assert!(
+        matches!(error, dateline::Error::Damaged { .. }),
+        "{error:?}"
+    );
+    let message = error.to_string();
+    assert!(
+        message.contains(&dir.path().display().to_string()),
+        "{message}"
+    );
+    assert!(message.contains("`bad`"), "{message}");
+    assert_eq!(index.article("good").unwrap().body, "Nothing wrong here.");
+}
+
+#[test]
+fn a_missing_or_damaged_dictionary_is_an_error_naming_its_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let news = tempfile::tempdir().unwrap();
+    write_wire(&news.path().join("wire.jsonl"), 0..500);
+    let id = {
+        let index =
+            dateline::NewsIndex::create_in_dir(dir.path(), dateline::Schema::default()).unwrap();
+        index
+            .ingest_paths(
+                &[news.path().to_path_buf()],
+                &dateline::IngestOptions::default(),
+                &mut |_| {},
+            )
+            .unwrap();
+        wire_id(&index, 7)
+    };
+    let file = dir.path().join(DICTIONARY);
+    let bytes = std::fs::read(&file).unwrap();
+
+    std::fs::remove_file(&file).unwrap();
+    let index = dateline::NewsIndex::open_in_dir(dir.path()).unwrap();
+    let message = index.article(&id).unwrap_err().to_string();
+    assert!(message.contains(&file.display().to_string()), "{message}");
+    assert!(message.contains("missing"), "{message}");
+    drop(index);
+
+    let mut damaged = bytes.clone();
+    damaged[bytes.len() / 2] ^= 0x5a;
+    std::fs::write(&file, &damaged).unwrap();
+    let message = dateline::NewsIndex::open_in_dir(dir.path())
+        .unwrap_err()
+        .to_string();
+    assert!(message.contains(&file.display().to_string()), "{message}");
+    assert!(message.contains("damaged"), "{message}");
+
+    std::fs::write(&file, &bytes).unwrap();
+    let index = dateline::NewsIndex::open_in_dir(dir.path()).unwrap();
+    assert_eq!(index.article(&id).unwrap().body, wire_article(7).1);
+}

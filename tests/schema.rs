@@ -42,7 +42,7 @@ fn bad_schemas_fail_with_pinned_messages() {
         ),
         (
             "future-version.toml",
-            "schema `future-version.toml`: unsupported version 7 (this build reads version 3)",
+            "schema `future-version.toml`: unsupported version 7 (this build reads version 4)",
         ),
         (
             "unknown-analyzer.toml",
