@@ -71,7 +71,7 @@ pub struct StoredArticle {
     pub also_at: Vec<String>,
 }
 
-/// What the article document stores besides its plain fields.
+/// What the article's packed record stores besides its title and body.
 ///
 /// Written as [`CompactMeta`]; indexes built before it hold this struct as
 /// a JSON object, which is still read.
@@ -105,7 +105,9 @@ fn is_zero(n: &usize) -> bool {
 /// the block for its compression thread and zero-fills a worst-case output
 /// buffer there, so a body of hundreds of megabytes stored whole was held
 /// four times at once. Pieces of passage size stream through the store.
-/// Smaller bodies keep the layout every index has always had.
+/// Smaller bodies are stored whole in the article's packed record (see
+/// `index::pack`); a huge one is left out of it, which also keeps a frame
+/// of hundreds of megabytes (and its compression on one thread) away.
 pub(crate) const PIECED_BODY_BYTES: usize = 8 * 1024 * 1024;
 
 /// A document as handed to the index writer.

@@ -27,9 +27,8 @@ pub(crate) use pack::StoredParts;
 ///
 /// An article document's title, body and metadata are one zstd frame of
 /// their own (`pack`), compressed with the index's dictionary, and
-/// searches decompress that frame only; the blocks barely shrink those
-/// frames, and a block of them decompresses in well under a microsecond.
-/// What the blocks still compress is what has no frame: each article's id
+/// searches decompress that frame with it; the blocks barely shrink those
+/// frames, so decompressing a block is mostly copying. What the blocks still compress is what has no frame: each article's id
 /// and path, duplicate markers, manifest entries (in blocks of their own)
 /// and the pieces of bodies over 8 MiB on their passages.
 fn index_settings() -> tantivy::IndexSettings {
@@ -42,17 +41,14 @@ fn index_settings() -> tantivy::IndexSettings {
     }
 }
 
-/// zstd level 4. Decompressing a block is most of what a search spends on
-/// the articles it shows (each one not in the cache costs a whole block),
-/// and that cost follows the block's size, so blocks are small; zstd packs
-/// small blocks worse, which the store affords because it holds little
-/// that searches do not read (manifest documents in blocks of their own,
-/// no path on passages, compact metadata). Level 4 in 5.5 KiB blocks on
-/// Reuters-21578: 14% fewer instructions per search than 12 KiB blocks,
-/// the index 1.28x its input (the target is 1.3x). Levels 5 and 6 made
-/// that index 0.4% and 0.6% smaller and saved under 1% of a search, for
-/// about 3% and 5% more instructions for the whole of `dateline index`
-/// (BENCHMARKS.md, "The doc store, round 5").
+/// zstd level 4, chosen when the blocks held whole articles: level 4 in
+/// 5.5 KiB blocks cost 14% fewer instructions per search than 12 KiB
+/// blocks, and levels 5 and 6 saved under 1% of the index for 3% and 5%
+/// more indexing work (BENCHMARKS.md, "The doc store, round 5"). With
+/// articles in frames of their own, 2 KiB blocks would save 2.7% of a
+/// search's instructions for a 2.4% larger index, and 16 KiB blocks cost
+/// 6.7% more for 0.9% less (BENCHMARKS.md, "Articles compressed one by
+/// one, round 6"): kept.
 const DOCSTORE_ZSTD_LEVEL: i32 = 4;
 
 /// Doc-store block size in bytes (see `DOCSTORE_ZSTD_LEVEL`). An index
