@@ -143,7 +143,18 @@ pub(crate) struct Dictionaries {
     /// Decoders by number - 1; `None` for one not loaded (yet).
     decoders: Vec<Option<DDict<'static>>>,
     /// The newest dictionary, the one new articles are compressed with.
-    encoder: Option<(u8, CDict<'static>)>,
+    encoder: Option<Encoder>,
+}
+
+/// The newest dictionary, prepared for compression on first use: a search
+/// never compresses, and preparing it (hash tables for level 3) costs a
+/// one-shot `dateline search` more than loading the decoders.
+struct Encoder {
+    number: u8,
+    bytes: Vec<u8>,
+    /// `None` when zstd cannot prepare it: articles are then compressed
+    /// without (the same dictionary decodes, or reports, what reads them).
+    cdict: std::sync::OnceLock<Option<CDict<'static>>>,
 }
 
 impl Dictionaries {
@@ -156,9 +167,15 @@ impl Dictionaries {
     /// newest dictionary if there is one.
     pub(crate) fn pack(&self, cctx: &mut CCtx<'static>, record: &[u8]) -> Vec<u8> {
         let mut out = vec![0u8; 1 + zstd::zstd_safe::compress_bound(record.len())];
-        let written = match &self.encoder {
+        let prepared = self.encoder.as_ref().and_then(|encoder| {
+            let cdict = encoder
+                .cdict
+                .get_or_init(|| CDict::try_create(&encoder.bytes, LEVEL));
+            cdict.as_ref().map(|cdict| (encoder.number, cdict))
+        });
+        let written = match prepared {
             Some((number, cdict)) => {
-                out[0] = *number;
+                out[0] = number;
                 cctx.compress_using_cdict(&mut out[1..], record, cdict)
             }
             None => cctx.compress(&mut out[1..], record, LEVEL),
@@ -332,9 +349,12 @@ impl Dictionaries {
             self.decoders.resize_with(index + 1, || None);
         }
         self.decoders[index] = Some(DDict::try_create(bytes).ok_or_else(unusable)?);
-        if self.encoder.as_ref().is_none_or(|(n, _)| *n < number) {
-            let cdict = CDict::try_create(bytes, LEVEL).ok_or_else(unusable)?;
-            self.encoder = Some((number, cdict));
+        if self.encoder.as_ref().is_none_or(|e| e.number < number) {
+            self.encoder = Some(Encoder {
+                number,
+                bytes: bytes.to_vec(),
+                cdict: std::sync::OnceLock::new(),
+            });
         }
         Ok(())
     }
