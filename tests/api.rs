@@ -206,6 +206,52 @@ fn errors_are_variants_a_caller_can_act_on() {
 }
 
 #[test]
+fn a_duplicate_is_found_when_its_original_was_committed_earlier_in_the_run_or_in_a_run_before() {
+    let dir = tempfile::tempdir().unwrap();
+    let news = dir.path().join("news");
+    std::fs::create_dir(&news).unwrap();
+    let text = "Wheat prices rise\n\nWheat prices rose in Egypt after the harvest failed.\n";
+    let other = "Copper falls\n\nCopper fell in Chile as mines reopened.\n";
+    std::fs::write(news.join("a.txt"), text).unwrap();
+    std::fs::write(news.join("b.txt"), other).unwrap();
+    std::fs::write(news.join("c.txt"), text).unwrap();
+    let index = NewsIndex::create_in_dir(dir.path().join("idx"), Schema::default()).unwrap();
+    // A commit after every article: `a` is in the index, no longer only in
+    // the run's memory, when `c` comes.
+    let options = IngestOptions {
+        commit_every: 1,
+        ..IngestOptions::default()
+    };
+    let report = index
+        .ingest_paths(std::slice::from_ref(&news), &options, &mut |_| {})
+        .unwrap();
+    assert_eq!(report.duplicates, 1, "{report:?}");
+    let ids = |query: &str| -> Vec<(String, Vec<String>)> {
+        index
+            .search(&SearchRequest::new(query))
+            .unwrap()
+            .hits
+            .into_iter()
+            .map(|hit| (hit.id, hit.also_at))
+            .collect()
+    };
+    let hits = ids("wheat");
+    assert_eq!(hits.len(), 1, "{hits:?}");
+    assert!(hits[0].0.ends_with("a.txt"), "{hits:?}");
+    assert!(hits[0].1[0].ends_with("c.txt"), "{hits:?}");
+
+    // A later run meets the text again in a new file.
+    std::fs::write(news.join("d.txt"), text).unwrap();
+    let report = index.ingest_paths(&[news], &options, &mut |_| {}).unwrap();
+    assert_eq!(report.duplicates, 1, "{report:?}");
+    let hits = ids("wheat");
+    assert_eq!(hits.len(), 1, "{hits:?}");
+    assert!(hits[0].0.ends_with("a.txt"), "{hits:?}");
+    assert_eq!(hits[0].1.len(), 2, "{hits:?}");
+    assert_eq!(ids("copper").len(), 1);
+}
+
+#[test]
 fn an_article_folded_as_a_duplicate_is_shown_as_the_one_it_duplicates() {
     let dir = tempfile::tempdir().unwrap();
     let news = dir.path().join("news");

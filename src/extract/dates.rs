@@ -321,7 +321,11 @@ impl Value {
 pub(crate) fn mentioned_dates(texts: &[Text<'_>], published: Option<Date>) -> Vec<MentionedDate> {
     let mut out = Vec::new();
     for text in texts {
-        for (start, end, value) in find_mentioned(text.s, published) {
+        let mut found = find_mentioned(text.s, published);
+        if published.is_some() {
+            resolve_range_ends(text.s, &mut found);
+        }
+        for (start, end, value) in found {
             out.push(MentionedDate {
                 text: text.s[start..end].to_string(),
                 value: value.render(),
@@ -332,6 +336,55 @@ pub(crate) fn mentioned_dates(texts: &[Text<'_>], published: Option<Date>) -> Ve
         }
     }
     out
+}
+
+/// Words (or a dash) that join the two ends of a span of time.
+const RANGE_JOINS: &[&str] = &[
+    "to", "until", "till", "through", "thru", "-", "\u{2013}", "\u{2014}",
+];
+
+/// Reads the second end of "from July 1 to December 31" (or "from July
+/// through December") as the first such day or month on or after the first
+/// end, when it is written without a year. On its own, each
+/// end is resolved against the publication date, which would put a
+/// December 31 that is more than a few months ahead in the year before.
+fn resolve_range_ends(s: &str, found: &mut [(usize, usize, Value)]) {
+    for k in 1..found.len() {
+        let (before, after) = found.split_at_mut(k);
+        let (_, first_end, first) = before[k - 1];
+        let (start, end, ref mut second) = after[0];
+        let joined = s
+            .get(first_end..start)
+            .is_some_and(|gap| RANGE_JOINS.contains(&gap.trim().to_ascii_lowercase().as_str()));
+        // A year written in the second end is taken as written.
+        let yearless = !s[start..end]
+            .split(|c: char| !c.is_ascii_digit())
+            .any(|run| run.len() == 4);
+        if !joined || !yearless {
+            continue;
+        }
+        let (from_year, from_month, from_day) = match first {
+            Value::Day(date) => (i32::from(date.year), date.month as u32, date.day as u32),
+            Value::Month(year, month) => (year, month, 1),
+            Value::Year(..) => continue,
+        };
+        let from = (from_year, from_month, from_day);
+        *second = match *second {
+            Value::Day(date) => {
+                let (month, day) = (date.month as u32, date.day as u32);
+                let Some(next) = (from_year..=from_year + 1)
+                    .filter_map(|y| make(y, month, day))
+                    .find(|d| (i32::from(d.year), month, day) >= from)
+                else {
+                    continue;
+                };
+                Value::Day(next)
+            }
+            Value::Month(_, month) if month >= from_month => Value::Month(from_year, month),
+            Value::Month(_, month) => Value::Month(from_year + 1, month),
+            Value::Year(..) => continue,
+        };
+    }
 }
 
 /// The year an article is written in, judging by the years it writes: the
@@ -901,6 +954,42 @@ mod tests {
                 ("December", "2023-12"),
                 ("March 9", "2024-03-09"),
                 ("Nov 14", "2023-11-14"),
+            ])
+        );
+    }
+
+    #[test]
+    fn the_yearless_end_of_a_span_comes_after_its_start() {
+        // Published in June: December 31 alone is the last one (more than
+        // three months ahead); as the end of a span from July 1, it is the
+        // one after July 1.
+        let found = mentioned(
+            "The rule runs from July 1 to December 31. Sales will rise from \
+             July through December. Talks last until Dec 31.",
+            Some("2026-06-10"),
+        );
+        assert_eq!(
+            found,
+            pairs(&[
+                ("July 1", "2026-07-01"),
+                ("December 31", "2026-12-31"),
+                ("July", "2026-07"),
+                ("December", "2026-12"),
+                ("Dec 31", "2025-12-31"),
+            ])
+        );
+        // A year written on the end is kept; a list is not a span.
+        let found = mentioned(
+            "From July 1 to December 31, 2025, and on March 2 and Dec 30.",
+            Some("2026-01-05"),
+        );
+        assert_eq!(
+            found,
+            pairs(&[
+                ("July 1", "2025-07-01"),
+                ("December 31, 2025", "2025-12-31"),
+                ("March 2", "2026-03-02"),
+                ("Dec 30", "2025-12-30"),
             ])
         );
     }
