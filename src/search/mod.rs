@@ -491,7 +491,9 @@ impl NewsIndex {
                 facet_limit: if quick { request.facet_limit } else { 0 },
                 ..request.clone()
             };
-            let mut found = self.find_clauses(searcher, &first, &clauses)?;
+            // Feedback reads the top articles in order; re-ranking selects
+            // what it re-scores by itself, and a second pass sorts anew.
+            let mut found = self.find_clauses(searcher, &first, &clauses, ranking.feedback_docs)?;
             let top = &found.candidates[..found.candidates.len().min(ranking.feedback_docs)];
             let extra = self.feedback(searcher, top, &clauses, ranking)?;
             // With nothing scored, the full pass below is what decides (a
@@ -511,7 +513,8 @@ impl NewsIndex {
             }
             clauses.extend(extra);
         }
-        self.find_clauses(searcher, request, &clauses)
+        let page = request.offset.saturating_add(request.limit);
+        self.find_clauses(searcher, request, &clauses, page)
     }
 
     /// The index terms a prefix or fuzzy word stands for, with weights (1
@@ -813,12 +816,15 @@ impl NewsIndex {
         }
     }
 
-    /// Finds every article matching `clauses`, sorted, with facet counts.
+    /// Finds every article matching `clauses`, with facet counts; the
+    /// first `sorted` candidates are the best in order, the rest follow in
+    /// no particular order.
     fn find_clauses(
         &self,
         searcher: &Searcher,
         request: &SearchRequest,
         clauses: &[query::Clause],
+        sorted: usize,
     ) -> Result<Found> {
         // Filters, grouped by facet.
         let mut resolved_filters = Vec::new();
@@ -1174,12 +1180,13 @@ impl NewsIndex {
             }
         }
 
-        // Both orders are total (ties end at the document address), so an
-        // unstable sort, which moves these large candidates less, gives
-        // the order a stable one would.
+        // Both orders are total (ties end at the document address), so
+        // the first `sorted` are the same candidates in the same order as
+        // after a full sort; callers read no further in order (the rest
+        // count for totals, facets and the histogram, which ignore order).
         match request.sort {
-            Sort::Relevance => candidates.sort_unstable_by(by_relevance),
-            Sort::Date => candidates.sort_unstable_by(|a, b| {
+            Sort::Relevance => sort_prefix(&mut candidates, sorted, by_relevance),
+            Sort::Date => sort_prefix(&mut candidates, sorted, |a, b| {
                 b.published
                     .cmp(&a.published)
                     .then(b.score.total_cmp(&a.score))
@@ -1811,6 +1818,21 @@ fn by_relevance(a: &Candidate, b: &Candidate) -> std::cmp::Ordering {
         .then((a.segment, a.doc).cmp(&(b.segment, b.doc)))
 }
 
+/// Puts the first `n` of `items` under `order` at the front, in order; the
+/// rest follow in no particular order. Under a total order that prefix is
+/// exactly a full sort's, found in linear time plus the sort of `n`.
+fn sort_prefix<T>(items: &mut [T], n: usize, order: impl Fn(&T, &T) -> std::cmp::Ordering) {
+    if n == 0 {
+        return;
+    }
+    if n < items.len() {
+        items.select_nth_unstable_by(n - 1, &order);
+        items[..n - 1].sort_unstable_by(order);
+    } else {
+        items.sort_unstable_by(order);
+    }
+}
+
 /// An I/O failure inside the index files: the engine's, not the user's.
 fn engine_io(error: std::io::Error) -> Error {
     Error::Engine(Box::new(error))
@@ -2147,5 +2169,30 @@ mod tests {
         assert_eq!(super::edit_distance("wagner", "wagner", 0), Some(0));
         assert_eq!(super::edit_distance("wagnr", "wegnar", 1), None);
         assert_eq!(super::edit_distance("mali", "malian", 1), None);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn a_sorted_prefix_is_the_prefix_of_a_full_sort(
+            values in proptest::collection::vec((0u8..6, 0u16..500), 0..80),
+            n in 0usize..100,
+        ) {
+            // Many ties on the first key; the second makes the order total
+            // as the candidates' address does.
+            let order = |a: &(u8, u16), b: &(u8, u16)| b.0.cmp(&a.0).then(a.1.cmp(&b.1));
+            let mut distinct = values;
+            distinct.sort_unstable_by_key(|v| v.1);
+            distinct.dedup_by_key(|v| v.1);
+            let mut full = distinct.clone();
+            full.sort_by(order);
+            let mut partial = distinct.clone();
+            super::sort_prefix(&mut partial, n, order);
+            let k = n.min(full.len());
+            proptest::prop_assert_eq!(&partial[..k], &full[..k]);
+            // The rest are the others, in any order.
+            let mut rest = partial[k..].to_vec();
+            rest.sort_by(order);
+            proptest::prop_assert_eq!(&rest[..], &full[k..]);
+        }
     }
 }

@@ -127,6 +127,13 @@ impl NewsIndex {
             } else {
                 candidates.len()
             };
+            // The first pass left the candidates unsorted past its top few:
+            // the best `end - done` of those left (by first-pass score, a
+            // total order, so the same ones a full sort puts there) go
+            // first, and the best of the rest right after them, at `end`.
+            if end < candidates.len() {
+                candidates[done..].select_nth_unstable_by(end - done, super::by_relevance);
+            }
             self.rescore(
                 searcher,
                 &mut candidates[done..end],
@@ -141,8 +148,7 @@ impl NewsIndex {
             }
             let mut scores: Vec<f32> = candidates[..done].iter().map(|c| c.score).collect();
             let (_, &mut kth, _) = scores.select_nth_unstable_by(need - 1, |a, b| b.total_cmp(a));
-            // Candidates are in first-pass order: the next one has the best
-            // first-pass score of those left.
+            // The next one has the best first-pass score of those left.
             if candidates[done].score + ceiling < kth {
                 break;
             }
