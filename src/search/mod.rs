@@ -45,7 +45,7 @@ use crate::index::document::{
 use crate::index::{NewsIndex, StoredArticle};
 use crate::schema::FACETS;
 use facets::FacetTally;
-use highlight::{Highlighter, Tokens, analyze};
+use highlight::{Highlighter, KnownTokens, Tokens, analyze};
 use query::{Expand, Occur, Scope};
 
 /// How hits are ordered.
@@ -320,6 +320,8 @@ struct Found {
     /// No clause had anything to match (every word vanished in analysis or
     /// expanded to no index term), so every article matched unscored.
     unscored: bool,
+    /// Feedback's analysis of its top articles, for their highlights.
+    known: KnownTokens,
 }
 
 /// One group of filters that must all hold: one facet's filters.
@@ -348,6 +350,7 @@ impl NewsIndex {
             highlighter,
             mut body_analyzer,
             feedback,
+            known,
             ..
         } = self.find(&searcher, request)?;
         let total_articles = candidates.len();
@@ -370,6 +373,7 @@ impl NewsIndex {
                 request,
                 &highlighter,
                 &mut body_analyzer,
+                &known,
                 request.offset + i + 1,
             )?);
         }
@@ -483,6 +487,7 @@ impl NewsIndex {
         // Feedback needs something to feed on: at least one word that is
         // not excluded.
         let positive = clauses.iter().any(|c| c.occur != Occur::MustNot);
+        let mut known = KnownTokens::default();
         if ranking.feedback_docs > 0 && request.sort == Sort::Relevance && positive {
             // When feedback can be applied to the first pass's matches, that
             // pass is the only scan and makes the facet counts too.
@@ -495,7 +500,8 @@ impl NewsIndex {
             // what it re-scores by itself, and a second pass sorts anew.
             let mut found = self.find_clauses(searcher, &first, &clauses, ranking.feedback_docs)?;
             let top = &found.candidates[..found.candidates.len().min(ranking.feedback_docs)];
-            let extra = self.feedback(searcher, top, &clauses, ranking)?;
+            let extra;
+            (extra, known) = self.feedback(searcher, top, &clauses, request)?;
             // With nothing scored, the full pass below is what decides (a
             // feedback word cannot match on its own, so nothing matches).
             if quick
@@ -509,12 +515,15 @@ impl NewsIndex {
                 )?
             {
                 found.feedback = extra.iter().map(|c| (c.text.clone(), c.weight)).collect();
+                found.known = known;
                 return Ok(found);
             }
             clauses.extend(extra);
         }
         let page = request.offset.saturating_add(request.limit);
-        self.find_clauses(searcher, request, &clauses, page)
+        let mut found = self.find_clauses(searcher, request, &clauses, page)?;
+        found.known = known;
+        Ok(found)
     }
 
     /// The index terms a prefix or fuzzy word stands for, with weights (1
@@ -599,14 +608,16 @@ impl NewsIndex {
 
     /// Words typical of the `top` articles and absent from the query, as
     /// re-ranking clauses: each word's score is its mean length-normalized
-    /// frequency in those articles times its idf.
+    /// frequency in those articles times its idf. With them, the articles'
+    /// body tokens, for highlighting when the request shows passages.
     fn feedback(
         &self,
         searcher: &Searcher,
         top: &[Candidate],
         clauses: &[query::Clause],
-        ranking: &Ranking,
-    ) -> Result<Vec<query::Clause>> {
+        request: &SearchRequest,
+    ) -> Result<(Vec<query::Clause>, KnownTokens)> {
+        let ranking = &request.ranking;
         let mut analyzer = self.schema.analyzer(&self.schema.text.body.analyzer);
         let mut tokens = self.tokens();
         // Fx hashing: every new word of the articles is looked up here.
@@ -642,11 +653,22 @@ impl NewsIndex {
         let mut words: Vec<FeedbackWord> = Vec::new();
         // Slots met in the current article, in order of first occurrence.
         let mut met: Vec<u32> = Vec::new();
+        // Each body's tokens as (slot, from, to), kept for highlighting when
+        // a token is made from one run of letters and digits alone (see
+        // `KnownTokens::within`).
+        let spec = &self.schema.analyzers[&self.schema.text.body.analyzer];
+        let keep = request.passages > 0 && crate::analysis::splits_simply(spec);
+        let mut bodies: Vec<Vec<highlight::KnownToken>> = Vec::with_capacity(top.len());
         for (article, pair) in texts.chunks(2).enumerate() {
             let mut len: f32 = 0.0;
             // Headline then body: no word spans the two.
             for (part, text) in pair.iter().enumerate() {
                 let at = (2 * article + part) as u32;
+                let mut body = Vec::new();
+                if keep && part == 1 {
+                    // Words average over five bytes with their separators.
+                    body.reserve(text.len() / 5 + 1);
+                }
                 tokens.each(text, |token, from, to| {
                     len += 1.0;
                     let hash = {
@@ -688,7 +710,13 @@ impl NewsIndex {
                         met.push(slot);
                     }
                     word.tf += 1.0;
+                    if keep && part == 1 {
+                        body.push((slot, from as u32, to as u32));
+                    }
                 });
+                if keep && part == 1 {
+                    bodies.push(body);
+                }
             }
             for slot in met.drain(..) {
                 let word = &mut words[slot as usize];
@@ -713,6 +741,10 @@ impl NewsIndex {
         let passages = searcher.doc_freq(&Term::from_field_text(self.fields.kind, KIND_PASSAGE))?;
         let scored =
             self.top_feedback_words(searcher, weights, passages, ranking.feedback_terms)?;
+        let mut known = KnownTokens::new(keys, words.iter().map(|w| w.key).collect());
+        for ((address, _), body) in docs.iter().zip(bodies) {
+            known.add((address.segment_ord, address.doc_id), body);
+        }
         // As in RM3, the added words together weigh a fixed share of the
         // query: `feedback_weight` × the number of query words, split in
         // proportion to their scores. A one-word query cannot be swamped.
@@ -728,7 +760,7 @@ impl NewsIndex {
             .sum::<f32>()
             .max(f32::MIN_POSITIVE);
         let max = sum / (ranking.feedback_weight * words).max(f32::MIN_POSITIVE);
-        Ok(scored
+        let extra = scored
             .into_iter()
             .map(|(w, surface)| query::Clause {
                 occur: Occur::Should,
@@ -740,7 +772,8 @@ impl NewsIndex {
                 weight: w / max,
                 rerank_only: true,
             })
-            .collect())
+            .collect();
+        Ok((extra, known))
     }
 
     /// The `wanted` best-scored feedback words (score = summed normalized
@@ -1201,6 +1234,7 @@ impl NewsIndex {
             highlighter,
             body_analyzer: self.tokens(),
             unscored: plans.is_empty(),
+            known: KnownTokens::default(),
             feedback: clauses
                 .iter()
                 .filter(|c| c.rerank_only)
@@ -1331,6 +1365,7 @@ impl NewsIndex {
         request: &SearchRequest,
         highlighter: &Highlighter,
         analyzer: &mut Tokens,
+        known: &KnownTokens,
         rank: usize,
     ) -> Result<Hit> {
         let address = DocAddress::new(candidate.segment, candidate.doc);
@@ -1365,10 +1400,15 @@ impl NewsIndex {
             .into_iter()
             .map(|i| {
                 let span = meta.passages[i];
-                let text = converter.slice(span.start, span.end).to_string();
-                let highlights = highlighter.spans(analyzer, &text);
+                let range = converter.range(span.start, span.end);
+                let text = &body[range.clone()];
+                let article = (candidate.segment, candidate.doc);
+                let highlights = match known.within(article, body, range) {
+                    Some(tokens) => highlighter.spans_known(text, tokens),
+                    None => highlighter.spans(analyzer, text),
+                };
                 PassageHit {
-                    text,
+                    text: text.to_string(),
                     start: span.start,
                     end: span.end,
                     highlights,
@@ -2134,14 +2174,15 @@ impl<'a> ByteIndex<'a> {
         }
     }
 
-    fn slice(&mut self, start: usize, end: usize) -> &'a str {
+    /// The byte range of code points `start..end`.
+    fn range(&mut self, start: usize, end: usize) -> Range<usize> {
         if self.ascii {
             let end = end.min(self.text.len());
-            return &self.text[start.min(end)..end];
+            return start.min(end)..end;
         }
         let from = crate::passage::byte_offset(self.text, start);
         let to = from + crate::passage::byte_offset(&self.text[from..], end - start);
-        &self.text[from..to]
+        from..to
     }
 }
 

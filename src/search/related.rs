@@ -165,6 +165,7 @@ impl NewsIndex {
                 &search,
                 &found.highlighter,
                 &mut found.body_analyzer,
+                &found.known,
                 i + 1,
             )?);
         }
