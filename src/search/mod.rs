@@ -1565,6 +1565,13 @@ impl SegmentScan<'_> {
         use tantivy::postings::Postings;
 
         let article_of = |doc: DocId| self.parents.article_of(doc);
+        // Headlines are indexed on article documents only (see
+        // `article_block`), so a headline posting needs no parent lookup to
+        // be known for an article's; debug builds check it.
+        let is_article = |doc: DocId| {
+            debug_assert_eq!(article_of(doc), doc, "a headline on a non-article document");
+            true
+        };
         let alive = self.segment.alive_bitset();
         let is_alive = |doc: DocId| alive.is_none_or(|a| a.is_alive(doc));
         let mut excluded = HashSet::new();
@@ -1610,7 +1617,7 @@ impl SegmentScan<'_> {
                 let mut scorer = weight.scorer(self.segment, 1.0)?;
                 let mut doc = scorer.doc();
                 while doc != TERMINATED {
-                    if is_alive(doc) && article_of(doc) == doc {
+                    if is_alive(doc) && is_article(doc) {
                         events.push(Event {
                             doc,
                             article: doc,
@@ -1634,7 +1641,7 @@ impl SegmentScan<'_> {
                             events.reserve(postings.doc_freq() as usize);
                             let mut doc = postings.doc();
                             while doc != TERMINATED {
-                                if is_alive(doc) && article_of(doc) == doc {
+                                if is_alive(doc) && is_article(doc) {
                                     events.push(Event {
                                         doc,
                                         article: doc,
@@ -1815,10 +1822,15 @@ impl SegmentScan<'_> {
                 parts.top_k = totals.iter().take(self.ranking.top_k.max(1)).sum();
                 parts.matched_passages = totals.len();
             }
-            // Whole-article BM25 from the passages' statistics.
+            // Whole-article BM25 from the passages' statistics. The
+            // article's documents are consecutive, so every document from
+            // its first matched one (the group starts with it) on is its
+            // own without a parent lookup; only those before are looked up.
+            // Lengths are summed in the same order either way.
+            let known = group[0].doc;
             let mut length = 0.0;
             let mut first = article;
-            while first > 0 && article_of(first - 1) == article {
+            while first > 0 && (first > known || article_of(first - 1) == article) {
                 first -= 1;
                 length += fieldnorms.fieldnorm(first) as f32;
             }
