@@ -226,15 +226,29 @@ impl FacetNames {
     }
 }
 
+/// The place of `ord` among the marked ordinals (see
+/// [`FacetTally::ranks`]), if it is marked.
+fn place(marked: &[u64], ranks: &[u32], ord: u64) -> Option<u32> {
+    let at = usize::try_from(ord / 64).ok()?;
+    let word = *marked.get(at)?;
+    let bit = 1u64 << (ord % 64);
+    (word & bit != 0).then(|| ranks[at] + (word & (bit - 1)).count_ones())
+}
+
 /// Facet counts of one facet in one segment, for its active node (level
 /// 0) and that node's parent (level 1): each facet ordinal of the counted
 /// articles is mapped to the child it counts for once, and counts are
 /// kept per child, so counting an article touches no strings.
 pub(super) struct FacetTally {
     reader: FacetReader,
-    /// Per ordinal of the segment's dictionary, its place in `pairs`
-    /// (filled for the ordinals of the counted articles).
-    slot: Vec<u32>,
+    /// The ordinals of the counted articles, one bit per ordinal of the
+    /// segment's dictionary.
+    marked: Vec<u64>,
+    /// Per word of `marked`, the marked ordinals before it: an ordinal's
+    /// place in `pairs` is that plus the marked ones before it in its word.
+    /// Far smaller than a place per ordinal of the dictionary, which each
+    /// search had to allocate and zero.
+    ranks: Vec<u32>,
     /// Per ordinal met, the dense index of its child at each level.
     pairs: Vec<[u32; 2]>,
     /// Per level, the children met by this search: their index in that
@@ -272,18 +286,18 @@ impl FacetTally {
         }
         let met = marked.iter().map(|w| w.count_ones() as usize).sum();
         let mut ords = Vec::with_capacity(met);
-        // Only the slots of marked ordinals are ever read (by `count`, for
-        // these same documents), so zeroed memory will do.
-        let mut slot = vec![0u32; terms];
+        let mut ranks = Vec::with_capacity(marked.len());
         for (at, &word) in marked.iter().enumerate() {
+            ranks.push(ords.len() as u32);
             let mut bits = word;
             while bits != 0 {
                 let ord = at * 64 + bits.trailing_zeros() as usize;
                 bits &= bits - 1;
-                slot[ord] = ords.len() as u32;
                 ords.push(ord as u64);
             }
         }
+        // `ords` is ascending, so an ordinal's place in it is its rank.
+        let slot = |ord: u64| place(&marked, &ranks, ord);
         let same = nodes[0] == nodes[1];
         let mut pairs = vec![[NONE; 2]; ords.len()];
         let mut shared_of = [Vec::new(), Vec::new()];
@@ -303,13 +317,16 @@ impl FacetTally {
                         shared_of.push(child);
                         counts.push(0);
                     }
-                    pairs[slot[ord as usize] as usize][level] = d;
+                    if let Some(at) = slot(ord) {
+                        pairs[at as usize][level] = d;
+                    }
                 }
             })?;
         }
         Ok(FacetTally {
             reader,
-            slot,
+            marked,
+            ranks,
             pairs,
             shared_of,
             same,
@@ -326,7 +343,7 @@ impl FacetTally {
         self.seen[0].clear();
         self.seen[1].clear();
         for ord in self.reader.facet_ords(doc) {
-            let Some(&s) = self.slot.get(ord as usize) else {
+            let Some(s) = place(&self.marked, &self.ranks, ord) else {
                 continue;
             };
             let Some(pair) = self.pairs.get(s as usize) else {
@@ -422,6 +439,28 @@ mod tests {
             facets.push(Facet::from_path(["A/B Corp"]));
         }
         facets
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn a_marked_ordinals_place_is_its_index_among_the_marked(
+            marked_ords in proptest::collection::btree_set(0u64..400, 0..60),
+            probe in 0u64..450,
+        ) {
+            let mut marked = vec![0u64; 400usize.div_ceil(64)];
+            for &ord in &marked_ords {
+                marked[ord as usize / 64] |= 1 << (ord % 64);
+            }
+            let mut ranks = Vec::new();
+            let mut before = 0;
+            for word in &marked {
+                ranks.push(before);
+                before += word.count_ones();
+            }
+            let sorted: Vec<u64> = marked_ords.iter().copied().collect();
+            let expected = sorted.iter().position(|&o| o == probe).map(|i| i as u32);
+            proptest::prop_assert_eq!(super::place(&marked, &ranks, probe), expected);
+        }
     }
 
     #[test]
