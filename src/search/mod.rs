@@ -1167,7 +1167,7 @@ impl NewsIndex {
             let all = mask(&|_| true);
             let mut tallies = Vec::new();
             for facet in FACETS.iter().filter(|_| request.facet_limit > 0) {
-                let reader = segment.facet_reader(facet)?;
+                let reader = self.cache.facet_reader(searcher, segment, facet)?;
                 let own = mask(&|g| g.facet == *facet);
                 // Only the articles this facet counts (those passing the
                 // other facets' filters) have their ordinals resolved.
