@@ -260,6 +260,13 @@ pub(super) struct FacetTally {
     counts: [Vec<usize>; 2],
     /// An article's children at each level, counted once each.
     seen: [Vec<u32>; 2],
+    /// The ordinals of the counted articles as read when marking them, one
+    /// run per article, so that counting reads the column no second time.
+    doc_ords: Vec<u64>,
+    /// Per counted article, in order: its document and the end of its run.
+    runs: Vec<(DocId, u32)>,
+    /// Articles counted so far (`count` meets them in the same order).
+    counted: usize,
 }
 
 impl FacetTally {
@@ -277,12 +284,16 @@ impl FacetTally {
         // when few ordinals are met.
         let terms = dict.num_terms();
         let mut marked = vec![0u64; terms.div_ceil(64)];
+        let mut doc_ords = Vec::new();
+        let mut runs = Vec::with_capacity(docs.len());
         for &doc in docs {
             for ord in reader.facet_ords(doc) {
                 if let Some(word) = marked.get_mut(ord as usize / 64) {
                     *word |= 1 << (ord % 64);
                 }
+                doc_ords.push(ord);
             }
+            runs.push((doc, doc_ords.len() as u32));
         }
         let met = marked.iter().map(|w| w.count_ones() as usize).sum();
         let mut ords = Vec::with_capacity(met);
@@ -333,6 +344,9 @@ impl FacetTally {
             names,
             counts,
             seen: [Vec::new(), Vec::new()],
+            doc_ords,
+            runs,
+            counted: 0,
         })
     }
 
@@ -340,20 +354,40 @@ impl FacetTally {
     /// the facets of `doc` (one of the `docs` the tally was made for).
     pub(super) fn count(&mut self, doc: DocId) {
         let levels = if self.same { 1 } else { 2 };
-        self.seen[0].clear();
-        self.seen[1].clear();
-        for ord in self.reader.facet_ords(doc) {
-            let Some(s) = place(&self.marked, &self.ranks, ord) else {
-                continue;
+        let FacetTally {
+            reader,
+            marked,
+            ranks,
+            pairs,
+            seen,
+            doc_ords,
+            runs,
+            counted,
+            ..
+        } = self;
+        seen[0].clear();
+        seen[1].clear();
+        let mut add = |ord: u64| {
+            let Some(pair) = place(marked, ranks, ord).and_then(|s| pairs.get(s as usize)) else {
+                return;
             };
-            let Some(pair) = self.pairs.get(s as usize) else {
-                continue;
-            };
-            for (&child, seen) in pair.iter().zip(&mut self.seen).take(levels) {
+            for (&child, seen) in pair.iter().zip(seen.iter_mut()).take(levels) {
                 if child != NONE && !seen.contains(&child) {
                     seen.push(child);
                 }
             }
+        };
+        // The next article marked is this one when counted in the same
+        // order; otherwise its ordinals are read again.
+        match runs.get(*counted) {
+            Some(&(next, end)) if next == doc => {
+                let start = counted.checked_sub(1).map_or(0, |i| runs[i].1);
+                *counted += 1;
+                doc_ords[start as usize..end as usize]
+                    .iter()
+                    .for_each(|&ord| add(ord));
+            }
+            _ => reader.facet_ords(doc).for_each(add),
         }
         for level in 0..levels {
             for &child in &self.seen[level] {
@@ -521,7 +555,14 @@ mod tests {
                         .map(|n| Arc::clone(shared.entry((s, n)).or_default()));
                     let reader = segment.facet_reader("place").unwrap();
                     let mut tally = FacetTally::new(reader, &docs, &pair, names).unwrap();
-                    for &doc in &docs {
+                    // Counted in the marking order (the ordinals read then
+                    // are reused), or backwards (they are read again).
+                    let order: Vec<DocId> = if first {
+                        docs.clone()
+                    } else {
+                        docs.iter().rev().copied().collect()
+                    };
+                    for &doc in &order {
                         tally.count(doc);
                         let n = article(doc);
                         for (level, want) in want.iter_mut().enumerate() {
