@@ -29,6 +29,19 @@ pub(crate) struct Word {
     pub ascii: bool,
 }
 
+/// Per byte: 1 for an ASCII letter or digit, 2 for a byte of a non-ASCII
+/// character (classified by decoding it), 0 for any other ASCII byte. One
+/// load per byte where `is_ascii_alphanumeric` makes three range checks.
+const BYTE_CLASS: [u8; 256] = {
+    let mut class = [2u8; 256];
+    let mut b = 0;
+    while b < 128 {
+        class[b] = (b as u8).is_ascii_alphanumeric() as u8;
+        b += 1;
+    }
+    class
+};
+
 /// The words of a text as the `simple` tokenizer splits it: runs of
 /// characters that are alphanumeric in Unicode's sense.
 pub(crate) struct Words<'a> {
@@ -65,12 +78,13 @@ impl Iterator for Words<'_> {
                 self.at = len;
                 return None;
             };
-            if b < 0x80 {
-                if b.is_ascii_alphanumeric() {
-                    break;
+            match BYTE_CLASS[b as usize] {
+                1 => break,
+                0 => {
+                    i += 1;
+                    continue;
                 }
-                i += 1;
-                continue;
+                _ => {}
             }
             let (alphanumeric, width) = self.wide(i);
             if alphanumeric {
@@ -81,12 +95,13 @@ impl Iterator for Words<'_> {
         let start = i;
         let mut ascii = true;
         while let Some(&b) = bytes.get(i) {
-            if b < 0x80 {
-                if !b.is_ascii_alphanumeric() {
-                    break;
+            match BYTE_CLASS[b as usize] {
+                1 => {
+                    i += 1;
+                    continue;
                 }
-                i += 1;
-                continue;
+                0 => break,
+                _ => {}
             }
             let (alphanumeric, width) = self.wide(i);
             if !alphanumeric {

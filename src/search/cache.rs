@@ -4,6 +4,7 @@
 //! Only statistics and lookup structures live here, never a query's
 //! results: the `parent` column of each segment (opening it decodes the
 //! column's block headers, a cost paid several times per search otherwise),
+//! likewise its facet columns,
 //! each term's article frequency (a walk of all its postings, which the
 //! index does not store) and each facet field's paths (a walk of its whole
 //! dictionary, for resolving filter values) and what each filter value
@@ -13,7 +14,8 @@
 use std::collections::{BTreeSet, HashMap};
 use std::sync::{Arc, Mutex};
 
-use tantivy::columnar::{Column, ColumnIndex};
+use tantivy::columnar::{Column, ColumnIndex, StrColumn};
+use tantivy::fastfield::FacetReader;
 use tantivy::index::SegmentId;
 use tantivy::schema::Field;
 use tantivy::{DocId, Searcher, SegmentReader, Term};
@@ -44,6 +46,8 @@ type FacetKey = (SegmentId, &'static str, String);
 struct Generation {
     id: u64,
     parents: HashMap<SegmentId, Column<u64>>,
+    /// Each segment's facet columns (opening one reads its headers).
+    facet_columns: HashMap<(SegmentId, &'static str), StrColumn>,
     article_freqs: HashMap<Vec<Term>, u64>,
     facet_paths: HashMap<Field, Arc<BTreeSet<String>>>,
     /// (facet, value as given) → the paths it resolved to.
@@ -78,6 +82,7 @@ impl SearchCache {
             slot => slot.insert(Generation {
                 id,
                 parents: HashMap::new(),
+                facet_columns: HashMap::new(),
                 article_freqs: HashMap::new(),
                 facet_paths: HashMap::new(),
                 resolved: HashMap::new(),
@@ -97,6 +102,27 @@ impl SearchCache {
         let column = segment.fast_fields().u64("parent")?;
         self.with(searcher, |g| g.parents.insert(id, column.clone()));
         Ok(Parents(column))
+    }
+
+    /// The facet reader of `facet` in `segment`.
+    pub(crate) fn facet_reader(
+        &self,
+        searcher: &Searcher,
+        segment: &SegmentReader,
+        facet: &'static str,
+    ) -> Result<FacetReader> {
+        let key = (segment.segment_id(), facet);
+        if let Some(column) = self.with(searcher, |g| g.facet_columns.get(&key).cloned()) {
+            return Ok(FacetReader::new(column));
+        }
+        match segment.fast_fields().str(facet)? {
+            Some(column) => {
+                self.with(searcher, |g| g.facet_columns.insert(key, column.clone()));
+                Ok(FacetReader::new(column))
+            }
+            // Not kept: tantivy's own reader says what is wrong.
+            None => Ok(segment.facet_reader(facet)?),
+        }
     }
 
     /// The number of articles holding any of `terms`, computed by `count`

@@ -226,15 +226,29 @@ impl FacetNames {
     }
 }
 
+/// The place of `ord` among the marked ordinals (see
+/// [`FacetTally::ranks`]), if it is marked.
+fn place(marked: &[u64], ranks: &[u32], ord: u64) -> Option<u32> {
+    let at = usize::try_from(ord / 64).ok()?;
+    let word = *marked.get(at)?;
+    let bit = 1u64 << (ord % 64);
+    (word & bit != 0).then(|| ranks[at] + (word & (bit - 1)).count_ones())
+}
+
 /// Facet counts of one facet in one segment, for its active node (level
 /// 0) and that node's parent (level 1): each facet ordinal of the counted
 /// articles is mapped to the child it counts for once, and counts are
 /// kept per child, so counting an article touches no strings.
 pub(super) struct FacetTally {
     reader: FacetReader,
-    /// Per ordinal of the segment's dictionary, its place in `pairs`
-    /// (filled for the ordinals of the counted articles).
-    slot: Vec<u32>,
+    /// The ordinals of the counted articles, one bit per ordinal of the
+    /// segment's dictionary.
+    marked: Vec<u64>,
+    /// Per word of `marked`, the marked ordinals before it: an ordinal's
+    /// place in `pairs` is that plus the marked ones before it in its word.
+    /// Far smaller than a place per ordinal of the dictionary, which each
+    /// search had to allocate and zero.
+    ranks: Vec<u32>,
     /// Per ordinal met, the dense index of its child at each level.
     pairs: Vec<[u32; 2]>,
     /// Per level, the children met by this search: their index in that
@@ -246,6 +260,13 @@ pub(super) struct FacetTally {
     counts: [Vec<usize>; 2],
     /// An article's children at each level, counted once each.
     seen: [Vec<u32>; 2],
+    /// The ordinals of the counted articles as read when marking them, one
+    /// run per article, so that counting reads the column no second time.
+    doc_ords: Vec<u64>,
+    /// Per counted article, in order: its document and the end of its run.
+    runs: Vec<(DocId, u32)>,
+    /// Articles counted so far (`count` meets them in the same order).
+    counted: usize,
 }
 
 impl FacetTally {
@@ -263,27 +284,31 @@ impl FacetTally {
         // when few ordinals are met.
         let terms = dict.num_terms();
         let mut marked = vec![0u64; terms.div_ceil(64)];
+        let mut doc_ords = Vec::new();
+        let mut runs = Vec::with_capacity(docs.len());
         for &doc in docs {
             for ord in reader.facet_ords(doc) {
                 if let Some(word) = marked.get_mut(ord as usize / 64) {
                     *word |= 1 << (ord % 64);
                 }
+                doc_ords.push(ord);
             }
+            runs.push((doc, doc_ords.len() as u32));
         }
         let met = marked.iter().map(|w| w.count_ones() as usize).sum();
         let mut ords = Vec::with_capacity(met);
-        // Only the slots of marked ordinals are ever read (by `count`, for
-        // these same documents), so zeroed memory will do.
-        let mut slot = vec![0u32; terms];
+        let mut ranks = Vec::with_capacity(marked.len());
         for (at, &word) in marked.iter().enumerate() {
+            ranks.push(ords.len() as u32);
             let mut bits = word;
             while bits != 0 {
                 let ord = at * 64 + bits.trailing_zeros() as usize;
                 bits &= bits - 1;
-                slot[ord] = ords.len() as u32;
                 ords.push(ord as u64);
             }
         }
+        // `ords` is ascending, so an ordinal's place in it is its rank.
+        let slot = |ord: u64| place(&marked, &ranks, ord);
         let same = nodes[0] == nodes[1];
         let mut pairs = vec![[NONE; 2]; ords.len()];
         let mut shared_of = [Vec::new(), Vec::new()];
@@ -303,19 +328,25 @@ impl FacetTally {
                         shared_of.push(child);
                         counts.push(0);
                     }
-                    pairs[slot[ord as usize] as usize][level] = d;
+                    if let Some(at) = slot(ord) {
+                        pairs[at as usize][level] = d;
+                    }
                 }
             })?;
         }
         Ok(FacetTally {
             reader,
-            slot,
+            marked,
+            ranks,
             pairs,
             shared_of,
             same,
             names,
             counts,
             seen: [Vec::new(), Vec::new()],
+            doc_ords,
+            runs,
+            counted: 0,
         })
     }
 
@@ -323,20 +354,40 @@ impl FacetTally {
     /// the facets of `doc` (one of the `docs` the tally was made for).
     pub(super) fn count(&mut self, doc: DocId) {
         let levels = if self.same { 1 } else { 2 };
-        self.seen[0].clear();
-        self.seen[1].clear();
-        for ord in self.reader.facet_ords(doc) {
-            let Some(&s) = self.slot.get(ord as usize) else {
-                continue;
+        let FacetTally {
+            reader,
+            marked,
+            ranks,
+            pairs,
+            seen,
+            doc_ords,
+            runs,
+            counted,
+            ..
+        } = self;
+        seen[0].clear();
+        seen[1].clear();
+        let mut add = |ord: u64| {
+            let Some(pair) = place(marked, ranks, ord).and_then(|s| pairs.get(s as usize)) else {
+                return;
             };
-            let Some(pair) = self.pairs.get(s as usize) else {
-                continue;
-            };
-            for (&child, seen) in pair.iter().zip(&mut self.seen).take(levels) {
+            for (&child, seen) in pair.iter().zip(seen.iter_mut()).take(levels) {
                 if child != NONE && !seen.contains(&child) {
                     seen.push(child);
                 }
             }
+        };
+        // The next article marked is this one when counted in the same
+        // order; otherwise its ordinals are read again.
+        match runs.get(*counted) {
+            Some(&(next, end)) if next == doc => {
+                let start = counted.checked_sub(1).map_or(0, |i| runs[i].1);
+                *counted += 1;
+                doc_ords[start as usize..end as usize]
+                    .iter()
+                    .for_each(|&ord| add(ord));
+            }
+            _ => reader.facet_ords(doc).for_each(add),
         }
         for level in 0..levels {
             for &child in &self.seen[level] {
@@ -424,6 +475,28 @@ mod tests {
         facets
     }
 
+    proptest::proptest! {
+        #[test]
+        fn a_marked_ordinals_place_is_its_index_among_the_marked(
+            marked_ords in proptest::collection::btree_set(0u64..400, 0..60),
+            probe in 0u64..450,
+        ) {
+            let mut marked = vec![0u64; 400usize.div_ceil(64)];
+            for &ord in &marked_ords {
+                marked[ord as usize / 64] |= 1 << (ord % 64);
+            }
+            let mut ranks = Vec::new();
+            let mut before = 0;
+            for word in &marked {
+                ranks.push(before);
+                before += word.count_ones();
+            }
+            let sorted: Vec<u64> = marked_ords.iter().copied().collect();
+            let expected = sorted.iter().position(|&o| o == probe).map(|i| i as u32);
+            proptest::prop_assert_eq!(super::place(&marked, &ranks, probe), expected);
+        }
+    }
+
     #[test]
     fn tallies_on_several_segments_match_a_plain_count_of_the_paths() {
         let mut builder = Schema::builder();
@@ -482,7 +555,14 @@ mod tests {
                         .map(|n| Arc::clone(shared.entry((s, n)).or_default()));
                     let reader = segment.facet_reader("place").unwrap();
                     let mut tally = FacetTally::new(reader, &docs, &pair, names).unwrap();
-                    for &doc in &docs {
+                    // Counted in the marking order (the ordinals read then
+                    // are reused), or backwards (they are read again).
+                    let order: Vec<DocId> = if first {
+                        docs.clone()
+                    } else {
+                        docs.iter().rev().copied().collect()
+                    };
+                    for &doc in &order {
                         tally.count(doc);
                         let n = article(doc);
                         for (level, want) in want.iter_mut().enumerate() {

@@ -52,6 +52,30 @@ impl Highlighter {
 
     /// Returns sorted, non-overlapping `[start, end)` code point spans in `text`.
     pub(crate) fn spans(&self, analyzer: &mut Tokens, text: &str) -> Vec<[usize; 2]> {
+        self.spans_of(text, |each| analyzer.each(text, each))
+    }
+
+    /// [`Highlighter::spans`] of a text whose tokens are known already, as
+    /// (token, start byte, end byte) in text order.
+    pub(crate) fn spans_known<'t>(
+        &self,
+        text: &str,
+        tokens: impl Iterator<Item = (&'t str, usize, usize)>,
+    ) -> Vec<[usize; 2]> {
+        self.spans_of(text, |each| {
+            for (token, from, to) in tokens {
+                each(token, from, to);
+            }
+        })
+    }
+
+    /// The spans of `text`, whose tokens `tokens` gives to the function it
+    /// is handed.
+    fn spans_of(
+        &self,
+        text: &str,
+        tokens: impl FnOnce(&mut dyn FnMut(&str, usize, usize)),
+    ) -> Vec<[usize; 2]> {
         if self.sequences.is_empty() {
             return Vec::new();
         }
@@ -76,11 +100,12 @@ impl Highlighter {
             .collect();
         // News words with their separators average over four bytes, so
         // this is room for a passage's tokens at once (it grows if not).
-        let mut tokens: Vec<(usize, usize, usize)> = Vec::with_capacity(text.len() / 4 + 1);
-        analyzer.each(text, |token, from, to| {
+        let mut found: Vec<(usize, usize, usize)> = Vec::with_capacity(text.len() / 4 + 1);
+        tokens(&mut |token, from, to| {
             let id = words.iter().position(|w| *w == token).unwrap_or(usize::MAX);
-            tokens.push((id, from, to));
+            found.push((id, from, to));
         });
+        let tokens = found;
         let mut byte_spans: Vec<(usize, usize)> = Vec::new();
         for sequence in &sequences {
             if sequence.len() > tokens.len() {
@@ -112,6 +137,77 @@ impl Highlighter {
     }
 }
 
+/// A token of a known text: (index of its word, start byte, end byte).
+pub(crate) type KnownToken = (u32, u32, u32);
+
+/// The body tokens of articles a search has analyzed already (feedback's
+/// top articles, which are mostly on the page too), so that their shown
+/// passages are not analyzed a second time.
+#[derive(Default)]
+pub(crate) struct KnownTokens {
+    /// The distinct tokens, one after another.
+    keys: String,
+    /// Each distinct token's byte range in `keys`.
+    words: Vec<(u32, u32)>,
+    /// Per article, as (segment, document): its body's tokens as (index in
+    /// `words`, start byte, end byte), in text order.
+    articles: Vec<((u32, u32), Vec<KnownToken>)>,
+}
+
+impl KnownTokens {
+    /// Known tokens over the distinct tokens `words` (byte ranges of `keys`).
+    pub(crate) fn new(keys: String, words: Vec<(u32, u32)>) -> KnownTokens {
+        KnownTokens {
+            keys,
+            words,
+            articles: Vec::new(),
+        }
+    }
+
+    /// Adds the body tokens of the article at (segment, document).
+    pub(crate) fn add(&mut self, article: (u32, u32), tokens: Vec<KnownToken>) {
+        self.articles.push((article, tokens));
+    }
+
+    /// The tokens of `body[range]`, with byte offsets from the range's
+    /// start, if the article's body tokens are known and no word runs
+    /// across either end of the range. Then analyzing the slice alone gives
+    /// exactly these tokens: a token is made from one run of alphanumeric
+    /// characters alone, and the slice's runs are the body's runs that lie
+    /// inside it.
+    pub(crate) fn within<'s>(
+        &'s self,
+        article: (u32, u32),
+        body: &str,
+        range: std::ops::Range<usize>,
+    ) -> Option<impl Iterator<Item = (&'s str, usize, usize)>> {
+        let (_, tokens) = self.articles.iter().find(|(a, _)| *a == article)?;
+        if splits_word(body, range.start) || splits_word(body, range.end) {
+            return None;
+        }
+        let (start, end) = (range.start as u32, range.end as u32);
+        let first = tokens.partition_point(|t| t.1 < start);
+        Some(tokens[first..].iter().take_while(move |t| t.2 <= end).map(
+            move |&(word, from, to)| {
+                let (a, b) = self.words[word as usize];
+                (
+                    &self.keys[a as usize..b as usize],
+                    (from - start) as usize,
+                    (to - start) as usize,
+                )
+            },
+        ))
+    }
+}
+
+/// Whether a run of alphanumeric characters (what a word is to the
+/// `simple` tokenizer) goes on across byte `at` of `text`.
+fn splits_word(text: &str, at: usize) -> bool {
+    let before = text.get(..at).and_then(|t| t.chars().next_back());
+    let after = text.get(at..).and_then(|t| t.chars().next());
+    matches!((before, after), (Some(b), Some(a)) if b.is_alphanumeric() && a.is_alphanumeric())
+}
+
 /// Analyzes `text` into its tokens.
 pub(crate) fn analyze(analyzer: &mut TextAnalyzer, text: &str) -> Vec<String> {
     let mut out = Vec::new();
@@ -125,6 +221,7 @@ pub(crate) fn analyze(analyzer: &mut TextAnalyzer, text: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::{prop_assert, prop_assert_eq};
 
     #[test]
     fn stemmed_forms_and_whole_phrases_are_highlighted() {
@@ -174,6 +271,50 @@ mod tests {
     }
 
     proptest::proptest! {
+        #[test]
+        fn known_tokens_highlight_a_slice_as_analyzing_it_does(
+            body in "[a-zA-Z0-9 ,.'éÉß中\u{300}-]{0,100}",
+            cuts in proptest::collection::vec(0usize..120, 2),
+            words in proptest::collection::vec("[a-zA-Zé]{1,6}", 1..4),
+        ) {
+            let schema = Schema::default();
+            let mut analyzer = schema.analyzer("english");
+            let mut highlighter = Highlighter::default();
+            for word in &words {
+                highlighter.add(analyze(&mut analyzer, word));
+            }
+            highlighter.add(analyze(&mut analyzer, &words.join(" ")));
+            // The body analyzed whole, as feedback does.
+            let mut tokens = Tokens::new(&schema, "english");
+            let (mut keys, mut distinct, mut found) = (String::new(), Vec::new(), Vec::new());
+            tokens.each(&body, |token, from, to| {
+                let start = keys.len() as u32;
+                keys.push_str(token);
+                distinct.push((start, keys.len() as u32));
+                found.push((distinct.len() as u32 - 1, from as u32, to as u32));
+            });
+            let mut known = KnownTokens::new(keys, distinct);
+            known.add((0, 7), found);
+            let mut at: Vec<usize> = cuts.iter().map(|&c| c.min(body.len())).collect();
+            at.sort_unstable();
+            while !body.is_char_boundary(at[0]) {
+                at[0] -= 1;
+            }
+            while !body.is_char_boundary(at[1]) {
+                at[1] += 1;
+            }
+            let range = at[0]..at[1];
+            let slice = &body[range.clone()];
+            let expected = highlighter.spans(&mut tokens, slice);
+            prop_assert!(known.within((0, 8), &body, range.clone()).is_none());
+            if let Some(known) = known.within((0, 7), &body, range.clone()) {
+                prop_assert_eq!(highlighter.spans_known(slice, known), expected);
+            } else {
+                // Only a range that cuts a word is refused.
+                prop_assert!(super::splits_word(&body, range.start) || super::splits_word(&body, range.end));
+            }
+        }
+
         #[test]
         fn splitting_words_here_gives_the_chains_tokens(
             text in "[a-zA-Z0-9 ,.'_éÉßİıΣσ中\u{300}\u{1F600}-]{0,120}",

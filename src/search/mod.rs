@@ -45,7 +45,7 @@ use crate::index::document::{
 use crate::index::{NewsIndex, StoredArticle};
 use crate::schema::FACETS;
 use facets::FacetTally;
-use highlight::{Highlighter, Tokens, analyze};
+use highlight::{Highlighter, KnownTokens, Tokens, analyze};
 use query::{Expand, Occur, Scope};
 
 /// How hits are ordered.
@@ -320,6 +320,8 @@ struct Found {
     /// No clause had anything to match (every word vanished in analysis or
     /// expanded to no index term), so every article matched unscored.
     unscored: bool,
+    /// Feedback's analysis of its top articles, for their highlights.
+    known: KnownTokens,
 }
 
 /// One group of filters that must all hold: one facet's filters.
@@ -348,6 +350,7 @@ impl NewsIndex {
             highlighter,
             mut body_analyzer,
             feedback,
+            known,
             ..
         } = self.find(&searcher, request)?;
         let total_articles = candidates.len();
@@ -370,6 +373,7 @@ impl NewsIndex {
                 request,
                 &highlighter,
                 &mut body_analyzer,
+                &known,
                 request.offset + i + 1,
             )?);
         }
@@ -483,6 +487,7 @@ impl NewsIndex {
         // Feedback needs something to feed on: at least one word that is
         // not excluded.
         let positive = clauses.iter().any(|c| c.occur != Occur::MustNot);
+        let mut known = KnownTokens::default();
         if ranking.feedback_docs > 0 && request.sort == Sort::Relevance && positive {
             // When feedback can be applied to the first pass's matches, that
             // pass is the only scan and makes the facet counts too.
@@ -491,9 +496,12 @@ impl NewsIndex {
                 facet_limit: if quick { request.facet_limit } else { 0 },
                 ..request.clone()
             };
-            let mut found = self.find_clauses(searcher, &first, &clauses)?;
+            // Feedback reads the top articles in order; re-ranking selects
+            // what it re-scores by itself, and a second pass sorts anew.
+            let mut found = self.find_clauses(searcher, &first, &clauses, ranking.feedback_docs)?;
             let top = &found.candidates[..found.candidates.len().min(ranking.feedback_docs)];
-            let extra = self.feedback(searcher, top, &clauses, ranking)?;
+            let extra;
+            (extra, known) = self.feedback(searcher, top, &clauses, request)?;
             // With nothing scored, the full pass below is what decides (a
             // feedback word cannot match on its own, so nothing matches).
             if quick
@@ -507,11 +515,15 @@ impl NewsIndex {
                 )?
             {
                 found.feedback = extra.iter().map(|c| (c.text.clone(), c.weight)).collect();
+                found.known = known;
                 return Ok(found);
             }
             clauses.extend(extra);
         }
-        self.find_clauses(searcher, request, &clauses)
+        let page = request.offset.saturating_add(request.limit);
+        let mut found = self.find_clauses(searcher, request, &clauses, page)?;
+        found.known = known;
+        Ok(found)
     }
 
     /// The index terms a prefix or fuzzy word stands for, with weights (1
@@ -596,14 +608,16 @@ impl NewsIndex {
 
     /// Words typical of the `top` articles and absent from the query, as
     /// re-ranking clauses: each word's score is its mean length-normalized
-    /// frequency in those articles times its idf.
+    /// frequency in those articles times its idf. With them, the articles'
+    /// body tokens, for highlighting when the request shows passages.
     fn feedback(
         &self,
         searcher: &Searcher,
         top: &[Candidate],
         clauses: &[query::Clause],
-        ranking: &Ranking,
-    ) -> Result<Vec<query::Clause>> {
+        request: &SearchRequest,
+    ) -> Result<(Vec<query::Clause>, KnownTokens)> {
+        let ranking = &request.ranking;
         let mut analyzer = self.schema.analyzer(&self.schema.text.body.analyzer);
         let mut tokens = self.tokens();
         // Fx hashing: every new word of the articles is looked up here.
@@ -640,11 +654,22 @@ impl NewsIndex {
         let mut words: Vec<FeedbackWord> = Vec::new();
         // Slots met in the current article, in order of first occurrence.
         let mut met: Vec<u32> = Vec::new();
+        // Each body's tokens as (slot, from, to), kept for highlighting when
+        // a token is made from one run of letters and digits alone (see
+        // `KnownTokens::within`).
+        let spec = &self.schema.analyzers[&self.schema.text.body.analyzer];
+        let keep = request.passages > 0 && crate::analysis::splits_simply(spec);
+        let mut bodies: Vec<Vec<highlight::KnownToken>> = Vec::with_capacity(top.len());
         for (article, pair) in texts.chunks(2).enumerate() {
             let mut len: f32 = 0.0;
             // Headline then body: no word spans the two.
             for (part, text) in pair.iter().enumerate() {
                 let at = (2 * article + part) as u32;
+                let mut body = Vec::new();
+                if keep && part == 1 {
+                    // Words average over five bytes with their separators.
+                    body.reserve(text.len() / 5 + 1);
+                }
                 tokens.each(text, |token, from, to| {
                     len += 1.0;
                     let hash = {
@@ -686,7 +711,13 @@ impl NewsIndex {
                         met.push(slot);
                     }
                     word.tf += 1.0;
+                    if keep && part == 1 {
+                        body.push((slot, from as u32, to as u32));
+                    }
                 });
+                if keep && part == 1 {
+                    bodies.push(body);
+                }
             }
             for slot in met.drain(..) {
                 let word = &mut words[slot as usize];
@@ -711,6 +742,10 @@ impl NewsIndex {
         let passages = searcher.doc_freq(&Term::from_field_text(self.fields.kind, KIND_PASSAGE))?;
         let scored =
             self.top_feedback_words(searcher, weights, passages, ranking.feedback_terms)?;
+        let mut known = KnownTokens::new(keys, words.iter().map(|w| w.key).collect());
+        for ((address, _), body) in docs.iter().zip(bodies) {
+            known.add((address.segment_ord, address.doc_id), body);
+        }
         // As in RM3, the added words together weigh a fixed share of the
         // query: `feedback_weight` × the number of query words, split in
         // proportion to their scores. A one-word query cannot be swamped.
@@ -726,7 +761,7 @@ impl NewsIndex {
             .sum::<f32>()
             .max(f32::MIN_POSITIVE);
         let max = sum / (ranking.feedback_weight * words).max(f32::MIN_POSITIVE);
-        Ok(scored
+        let extra = scored
             .into_iter()
             .map(|(w, surface)| query::Clause {
                 occur: Occur::Should,
@@ -738,7 +773,8 @@ impl NewsIndex {
                 weight: w / max,
                 rerank_only: true,
             })
-            .collect())
+            .collect();
+        Ok((extra, known))
     }
 
     /// The `wanted` best-scored feedback words (score = summed normalized
@@ -814,12 +850,15 @@ impl NewsIndex {
         }
     }
 
-    /// Finds every article matching `clauses`, sorted, with facet counts.
+    /// Finds every article matching `clauses`, with facet counts; the
+    /// first `sorted` candidates are the best in order, the rest follow in
+    /// no particular order.
     fn find_clauses(
         &self,
         searcher: &Searcher,
         request: &SearchRequest,
         clauses: &[query::Clause],
+        sorted: usize,
     ) -> Result<Found> {
         // Filters, grouped by facet.
         let mut resolved_filters = Vec::new();
@@ -1129,7 +1168,7 @@ impl NewsIndex {
             let all = mask(&|_| true);
             let mut tallies = Vec::new();
             for facet in FACETS.iter().filter(|_| request.facet_limit > 0) {
-                let reader = segment.facet_reader(facet)?;
+                let reader = self.cache.facet_reader(searcher, segment, facet)?;
                 let own = mask(&|g| g.facet == *facet);
                 // Only the articles this facet counts (those passing the
                 // other facets' filters) have their ordinals resolved.
@@ -1175,12 +1214,13 @@ impl NewsIndex {
             }
         }
 
-        // Both orders are total (ties end at the document address), so an
-        // unstable sort, which moves these large candidates less, gives
-        // the order a stable one would.
+        // Both orders are total (ties end at the document address), so
+        // the first `sorted` are the same candidates in the same order as
+        // after a full sort; callers read no further in order (the rest
+        // count for totals, facets and the histogram, which ignore order).
         match request.sort {
-            Sort::Relevance => candidates.sort_unstable_by(by_relevance),
-            Sort::Date => candidates.sort_unstable_by(|a, b| {
+            Sort::Relevance => sort_prefix(&mut candidates, sorted, by_relevance),
+            Sort::Date => sort_prefix(&mut candidates, sorted, |a, b| {
                 b.published
                     .cmp(&a.published)
                     .then(b.score.total_cmp(&a.score))
@@ -1195,6 +1235,7 @@ impl NewsIndex {
             highlighter,
             body_analyzer: self.tokens(),
             unscored: plans.is_empty(),
+            known: KnownTokens::default(),
             feedback: clauses
                 .iter()
                 .filter(|c| c.rerank_only)
@@ -1327,6 +1368,7 @@ impl NewsIndex {
         request: &SearchRequest,
         highlighter: &Highlighter,
         analyzer: &mut Tokens,
+        known: &KnownTokens,
         rank: usize,
     ) -> Result<Hit> {
         let address = DocAddress::new(candidate.segment, candidate.doc);
@@ -1359,10 +1401,15 @@ impl NewsIndex {
             .into_iter()
             .map(|i| {
                 let span = meta.passages[i];
-                let text = converter.slice(span.start, span.end).to_string();
-                let highlights = highlighter.spans(analyzer, &text);
+                let range = converter.range(span.start, span.end);
+                let text = &body[range.clone()];
+                let article = (candidate.segment, candidate.doc);
+                let highlights = match known.within(article, body, range) {
+                    Some(tokens) => highlighter.spans_known(text, tokens),
+                    None => highlighter.spans(analyzer, text),
+                };
                 PassageHit {
-                    text,
+                    text: text.to_string(),
                     start: span.start,
                     end: span.end,
                     highlights,
@@ -1519,6 +1566,13 @@ impl SegmentScan<'_> {
         use tantivy::postings::Postings;
 
         let article_of = |doc: DocId| self.parents.article_of(doc);
+        // Headlines are indexed on article documents only (see
+        // `article_block`), so a headline posting needs no parent lookup to
+        // be known for an article's; debug builds check it.
+        let is_article = |doc: DocId| {
+            debug_assert_eq!(article_of(doc), doc, "a headline on a non-article document");
+            true
+        };
         let alive = self.segment.alive_bitset();
         let is_alive = |doc: DocId| alive.is_none_or(|a| a.is_alive(doc));
         let mut excluded = HashSet::new();
@@ -1564,7 +1618,7 @@ impl SegmentScan<'_> {
                 let mut scorer = weight.scorer(self.segment, 1.0)?;
                 let mut doc = scorer.doc();
                 while doc != TERMINATED {
-                    if is_alive(doc) && article_of(doc) == doc {
+                    if is_alive(doc) && is_article(doc) {
                         events.push(Event {
                             doc,
                             article: doc,
@@ -1588,7 +1642,7 @@ impl SegmentScan<'_> {
                             events.reserve(postings.doc_freq() as usize);
                             let mut doc = postings.doc();
                             while doc != TERMINATED {
-                                if is_alive(doc) && article_of(doc) == doc {
+                                if is_alive(doc) && is_article(doc) {
                                     events.push(Event {
                                         doc,
                                         article: doc,
@@ -1769,10 +1823,15 @@ impl SegmentScan<'_> {
                 parts.top_k = totals.iter().take(self.ranking.top_k.max(1)).sum();
                 parts.matched_passages = totals.len();
             }
-            // Whole-article BM25 from the passages' statistics.
+            // Whole-article BM25 from the passages' statistics. The
+            // article's documents are consecutive, so every document from
+            // its first matched one (the group starts with it) on is its
+            // own without a parent lookup; only those before are looked up.
+            // Lengths are summed in the same order either way.
+            let known = group[0].doc;
             let mut length = 0.0;
             let mut first = article;
-            while first > 0 && article_of(first - 1) == article {
+            while first > 0 && (first > known || article_of(first - 1) == article) {
                 first -= 1;
                 length += fieldnorms.fieldnorm(first) as f32;
             }
@@ -1810,6 +1869,21 @@ fn by_relevance(a: &Candidate, b: &Candidate) -> std::cmp::Ordering {
         .total_cmp(&a.score)
         .then(b.published.cmp(&a.published))
         .then((a.segment, a.doc).cmp(&(b.segment, b.doc)))
+}
+
+/// Puts the first `n` of `items` under `order` at the front, in order; the
+/// rest follow in no particular order. Under a total order that prefix is
+/// exactly a full sort's, found in linear time plus the sort of `n`.
+fn sort_prefix<T>(items: &mut [T], n: usize, order: impl Fn(&T, &T) -> std::cmp::Ordering) {
+    if n == 0 {
+        return;
+    }
+    if n < items.len() {
+        items.select_nth_unstable_by(n - 1, &order);
+        items[..n - 1].sort_unstable_by(order);
+    } else {
+        items.sort_unstable_by(order);
+    }
 }
 
 /// An I/O failure inside the index files: the engine's, not the user's.
@@ -2113,14 +2187,15 @@ impl<'a> ByteIndex<'a> {
         }
     }
 
-    fn slice(&mut self, start: usize, end: usize) -> &'a str {
+    /// The byte range of code points `start..end`.
+    fn range(&mut self, start: usize, end: usize) -> Range<usize> {
         if self.ascii {
             let end = end.min(self.text.len());
-            return &self.text[start.min(end)..end];
+            return start.min(end)..end;
         }
         let from = crate::passage::byte_offset(self.text, start);
         let to = from + crate::passage::byte_offset(&self.text[from..], end - start);
-        &self.text[from..to]
+        from..to
     }
 }
 
@@ -2148,5 +2223,30 @@ mod tests {
         assert_eq!(super::edit_distance("wagner", "wagner", 0), Some(0));
         assert_eq!(super::edit_distance("wagnr", "wegnar", 1), None);
         assert_eq!(super::edit_distance("mali", "malian", 1), None);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn a_sorted_prefix_is_the_prefix_of_a_full_sort(
+            values in proptest::collection::vec((0u8..6, 0u16..500), 0..80),
+            n in 0usize..100,
+        ) {
+            // Many ties on the first key; the second makes the order total
+            // as the candidates' address does.
+            let order = |a: &(u8, u16), b: &(u8, u16)| b.0.cmp(&a.0).then(a.1.cmp(&b.1));
+            let mut distinct = values;
+            distinct.sort_unstable_by_key(|v| v.1);
+            distinct.dedup_by_key(|v| v.1);
+            let mut full = distinct.clone();
+            full.sort_by(order);
+            let mut partial = distinct.clone();
+            super::sort_prefix(&mut partial, n, order);
+            let k = n.min(full.len());
+            proptest::prop_assert_eq!(&partial[..k], &full[..k]);
+            // The rest are the others, in any order.
+            let mut rest = partial[k..].to_vec();
+            rest.sort_by(order);
+            proptest::prop_assert_eq!(&rest[..], &full[k..]);
+        }
     }
 }

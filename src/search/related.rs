@@ -115,14 +115,15 @@ impl NewsIndex {
             let (y, m, d) = civil_from_days(published.days_since_epoch() - 1);
             search.to = Some(format!("{y:04}-{m:02}-{d:02}"));
         }
-        let mut found = self.find_clauses(&searcher, &search, &clauses)?;
+        // Re-ranking by shared entities reads the best `pool` in order.
+        let pool = (request.limit * 5).max(50);
+        let mut found = self.find_clauses(&searcher, &search, &clauses, pool)?;
 
         let mut own: HashSet<String> = source.locations.iter().map(|l| l.facet.clone()).collect();
         own.extend(source.organizations.iter().map(|o| o.facet.clone()));
         let mut skip: HashSet<String> = source.also_at.iter().cloned().collect();
         skip.insert(source.id.clone());
         // Re-rank the best text matches by shared entities.
-        let pool = (request.limit * 5).max(50);
         let matching = found.candidates.len();
         let mut skipped = 0;
         let mut rescored = Vec::new();
@@ -165,6 +166,7 @@ impl NewsIndex {
                 &search,
                 &found.highlighter,
                 &mut found.body_analyzer,
+                &found.known,
                 i + 1,
             )?);
         }

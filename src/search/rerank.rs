@@ -12,7 +12,8 @@
 //! the postings of its own passages only (a seek per word), where a second
 //! query would walk every posting of every feedback word.
 
-use tantivy::postings::{Postings, SegmentPostings};
+use rustc_hash::FxHashMap;
+use tantivy::postings::{Postings, SegmentPostings, TermInfo};
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocId, DocSet, Searcher, Term};
 
@@ -121,17 +122,26 @@ impl NewsIndex {
             + 1e-4;
         let mut done = 0;
         let mut batch = need.max(FIRST_BATCH);
+        let mut infos = FxHashMap::default();
         while done < candidates.len() && need > 0 {
             let end = if prunable {
                 (done + batch).min(candidates.len())
             } else {
                 candidates.len()
             };
+            // The first pass left the candidates unsorted past its top few:
+            // the best `end - done` of those left (by first-pass score, a
+            // total order, so the same ones a full sort puts there) go
+            // first, and the best of the rest right after them, at `end`.
+            if end < candidates.len() {
+                candidates[done..].select_nth_unstable_by(end - done, super::by_relevance);
+            }
             self.rescore(
                 searcher,
                 &mut candidates[done..end],
                 pool,
                 &words,
+                &mut infos,
                 &stats,
                 request,
             )?;
@@ -141,8 +151,7 @@ impl NewsIndex {
             }
             let mut scores: Vec<f32> = candidates[..done].iter().map(|c| c.score).collect();
             let (_, &mut kth, _) = scores.select_nth_unstable_by(need - 1, |a, b| b.total_cmp(a));
-            // Candidates are in first-pass order: the next one has the best
-            // first-pass score of those left.
+            // The next one has the best first-pass score of those left.
             if candidates[done].score + ceiling < kth {
                 break;
             }
@@ -162,13 +171,17 @@ impl NewsIndex {
     }
 
     /// Adds the feedback words' scores to each of `batch`, reading only the
-    /// postings of its passages and headline.
+    /// postings of its passages and headline. `infos` keeps each segment's
+    /// term infos of the words (body, headline) for the batches after the
+    /// first, which open the postings again but need not look the terms up.
+    #[allow(clippy::too_many_arguments)]
     fn rescore(
         &self,
         searcher: &Searcher,
         batch: &mut [Candidate],
         pool: &mut ScoredPassages,
         words: &[Word],
+        infos: &mut FxHashMap<u32, Vec<[Option<TermInfo>; 2]>>,
         stats: &BodyStats,
         request: &SearchRequest,
     ) -> Result<()> {
@@ -185,19 +198,33 @@ impl NewsIndex {
             let fieldnorms = segment.get_fieldnorms_reader(self.fields.passage)?;
             let inverted = segment.inverted_index(self.fields.passage)?;
             let title_inverted = segment.inverted_index(self.fields.title)?;
+            let infos = match infos.entry(group[0].0) {
+                std::collections::hash_map::Entry::Occupied(known) => known.into_mut(),
+                std::collections::hash_map::Entry::Vacant(slot) => {
+                    let mut found = Vec::with_capacity(words.len());
+                    for word in words {
+                        let body = inverted.get_term_info(&word.passage).map_err(engine_io)?;
+                        let title = match &word.title {
+                            Some(term) => title_inverted.get_term_info(term).map_err(engine_io)?,
+                            None => None,
+                        };
+                        found.push([body, title]);
+                    }
+                    slot.insert(found)
+                }
+            };
+            let open = |inverted: &tantivy::InvertedIndexReader, info: &Option<TermInfo>| {
+                info.as_ref()
+                    .map(|info| {
+                        inverted.read_postings_from_terminfo(info, IndexRecordOption::WithFreqs)
+                    })
+                    .transpose()
+                    .map_err(engine_io)
+            };
             let mut postings: Vec<(Option<SegmentPostings>, Option<SegmentPostings>)> =
                 Vec::with_capacity(words.len());
-            for word in words {
-                let body = inverted
-                    .read_postings(&word.passage, IndexRecordOption::WithFreqs)
-                    .map_err(engine_io)?;
-                let title = match &word.title {
-                    Some(term) => title_inverted
-                        .read_postings(term, IndexRecordOption::WithFreqs)
-                        .map_err(engine_io)?,
-                    None => None,
-                };
-                postings.push((body, title));
+            for [body, title] in infos.iter() {
+                postings.push((open(&inverted, body)?, open(&title_inverted, title)?));
             }
             let avg = stats.avg_article + title_weight * stats.avg_title;
             let mut totals: Vec<Option<f32>> = Vec::new();
