@@ -42,7 +42,7 @@ use crate::error::{Error, Result};
 use crate::index::document::{
     KIND_ARTICLE, KIND_PASSAGE, ShownMeta, article_body, date_time, stored_article_at,
 };
-use crate::index::{NewsIndex, StoredArticle};
+use crate::index::{NewsIndex, StoredArticle, StoredParts};
 use crate::schema::FACETS;
 use facets::FacetTally;
 use highlight::{Highlighter, KnownTokens, Tokens, analyze};
@@ -322,7 +322,12 @@ struct Found {
     unscored: bool,
     /// Feedback's analysis of its top articles, for their highlights.
     known: KnownTokens,
+    /// The articles feedback read, for the hits: mostly the top of the page.
+    read: Vec<ReadArticle>,
 }
+
+/// A stored article document, read and unpacked, at its address.
+type ReadArticle = (DocAddress, (TantivyDocument, StoredParts));
 
 /// One group of filters that must all hold: one facet's filters.
 struct FilterGroup {
@@ -351,6 +356,7 @@ impl NewsIndex {
             mut body_analyzer,
             feedback,
             known,
+            mut read,
             ..
         } = self.find(&searcher, request)?;
         let total_articles = candidates.len();
@@ -366,9 +372,11 @@ impl NewsIndex {
             .enumerate()
         {
             let range = candidate.passages.start as usize..candidate.passages.end as usize;
+            let article = self.read_once(&searcher, &mut read, &candidate)?;
             hits.push(self.hit(
                 &searcher,
                 candidate,
+                article,
                 &mut passages[range],
                 request,
                 &highlighter,
@@ -488,6 +496,7 @@ impl NewsIndex {
         // not excluded.
         let positive = clauses.iter().any(|c| c.occur != Occur::MustNot);
         let mut known = KnownTokens::default();
+        let mut read = Vec::new();
         if ranking.feedback_docs > 0 && request.sort == Sort::Relevance && positive {
             // When feedback can be applied to the first pass's matches, that
             // pass is the only scan and makes the facet counts too.
@@ -501,7 +510,7 @@ impl NewsIndex {
             let mut found = self.find_clauses(searcher, &first, &clauses, ranking.feedback_docs)?;
             let top = &found.candidates[..found.candidates.len().min(ranking.feedback_docs)];
             let extra;
-            (extra, known) = self.feedback(searcher, top, &clauses, request)?;
+            (extra, known, read) = self.feedback(searcher, top, &clauses, request)?;
             // With nothing scored, the full pass below is what decides (a
             // feedback word cannot match on its own, so nothing matches).
             if quick
@@ -516,6 +525,7 @@ impl NewsIndex {
             {
                 found.feedback = extra.iter().map(|c| (c.text.clone(), c.weight)).collect();
                 found.known = known;
+                found.read = read;
                 return Ok(found);
             }
             clauses.extend(extra);
@@ -523,6 +533,7 @@ impl NewsIndex {
         let page = request.offset.saturating_add(request.limit);
         let mut found = self.find_clauses(searcher, request, &clauses, page)?;
         found.known = known;
+        found.read = read;
         Ok(found)
     }
 
@@ -616,7 +627,7 @@ impl NewsIndex {
         top: &[Candidate],
         clauses: &[query::Clause],
         request: &SearchRequest,
-    ) -> Result<(Vec<query::Clause>, KnownTokens)> {
+    ) -> Result<(Vec<query::Clause>, KnownTokens, Vec<ReadArticle>)> {
         let ranking = &request.ranking;
         let mut analyzer = self.schema.analyzer(&self.schema.text.body.analyzer);
         let mut tokens = self.tokens();
@@ -629,13 +640,13 @@ impl NewsIndex {
         // stored in pieces, a huge article's, is joined; any other is
         // borrowed from its document). Only those two fields are looked at:
         // the stored metadata is not parsed.
-        let mut docs = Vec::with_capacity(top.len());
+        let mut docs: Vec<ReadArticle> = Vec::with_capacity(top.len());
         for candidate in top {
             let address = DocAddress::new(candidate.segment, candidate.doc);
-            docs.push((address, self.read_article(searcher, address)?.1));
+            docs.push((address, self.read_article(searcher, address)?));
         }
         let mut texts: Vec<std::borrow::Cow<str>> = Vec::with_capacity(2 * docs.len());
-        for (address, parts) in &docs {
+        for (address, (_, parts)) in &docs {
             texts.push(std::borrow::Cow::Borrowed(
                 parts.title().unwrap_or_default(),
             ));
@@ -774,7 +785,7 @@ impl NewsIndex {
                 rerank_only: true,
             })
             .collect();
-        Ok((extra, known))
+        Ok((extra, known, docs))
     }
 
     /// The `wanted` best-scored feedback words (score = summed normalized
@@ -1236,6 +1247,7 @@ impl NewsIndex {
             body_analyzer: self.tokens(),
             unscored: plans.is_empty(),
             known: KnownTokens::default(),
+            read: Vec::new(),
             feedback: clauses
                 .iter()
                 .filter(|c| c.rerank_only)
@@ -1357,13 +1369,30 @@ impl NewsIndex {
             .collect()
     }
 
-    /// The hit for `candidate`, whose scored passages are `matched`.
+    /// The stored article of `candidate`: taken from `read` when feedback
+    /// read it already (each is shown once), else read now.
+    fn read_once(
+        &self,
+        searcher: &Searcher,
+        read: &mut Vec<ReadArticle>,
+        candidate: &Candidate,
+    ) -> Result<(TantivyDocument, StoredParts)> {
+        let address = DocAddress::new(candidate.segment, candidate.doc);
+        match read.iter().position(|(at, _)| *at == address) {
+            Some(i) => Ok(read.swap_remove(i).1),
+            None => self.read_article(searcher, address),
+        }
+    }
+
+    /// The hit for `candidate`, whose stored document is `article` and
+    /// whose scored passages are `matched`.
     // What every hit of a page shares is passed as it is, not bundled.
     #[allow(clippy::too_many_arguments)]
     fn hit(
         &self,
         searcher: &Searcher,
         candidate: Candidate,
+        article: (TantivyDocument, StoredParts),
         matched: &mut [(DocId, f32)],
         request: &SearchRequest,
         highlighter: &Highlighter,
@@ -1372,7 +1401,7 @@ impl NewsIndex {
         rank: usize,
     ) -> Result<Hit> {
         let address = DocAddress::new(candidate.segment, candidate.doc);
-        let (doc, parts) = self.read_article(searcher, address)?;
+        let (doc, parts) = article;
         let text = |field| doc.get_first(field).and_then(|v| v.as_str());
         // Only what a hit shows is parsed; unreadable metadata shows as
         // none, as in `stored_article`.

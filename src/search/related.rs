@@ -159,9 +159,11 @@ impl NewsIndex {
         let mut hits = Vec::new();
         for (i, candidate) in rescored.into_iter().take(request.limit).enumerate() {
             let range = candidate.passages.start as usize..candidate.passages.end as usize;
+            let article = self.read_once(&searcher, &mut found.read, &candidate)?;
             hits.push(self.hit(
                 &searcher,
                 candidate,
+                article,
                 &mut found.passages[range],
                 &search,
                 &found.highlighter,
