@@ -28,9 +28,10 @@ pub(crate) use pack::StoredParts;
 /// An article document's title, body and metadata are one zstd frame of
 /// their own (`pack`), compressed with the index's dictionary, and
 /// searches decompress that frame with it; the blocks barely shrink those
-/// frames, so decompressing a block is mostly copying. What the blocks still compress is what has no frame: each article's id
-/// and path, duplicate markers, manifest entries (in blocks of their own)
-/// and the pieces of bodies over 8 MiB on their passages.
+/// frames, so decompressing a block is mostly copying. What the blocks
+/// still compress is what has no frame: each article's id and path,
+/// duplicate markers, manifest entries (in blocks of their own) and the
+/// pieces of bodies over 8 MiB on their passages.
 fn index_settings() -> tantivy::IndexSettings {
     tantivy::IndexSettings {
         docstore_compression: tantivy::store::Compressor::Zstd(tantivy::store::ZstdCompressor {
@@ -44,17 +45,18 @@ fn index_settings() -> tantivy::IndexSettings {
 /// zstd level 4, chosen when the blocks held whole articles: level 4 in
 /// 5.5 KiB blocks cost 14% fewer instructions per search than 12 KiB
 /// blocks, and levels 5 and 6 saved under 1% of the index for 3% and 5%
-/// more indexing work (BENCHMARKS.md, "The doc store, round 5"). With
-/// articles in frames of their own, 2 KiB blocks would save 2.7% of a
-/// search's instructions for a 2.4% larger index, and 16 KiB blocks cost
-/// 6.7% more for 0.9% less (BENCHMARKS.md, "Articles compressed one by
-/// one, round 6"): kept.
+/// more indexing work (BENCHMARKS.md, "The doc store, round 5").
 const DOCSTORE_ZSTD_LEVEL: i32 = 4;
 
-/// Doc-store block size in bytes (see `DOCSTORE_ZSTD_LEVEL`). An index
+/// Doc-store block size in bytes: small, since a search reads a whole
+/// block for each article it shows, and with articles in frames of their
+/// own a block holds little besides. On Reuters-21578, 2 KiB blocks
+/// against 5.5 KiB: 3.3% fewer instructions for the bench's case (b) and
+/// 2.1% for (c), for a 2.4% larger index (BENCHMARKS.md, "Articles
+/// compressed one by one, round 6" and the section after it). An index
 /// written with another block size or level reads as before: tantivy keeps
 /// both in the index.
-const DOCSTORE_BLOCK: usize = 5632;
+const DOCSTORE_BLOCK: usize = 2048;
 
 /// The file, beside tantivy's own, that records the schema an index was built with.
 const SCHEMA_FILE: &str = "dateline-schema.toml";
