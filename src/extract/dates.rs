@@ -344,18 +344,33 @@ const RANGE_JOINS: &[&str] = &[
 ];
 
 /// Reads the second end of "from July 1 to December 31" (or "from July
-/// through December") as the first such day or month on or after the first
-/// end, when it is written without a year. On its own, each
+/// through December", "between March 3 and April 9") as the first such day
+/// or month on or after the first end, when it is written without a year. On its own, each
 /// end is resolved against the publication date, which would put a
 /// December 31 that is more than a few months ahead in the year before.
 fn resolve_range_ends(s: &str, found: &mut [(usize, usize, Value)]) {
     for k in 1..found.len() {
         let (before, after) = found.split_at_mut(k);
-        let (_, first_end, first) = before[k - 1];
+        let (first_start, first_end, first) = before[k - 1];
         let (start, end, ref mut second) = after[0];
-        let joined = s
+        let gap = s
             .get(first_end..start)
-            .is_some_and(|gap| RANGE_JOINS.contains(&gap.trim().to_ascii_lowercase().as_str()));
+            .map(|gap| gap.trim().to_ascii_lowercase());
+        // "between March 3 and April 9": `and` joins a span only after
+        // `between` (a list of dates is no span).
+        let between = || {
+            let head = s[..first_start].trim_end();
+            head.len() >= 7
+                && head.is_char_boundary(head.len() - 7)
+                && head[head.len() - 7..].eq_ignore_ascii_case("between")
+                && !head[..head.len() - 7]
+                    .chars()
+                    .next_back()
+                    .is_some_and(char::is_alphanumeric)
+        };
+        let joined = gap
+            .as_deref()
+            .is_some_and(|gap| RANGE_JOINS.contains(&gap) || (gap == "and" && between()));
         // A year written in the second end is taken as written.
         let yearless = !s[start..end]
             .split(|c: char| !c.is_ascii_digit())
@@ -978,9 +993,11 @@ mod tests {
                 ("Dec 31", "2025-12-31"),
             ])
         );
-        // A year written on the end is kept; a list is not a span.
+        // A year written on the end is kept; a list is not a span, unless
+        // `between` opens it.
         let found = mentioned(
-            "From July 1 to December 31, 2025, and on March 2 and Dec 30.",
+            "From July 1 to December 31, 2025, and on March 2 and Dec 30, \
+             and between March 2 and Dec 30.",
             Some("2026-01-05"),
         );
         assert_eq!(
@@ -990,6 +1007,8 @@ mod tests {
                 ("December 31, 2025", "2025-12-31"),
                 ("March 2", "2026-03-02"),
                 ("Dec 30", "2025-12-30"),
+                ("March 2", "2026-03-02"),
+                ("Dec 30", "2026-12-30"),
             ])
         );
     }
