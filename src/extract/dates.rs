@@ -360,10 +360,13 @@ fn resolve_range_ends(s: &str, found: &mut [(usize, usize, Value)]) {
         // `between` (a list of dates is no span).
         let between = || {
             let head = s[..first_start].trim_end();
-            head.len() >= 7
-                && head.is_char_boundary(head.len() - 7)
-                && head[head.len() - 7..].eq_ignore_ascii_case("between")
-                && !head[..head.len() - 7]
+            let Some(cut) = head.len().checked_sub("between".len()) else {
+                return false;
+            };
+            // `get` is `None` off a character boundary, so `cut` is one after.
+            head.get(cut..)
+                .is_some_and(|word| word.eq_ignore_ascii_case("between"))
+                && !head[..cut]
                     .chars()
                     .next_back()
                     .is_some_and(char::is_alphanumeric)
